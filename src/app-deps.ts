@@ -1,0 +1,19 @@
+import type { Clock } from './core/clock.ts';
+import type { Config } from './config/config.ts';
+import type { Db, Dialect } from './db/database.ts';
+import type { Logger } from './obs/logger.ts';
+import type { TldCatalogue } from './tld/catalogue.ts';
+
+/** The shared services every layer receives explicitly (no container). */
+export interface AppDeps {
+  readonly db: Db;
+  readonly dialect: Dialect;
+  readonly clock: Clock;
+  readonly config: Config;
+  readonly log: Logger;
+  readonly tlds: TldCatalogue;
+  /** Wakes the in-process worker after a commit that queued jobs. */
+  readonly wake: () => void;
+  /** Re-reads a clock offset another process (the CLI) may have moved; a no-op for fixed clocks. */
+  readonly syncClock: () => Promise<void>;
+}

@@ -1,0 +1,76 @@
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { AppDeps } from './app-deps.ts';
+import type { Config } from './config/config.ts';
+import type { Clock } from './core/clock.ts';
+import { databaseClock } from './core/settings-clock.ts';
+import { openDatabase, type DbHandle } from './db/database.ts';
+import { migrate } from './db/migrate.ts';
+import { buildCommandTable, type CommandTable } from './dmapi/command-table.ts';
+import { createDispatcher, type Dispatcher } from './dmapi/dispatch.ts';
+import { BODY_LIMIT, registerDmapiRoutes } from './dmapi/http.ts';
+import { jobHandlers } from './jobs/handlers.ts';
+import { periodicTasks } from './jobs/tasks.ts';
+import { Worker } from './jobs/worker.ts';
+import { createLogger, type Logger } from './obs/logger.ts';
+import { productVersion } from './obs/version.ts';
+import { loadTldCatalogue } from './tld/catalogue.ts';
+
+export interface AppOptions {
+  config: Config;
+  /** A fixed clock (tests); by default wall time plus the offset stored in the database. */
+  clock?: Clock;
+  log?: Logger;
+  /** An already open database (tests); by default config.database is opened. */
+  handle?: DbHandle;
+}
+
+export interface App {
+  deps: AppDeps;
+  handle: DbHandle;
+  table: CommandTable;
+  dispatcher: Dispatcher;
+  http: FastifyInstance;
+  worker: Worker;
+  close(): Promise<void>;
+}
+
+/** Wires config → database (migrated) → services → the HTTP app and the worker, without listening. */
+export async function createApp(options: AppOptions): Promise<App> {
+  const { config } = options;
+  const log = options.log ?? createLogger(config.logLevel);
+  const handle = options.handle ?? openDatabase(config.database);
+  await migrate(handle);
+  const shared = options.clock ? undefined : databaseClock(handle.db);
+  let worker: Worker | undefined;
+  const deps: AppDeps = {
+    db: handle.db,
+    dialect: handle.dialect,
+    clock: options.clock ?? shared!.clock,
+    config,
+    log,
+    tlds: loadTldCatalogue(),
+    wake: () => worker?.wake(),
+    syncClock: shared?.sync ?? (async () => {}),
+  };
+  await deps.syncClock();
+  const table = buildCommandTable();
+  const dispatcher = createDispatcher(deps, table);
+  worker = new Worker(deps, jobHandlers(table.commands), periodicTasks);
+
+  const http = Fastify({ loggerInstance: log.child({ listener: 'dmapi' }) as FastifyBaseLogger, bodyLimit: BODY_LIMIT, logController: new LogController({ disableRequestLogging: true }), trustProxy: false });
+  await registerDmapiRoutes(http, dispatcher, `DMAPI/1.2.53 (dmapid ${productVersion})`);
+
+  return {
+    deps,
+    handle,
+    table,
+    dispatcher,
+    http,
+    worker,
+    async close() {
+      await worker.stop();
+      await http.close();
+      if (!options.handle) await handle.close();
+    },
+  };
+}

@@ -1,0 +1,175 @@
+#!/usr/bin/env node
+import { Command, InvalidArgumentError } from 'commander';
+import { loadConfig } from '../config/config.ts';
+import { openDatabase } from '../db/database.ts';
+import { migrate } from '../db/migrate.ts';
+import { createApp } from '../app.ts';
+import { ensureDemoAccount, DEMO } from '../services/demo.ts';
+import { createAccount, createApiKey, findAccountByUsername, scopes, setPassword } from '../services/accounts.ts';
+import { advanceClockOffset, readClockOffset } from '../core/settings-clock.ts';
+import { parseDuration } from '../core/clock.ts';
+import { formatAmount, parseAmount } from '../core/money.ts';
+import { isoSeconds } from '../core/dates.ts';
+import type { Scope } from '../db/schema.ts';
+import type { Executor } from '../db/database.ts';
+
+/** Opens the configured database (migrated), runs `fn`, closes it. */
+async function withDb<T>(fn: (db: Executor) => Promise<T>): Promise<T> {
+  const handle = openDatabase(loadConfig().database);
+  try {
+    await migrate(handle);
+    return await fn(handle.db);
+  } finally {
+    await handle.close();
+  }
+}
+
+async function accountOrFail(db: Executor, login: string) {
+  const a = await findAccountByUsername(db, login);
+  if (!a) throw new Error(`no account ${login}`);
+  return a;
+}
+
+const program = new Command('dmapid').description('DMAPI-compatible domain reseller platform').showHelpAfterError();
+
+program
+  .command('serve')
+  .description('start the enabled listeners and the worker')
+  .option('--demo', 'create the demo reseller (demo/demo, API key demo-api-key) when the database has no account')
+  .action(async (opts: { demo?: boolean }) => {
+    const config = loadConfig();
+    const app = await createApp({ config });
+    if (opts.demo && (await ensureDemoAccount(app.deps.db, app.deps.clock.now()))) {
+      app.deps.log.info('created demo reseller "demo"');
+    }
+    const address = await app.http.listen({ port: config.port, host: config.host });
+    if (config.worker) app.worker.start();
+    const base = `http://${config.host}:${config.port}`;
+    console.log(`dmapid listening: DMAPI ${base}/request/<name> (database ${app.handle.dialect}: ${config.database})`);
+    if (opts.demo) console.log(`try: curl '${base}/request/login?username=${DEMO.login}&password=${DEMO.password}'`);
+    void address;
+    const stop = async () => {
+      await app.close();
+      process.exit(0);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+
+program
+  .command('migrate')
+  .description('bring the database schema up to date')
+  .action(async () => {
+    const handle = openDatabase(loadConfig().database);
+    const applied = await migrate(handle);
+    await handle.close();
+    console.log(applied.length ? `applied: ${applied.join(', ')}` : 'schema is up to date');
+  });
+
+const account = program.command('account').description('reseller accounts');
+const money = (v: string) => {
+  if (parseAmount(v, 'USD') === undefined) throw new InvalidArgumentError('not an amount like 100 or 12.50');
+  return v;
+};
+account
+  .command('create <login>')
+  .requiredOption('--email <email>', 'contact e-mail address')
+  .option('--password <password>', 'password for login with username/password')
+  .option('--currency <code>', 'account currency', 'USD')
+  .option('--balance <amount>', 'opening balance', money, '0')
+  .action(async (login: string, o: { email: string; password?: string; currency: string; balance: string }) => {
+    await withDb(async (db) => {
+      const balance = parseAmount(o.balance, o.currency);
+      if (balance === undefined) throw new Error(`--balance ${o.balance} does not fit currency ${o.currency}`);
+      const a = await createAccount(db, { login, email: o.email, currency: o.currency, balance, ...(o.password ? { password: o.password } : {}) }, Date.now());
+      console.log(`created account ${a.login} (UID ${a.id})`);
+    });
+  });
+account.command('list').action(async () => {
+  await withDb(async (db) => {
+    const rows = await db.selectFrom('accounts').selectAll().orderBy('id').execute();
+    for (const a of rows) console.log([a.id, a.login, a.email, formatAmount(a.balance, a.currency), a.currency, a.status].join('\t'));
+  });
+});
+account.command('show <login>').action(async (login: string) => {
+  await withDb(async (db) => {
+    const a = await accountOrFail(db, login);
+    const lines: Array<[string, string]> = [
+      ['uid', String(a.id)], ['login', a.login], ['email', a.email], ['currency', a.currency],
+      ['balance', formatAmount(a.balance, a.currency)], ['reserved', formatAmount(a.reserved, a.currency)],
+      ['status', a.status], ['created', isoSeconds(a.created_at)], ['password', a.password_hash ? 'set' : 'none'],
+    ];
+    for (const [k, v] of lines) console.log(`${k}: ${v}`);
+  });
+});
+account
+  .command('passwd <login>')
+  .requiredOption('--password <password>', 'the new password')
+  .action(async (login: string, o: { password: string }) => {
+    await withDb(async (db) => {
+      const a = await accountOrFail(db, login);
+      await setPassword(db, a.id, o.password);
+      console.log(`password of ${a.login} changed`);
+    });
+  });
+account.command('credit <login> <amount>').description('top up (or, negative, debit) an account').action(async (login: string, amount: string) => {
+  await withDb(async (db) => {
+    const a = await accountOrFail(db, login);
+    const minor = parseAmount(amount, a.currency);
+    if (minor === undefined) throw new Error(`${amount} is not an amount in ${a.currency}`);
+    const row = await db.updateTable('accounts').set((eb) => ({ balance: eb('balance', '+', minor) })).where('id', '=', a.id).returning('balance').executeTakeFirstOrThrow();
+    console.log(`balance of ${a.login}: ${formatAmount(row.balance, a.currency)} ${a.currency}`);
+  });
+});
+
+const apikey = program.command('apikey').description('API keys');
+apikey
+  .command('create <login>')
+  .option('--scope <scope>', `one of ${scopes.join(', ')}`, 'full')
+  .option('--label <label>', 'what the key is for', '')
+  .action(async (login: string, o: { scope: string; label: string }) => {
+    if (!(scopes as readonly string[]).includes(o.scope)) throw new Error(`--scope must be one of ${scopes.join(', ')}`);
+    await withDb(async (db) => {
+      const a = await accountOrFail(db, login);
+      const k = await createApiKey(db, a.id, o.scope as Scope, o.label, Date.now());
+      console.log(`key ${k.id} (${o.scope}): ${k.key}`);
+    });
+  });
+apikey.command('list <login>').action(async (login: string) => {
+  await withDb(async (db) => {
+    const a = await accountOrFail(db, login);
+    const keys = await db.selectFrom('api_keys').selectAll().where('account_id', '=', a.id).orderBy('id').execute();
+    for (const k of keys) console.log([k.id, `${k.key_prefix}…`, k.scope, k.revoked_at ? 'revoked' : 'active', k.label].join('\t'));
+  });
+});
+apikey.command('revoke <id>').action(async (id: string) => {
+  await withDb(async (db) => {
+    const res = await db.updateTable('api_keys').set({ revoked_at: Date.now() }).where('id', '=', Number(id)).where('revoked_at', 'is', null).executeTakeFirst();
+    if (Number(res.numUpdatedRows) !== 1) throw new Error(`no active key ${id}`);
+    console.log(`key ${id} revoked`);
+  });
+});
+
+const clock = program.command('clock').description('the sandbox clock every deadline reads');
+clock.command('show').action(async () => {
+  await withDb(async (db) => {
+    const offset = await readClockOffset(db);
+    console.log(`now: ${isoSeconds(Date.now() + offset)} (offset ${offset / 1000} s)`);
+  });
+});
+clock
+  .command('advance <duration>')
+  .description('move the clock forward, e.g. 6h, 5d, 1w, 2d12h')
+  .action(async (duration: string) => {
+    const ms = parseDuration(duration);
+    if (ms === undefined) throw new Error(`${duration} is not a duration like 90s, 6h, 5d, 1w`);
+    await withDb(async (db) => {
+      const offset = await advanceClockOffset(db, ms);
+      console.log(`now: ${isoSeconds(Date.now() + offset)} (offset ${offset / 1000} s)`);
+    });
+  });
+
+program.parseAsync().catch((err: unknown) => {
+  console.error(`dmapid: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

@@ -1,0 +1,25 @@
+import { Migrator, type Migration, type MigrationProvider } from 'kysely';
+import type { DbHandle } from './database.ts';
+import type { MigrationContext, MigrationStep } from './migrations/helpers.ts';
+import { core } from './migrations/0001-core.ts';
+
+/** Ordered list of migrations; names sort in the order they must run. Append, never edit. */
+const all: Array<[string, (ctx: MigrationContext) => MigrationStep]> = [['0001-core', core]];
+
+class StaticProvider implements MigrationProvider {
+  private readonly ctx: MigrationContext;
+  constructor(ctx: MigrationContext) {
+    this.ctx = ctx;
+  }
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return Object.fromEntries(all.map(([name, make]) => [name, make(this.ctx)]));
+  }
+}
+
+/** Brings the schema up to date; returns the names of the migrations it applied. */
+export async function migrate(handle: DbHandle): Promise<string[]> {
+  const migrator = new Migrator({ db: handle.db, provider: new StaticProvider({ dialect: handle.dialect }) });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

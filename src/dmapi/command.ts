@@ -1,0 +1,107 @@
+import type { z } from 'zod';
+import type { Account, Scope } from '../db/schema.ts';
+import type { Executor, Tx } from '../db/database.ts';
+import type { AppDeps } from '../app-deps.ts';
+import type { EnqueueOptions } from '../jobs/queue.ts';
+import type { ErrorKey } from './errors.ts';
+import type { HeaderList } from './reply.ts';
+
+/** What a request may do: read-only keys run only `read`, modify-only keys `read` and `modify`. */
+export type Access = 'read' | 'modify' | 'costs';
+export type SessionNeed = 'none' | 'required';
+
+/** Form variables with lowercased names; values are strings. */
+export type RawParams = Record<string, string>;
+
+export interface RequestContext {
+  readonly deps: AppDeps;
+  /** A transaction for modifying requests; the database itself for reads. */
+  readonly db: Executor;
+  /** The clock reading taken when the request arrived. */
+  readonly now: number;
+  readonly trackingId: string;
+  readonly ip: string;
+  /** The logged-in account (throws for requests without a session). */
+  readonly account: Account;
+  readonly scope: Scope;
+  /** Hash of the session's Auth-Sid; null without a session or with a bare api-key. */
+  readonly sessionId: string | null;
+  /** The Proc-ID of a modifying request (throws for read requests). */
+  readonly procId: number;
+  /** The raw, lowercased form variables (for requests with open-ended fields). */
+  readonly raw: RawParams;
+  /** Queue a job in this request's transaction; it runs after the commit. */
+  enqueue(kind: string, payload: unknown, options?: EnqueueOptions): Promise<number>;
+}
+
+/** A command's own part of the reply; the dispatcher adds the status block. */
+export interface CommandReply {
+  headers?: HeaderList;
+  body?: string;
+  /** For modifying requests: the object named in result-list (domain, handle, host). */
+  object?: string;
+  /** For modifying sync requests: the free text stored with the (ack) result. */
+  resultText?: string;
+}
+
+export interface AcceptReply<J> extends CommandReply {
+  object: string;
+  /** The payload the worker hands to `perform`. */
+  job: J;
+}
+
+export interface JobContext {
+  readonly deps: AppDeps;
+  readonly db: Tx;
+  readonly now: number;
+  /** The account the job acts for, when it belongs to one. */
+  readonly accountId: number | null;
+  readonly resultId: number | null;
+  enqueue(kind: string, payload: unknown, options?: EnqueueOptions): Promise<number>;
+}
+
+/** How an async request ended: completes its result row. */
+export interface JobOutcome {
+  status: 'ack' | 'nack';
+  /** Replaces the result's object name (contact-create learns its handle here). */
+  object?: string;
+  text: string;
+}
+
+interface CommandBase<P extends z.ZodType> {
+  readonly name: string;
+  readonly aliases?: readonly string[];
+  /** One line for query-request-list and the generated docs. */
+  readonly summary: string;
+  /** Required, no default: a forgotten access class must fail loudly, not open a hole. */
+  readonly access: Access;
+  readonly session: SessionNeed;
+  readonly params: P;
+  /** Every catalogue error this request may answer; the tests hold the dispatcher to it. */
+  readonly errors: readonly ErrorKey[];
+  /** Extra documentation for docs/requests.md. */
+  readonly notes?: string;
+}
+
+export interface SyncCommand<P extends z.ZodType = z.ZodType> extends CommandBase<P> {
+  readonly execution: 'sync';
+  run(ctx: RequestContext, params: z.output<P>): Promise<CommandReply>;
+}
+
+export interface AsyncCommand<P extends z.ZodType = z.ZodType, J = unknown> extends CommandBase<P> {
+  readonly execution: 'async';
+  /** In the request's transaction: every check, price and reservation. A DmapiError rejects the request. */
+  accept(ctx: RequestContext, params: z.output<P>): Promise<AcceptReply<J>>;
+  /** In the worker, in a transaction with the result's completion. A DmapiError becomes a nack. */
+  perform(ctx: JobContext, job: J): Promise<JobOutcome>;
+}
+
+export type Command = SyncCommand<any> | AsyncCommand<any, any>;
+
+export function defineCommand<P extends z.ZodType>(spec: SyncCommand<P>): SyncCommand<P>;
+export function defineCommand<P extends z.ZodType, J>(spec: AsyncCommand<P, J>): AsyncCommand<P, J>;
+export function defineCommand(spec: Command): Command {
+  return spec;
+}
+
+export const isModifying = (c: Command) => c.access !== 'read';

@@ -1,0 +1,27 @@
+import type { Command } from '../command.ts';
+import { login } from './login.ts';
+import { logout } from './logout.ts';
+import { queryAccountBalance } from './query-account-balance.ts';
+import { queryDomainList } from './query-domain-list.ts';
+import { queryProfile } from './query-profile.ts';
+import { queryRequestList } from './query-request-list.ts';
+import { queryTldList } from './query-tld-list.ts';
+import { resultDelete } from './result-delete.ts';
+import { resultList } from './result-list.ts';
+import { resultRetrieve } from './result-retrieve.ts';
+import { version } from './version.ts';
+
+/** The command table: every DMAPI request this server implements, one declaration each. */
+export const commands: readonly Command[] = [
+  login,
+  logout,
+  queryAccountBalance,
+  queryDomainList,
+  queryProfile,
+  queryRequestList,
+  queryTldList,
+  resultDelete,
+  resultList,
+  resultRetrieve,
+  version,
+];

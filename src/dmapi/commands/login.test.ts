@@ -1,0 +1,128 @@
+import { it } from 'node:test';
+import assert from 'node:assert/strict';
+import { forEachDatabase } from '../../../test/helpers/harness.ts';
+import { createApiKey } from '../../services/accounts.ts';
+import { trackingIdTime } from '../../core/ids.ts';
+
+forEachDatabase('login', (t) => {
+  it('logs in with username and password and answers the recorded headers in order', async () => {
+    const { app, call, clock } = t();
+    await t().reseller('alice');
+    const r = await call('login', { username: 'alice', password: 'secret-pw' });
+    assert.equal(r.code, 0);
+    assert.equal(r.get('Status-Text'), 'OK');
+    assert.equal(r.get('Version'), '1.2');
+    assert.equal(r.all('Error').length, 0);
+    const names = r.headers.map(([n]) => n);
+    for (const h of ['SvTrId', 'Tracking-Id', 'Timing', 'UID', 'User-Login', 'Auth-Sid', 'Session-Timeout', 'User-Access', 'Account-currency', 'Account-balance', 'Account-pending_amount', 'Account-rebate', 'Account-contract_date', 'Stats-number-of-domains', 'Stats-last-login', 'Stats-last-ip', 'Stats-last-error', 'Stats-last-error-ip', 'Stats-number-of-autorenew']) {
+      assert.ok(names.includes(h), `missing header ${h}`);
+    }
+    assert.equal(r.get('User-Login'), 'alice');
+    assert.equal(r.get('User-Access'), '@full');
+    assert.equal(r.get('Session-Timeout'), '3600');
+    assert.equal(r.get('Account-balance'), '1000.00');
+    assert.match(r.get('Auth-Sid')!, /^[0-9a-f]{32}$/);
+    assert.match(r.get('Tracking-Id')!, /^[0-9a-f]{32}$/);
+    assert.equal(r.get('SvTrId'), r.get('Tracking-Id'));
+    assert.equal(trackingIdTime(r.get('Tracking-Id')!), clock.now());
+    assert.equal(r.setCookie, `dmapi-auth=${r.get('Auth-Sid')}; path=/`);
+    assert.ok(r.body.endsWith('\n'));
+    assert.deepEqual(r.body.trim().split('\n'), app.deps.tlds.list().map((x) => x.tld));
+    assert.ok(!r.raw.includes('\r'));
+    // The empty Stats values keep their space after the colon.
+    assert.ok(r.raw.includes('Stats-last-error: \n'));
+  });
+
+  it('accepts the login name case-insensitively and the e-mail address as username', async () => {
+    const { call } = t();
+    await t().reseller('bob');
+    assert.equal((await call('login', { username: 'BOB', password: 'secret-pw' })).code, 0);
+    assert.equal((await call('login', { username: 'bob@example.com', password: 'secret-pw' })).code, 0);
+  });
+
+  it('reports the previous login in Stats-last-login', async () => {
+    const { call, clock } = t();
+    await t().reseller('carol');
+    const first = clock.now();
+    await call('login', { username: 'carol', password: 'secret-pw' }, { ip: '192.0.2.7' });
+    clock.advance(60_000);
+    const r = await call('login', { username: 'carol', password: 'secret-pw' });
+    assert.equal(r.get('Stats-last-login'), new Date(first).toISOString().slice(0, 19).replace('T', ' ') + ' +0000');
+    assert.equal(r.get('Stats-last-ip'), '192.0.2.7');
+  });
+
+  it('answers 2200 with an Error line for a wrong password or an unknown user', async () => {
+    const { call } = t();
+    await t().reseller('dave');
+    for (const params of [{ username: 'dave', password: 'wrong' }, { username: 'nobody', password: 'x' }]) {
+      const r = await call('login', params);
+      assert.equal(r.code, 2200);
+      assert.equal(r.get('Status-Text'), 'Authentication error');
+      assert.equal(r.get('Error'), 'invalid username or password');
+      assert.equal(r.get('Auth-Sid'), undefined);
+      assert.equal(r.httpStatus, 200);
+    }
+    const after = await call('login', { username: 'dave', password: 'secret-pw' });
+    assert.equal(after.get('Stats-last-error'), 'login failed');
+  });
+
+  it('logs in with an API key and reports its scope in User-Access', async () => {
+    const { app, call, clock } = t();
+    const r = await t().reseller('erin');
+    for (const [scope, word] of [['full', '@full'], ['read-only', '@read-only'], ['modify-only', '@modify-only']] as const) {
+      const { key } = await createApiKey(app.deps.db, r.account.id, scope, '', clock.now());
+      const res = await call('login', { 'api-key': key });
+      assert.equal(res.code, 0);
+      assert.equal(res.get('User-Access'), word);
+    }
+  });
+
+  it('answers "API key is invalid" for an unknown or revoked key', async () => {
+    const { app, call, clock } = t();
+    const r = await t().reseller('frank');
+    const { id, key } = await createApiKey(app.deps.db, r.account.id, 'full', '', clock.now());
+    await app.deps.db.updateTable('api_keys').set({ revoked_at: clock.now() }).where('id', '=', id).execute();
+    for (const k of [key, 'no-such-key']) {
+      const res = await call('login', { 'api-key': k });
+      assert.equal(res.code, 2200);
+      assert.equal(res.get('Error'), 'API key is invalid');
+    }
+  });
+
+  it('names the missing credentials', async () => {
+    const r = await t().call('login', { username: 'x' });
+    assert.equal(r.code, 2003);
+    assert.equal(r.get('Status-Text'), 'Required parameter missing');
+    assert.match(r.get('Error')!, /username and password, or api-key/);
+  });
+
+  it('lists handle prefixes with prefixes=1', async () => {
+    const { call, app } = t();
+    await t().reseller('gina');
+    const r = await call('login', { username: 'gina', password: 'secret-pw', prefixes: 1 });
+    assert.deepEqual(r.body.trim().split('\n'), app.deps.tlds.list().map((x) => `${x.tld}\t${x.handlePrefix}`));
+  });
+
+  it('blocks a user after repeated failures until the window passes, and a flood from one address', async () => {
+    const { call, clock } = t();
+    await t().reseller('hank');
+    for (let i = 0; i < 10; i++) assert.equal((await call('login', { username: 'hank', password: 'bad' }, { ip: '198.51.100.1' })).code, 2200);
+    const blocked = await call('login', { username: 'hank', password: 'secret-pw' }, { ip: '198.51.100.2' });
+    assert.equal(blocked.code, 2502);
+    assert.match(blocked.get('Error')!, /too many failed logins for this user/);
+    clock.advance(15 * 60_000 + 1);
+    assert.equal((await call('login', { username: 'hank', password: 'secret-pw' })).code, 0);
+
+    for (let i = 0; i < 50; i++) await call('login', { 'api-key': `bad-${i}` }, { ip: '198.51.100.9' });
+    const flood = await call('login', { username: 'hank', password: 'secret-pw' }, { ip: '198.51.100.9' });
+    assert.equal(flood.code, 2502);
+    assert.match(flood.get('Error')!, /from this address/);
+  });
+
+  it('accepts GET with the parameters in the query string, and mixed-case parameter names', async () => {
+    const { call } = t();
+    await t().reseller('ivan');
+    const r = await call('login', { UserName: 'ivan', PassWord: 'secret-pw', 'client-ip': '1.2.3.4' }, { method: 'GET' });
+    assert.equal(r.code, 0);
+  });
+});

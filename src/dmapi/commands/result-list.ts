@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { defineCommand } from '../command.ts';
+import { optFlag, optInt, optText, oneOf, errorKey } from '../params.ts';
+import { globMatch, globMatchNumber, NO_LIMIT } from '../../db/sql-helpers.ts';
+import { parseIsoDate } from '../../core/dates.ts';
+import { DAY } from '../../core/clock.ts';
+import { resultListLine } from '../../services/results.ts';
+
+const date = optText(10).refine((d) => d === undefined || parseIsoDate(d) !== undefined, { message: 'must be a date YYYY-MM-DD', ...errorKey('PARAM_SYNTAX') });
+
+export const resultList = defineCommand({
+  name: 'result-list',
+  summary: 'Results of asynchronous requests, newest first: `TimeStamp SvTrId Proc-ID request-type request-object status ClTrId`.',
+  access: 'read',
+  session: 'required',
+  execution: 'sync',
+  params: z.object({
+    pending: optFlag(),
+    showall: optFlag(),
+    period: optInt(1, 36500),
+    date,
+    offset: optInt(0, 1_000_000_000),
+    limit: optInt(0, 1_000_000_000),
+    status: oneOf(['ack', 'nack', '?', 'pending']).optional(),
+    'count-only': optFlag(),
+    rtype: optText(),
+    objid: optText(),
+    procid: optText(),
+    svtrid: optText(),
+    cltrid: optText(),
+  }),
+  errors: [],
+  notes:
+    'Without `date` the window is the last `period` days (default 90) up to now; with `date` it ends at the end of that day and `period` defaults to 1. ' +
+    '`pending=1` (and `status=pending`) lists results still in progress (`?`). Deleted results appear only with `showall=1`. ' +
+    'The filters rtype, objid, procid, svtrid and cltrid take `*` and `?` patterns. `count-only=1` answers `Records: N`. Every reply carries `Row-Count`.',
+  async run(ctx, p) {
+    const end = p.date !== undefined ? parseIsoDate(p.date)! + DAY : ctx.now + 1;
+    const period = p.period ?? (p.date !== undefined ? 1 : 90);
+    let q = ctx.db
+      .selectFrom('results')
+      .selectAll()
+      .where('account_id', '=', ctx.account.id)
+      .where('created_at', '>=', end - period * DAY)
+      .where('created_at', '<', end);
+    if (!p.showall) q = q.where('deleted_at', 'is', null);
+    const status = p.pending || p.status === 'pending' ? '?' : p.status;
+    if (status) q = q.where('status', '=', status);
+    const globs: Array<[string | undefined, 'request_type' | 'object_name' | 'svtrid' | 'cltrid']> = [
+      [p.rtype, 'request_type'],
+      [p.objid, 'object_name'],
+      [p.svtrid, 'svtrid'],
+      [p.cltrid, 'cltrid'],
+    ];
+    for (const [value, column] of globs) if (value !== undefined) q = q.where(globMatch(column, value));
+    if (p.procid !== undefined) q = q.where(globMatchNumber('id', p.procid));
+    const page = await q
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(p.limit ?? NO_LIMIT)
+      .offset(p.offset ?? 0)
+      .execute();
+    const headers = [['Row-Count', String(page.length)] as const];
+    if (p['count-only']) return { headers, body: `Records: ${page.length}\n` };
+    return { headers, body: page.map(resultListLine).join('\n') + (page.length ? '\n' : '') };
+  },
+});

@@ -1,0 +1,212 @@
+import { z } from 'zod';
+import type { AppDeps } from '../app-deps.ts';
+import type { Account, Scope } from '../db/schema.ts';
+import type { Executor } from '../db/database.ts';
+import { trackingId as newTrackingId } from '../core/ids.ts';
+import { formatAmount } from '../core/money.ts';
+import { enqueue } from '../jobs/queue.ts';
+import { openResult, setResultObject, completeResult } from '../services/results.ts';
+import type { Command, CommandReply, RawParams, RequestContext } from './command.ts';
+import { isModifying } from './command.ts';
+import type { CommandTable } from './command-table.ts';
+import { DmapiError, errorCatalogue, type ErrorKey } from './errors.ts';
+import { formatReply, type HeaderList } from './reply.ts';
+import { resolveApiKey, resolveSession, type ActiveSession } from './sessions.ts';
+
+export const DMAPI_VERSION = '1.2.53';
+
+export interface IncomingRequest {
+  name: string;
+  /** Form variables from query and body; names are lowercased here. */
+  params: Record<string, string>;
+  cookieSid?: string | undefined;
+  ip: string;
+}
+
+export interface DispatchOutcome {
+  text: string;
+  trackingId: string;
+  /** Session id to set as the dmapi-auth cookie. */
+  cookie?: string;
+}
+
+/** Errors any request may answer, whatever its own list says. */
+const universalErrors: readonly ErrorKey[] = ['SESSION_INVALID', 'ACCESS_DENIED', 'PARAM_MISSING', 'PARAM_SYNTAX', 'PARAM_RANGE', 'INTERNAL', 'UNKNOWN_REQUEST'];
+
+const deniedText: Record<Scope, string> = {
+  full: '',
+  'read-only': 'this session uses a read-only API key, which cannot modify anything',
+  'modify-only': 'this session uses a modify-only API key, which cannot run requests that cause costs',
+};
+
+function allowed(scope: Scope, c: Command): boolean {
+  if (scope === 'full') return true;
+  if (scope === 'read-only') return c.access === 'read';
+  return c.access !== 'costs';
+}
+
+/** Turns zod issues into DMAPI errors that name the parameter and the problem. */
+export function paramErrors(issues: readonly z.core.$ZodIssue[]): DmapiError {
+  const lines: string[] = [];
+  let key: ErrorKey | undefined;
+  for (const issue of issues) {
+    const name = issue.path.map(String).join('.');
+    const missing = issue.code === 'invalid_type' && issue.input === undefined;
+    const k: ErrorKey = missing ? 'PARAM_MISSING' : ((issue as { params?: { dmapi?: ErrorKey } }).params?.dmapi ?? 'PARAM_SYNTAX');
+    key ??= k;
+    lines.push(missing ? `missing parameter: ${name}` : name ? `${name}: ${issue.message}` : issue.message);
+  }
+  return new DmapiError(key ?? 'PARAM_SYNTAX', lines);
+}
+
+function lowerKeys(params: Record<string, string>): RawParams {
+  const out: RawParams = {};
+  for (const [k, v] of Object.entries(params)) {
+    const name = k.toLowerCase();
+    if (!(name in out)) out[name] = v;
+  }
+  return out;
+}
+
+/** lookup → session → access → params → run or accept → reply, always in this order. */
+export function createDispatcher(deps: AppDeps, table: CommandTable) {
+  async function authenticate(raw: RawParams, cookieSid: string | undefined, now: number): Promise<ActiveSession> {
+    const sid = raw['auth-sid'] || cookieSid;
+    if (sid) {
+      const s = await resolveSession(deps.db, sid, now, deps.config.sessionTimeout * 1000);
+      if (s) return s;
+      throw new DmapiError('SESSION_INVALID', 'session expired or invalid; please log in again');
+    }
+    // Some clients (JAPI) send the API key with every request instead of logging in.
+    if (raw['api-key']) {
+      const k = await resolveApiKey(deps.db, raw['api-key']);
+      if (k) return { account: k.account, scope: k.scope, sessionId: null };
+      throw new DmapiError('SESSION_INVALID', 'API key is invalid');
+    }
+    throw new DmapiError('SESSION_INVALID', 'no session: log in and pass auth-sid');
+  }
+
+  function errorHeaders(err: DmapiError): HeaderList {
+    const def = errorCatalogue[err.key];
+    return [['Status-Code', String(def.code)], ['Status-Text', def.text], ...err.details.map((d) => ['Error', d] as const)];
+  }
+
+  function render(status: HeaderList, trackingId: string, reply: CommandReply, extra: HeaderList, version = DMAPI_VERSION): string {
+    return formatReply({
+      headers: [...status, ['SvTrId', trackingId], ['Tracking-Id', trackingId], ['Version', version], ...extra, ...(reply.headers ?? [])],
+      body: reply.body ?? '',
+    });
+  }
+
+  /** An error reply outside any request (bad body, unknown route): still a well-formed DMAPI answer. */
+  function failure(err: DmapiError, now = deps.clock.now()): DispatchOutcome {
+    const trackingId = newTrackingId(now);
+    return { text: render(errorHeaders(err), trackingId, {}, []), trackingId };
+  }
+
+  async function dispatch(req: IncomingRequest): Promise<DispatchOutcome> {
+    await deps.syncClock();
+    const now = deps.clock.now();
+    const trackingId = newTrackingId(now);
+    const raw = lowerKeys(req.params);
+    const command = table.lookup(req.name);
+    let session: ActiveSession | undefined;
+    try {
+      if (!command) throw new DmapiError('UNKNOWN_REQUEST', `unknown request '${req.name}'`);
+      if (command.session === 'required') {
+        session = await authenticate(raw, req.cookieSid, now);
+        if (!allowed(session.scope, command)) throw new DmapiError('ACCESS_DENIED', `${command.name}: ${deniedText[session.scope]}`);
+      }
+      const parsed = command.params.safeParse(raw);
+      if (!parsed.success) throw paramErrors(parsed.error.issues);
+      const { reply, procId, balance } = await execute(command, parsed.data, raw, session, req.ip, now, trackingId);
+      const extra: HeaderList = [];
+      if (procId !== undefined) extra.push(['Proc-ID', String(procId)]);
+      if (balance !== undefined) extra.push(['Account-Balance', balance]);
+      const okText = command.name === 'login' || command.name === 'logout' ? 'OK' : 'Command completed successfully';
+      const version = command.name === 'login' ? '1.2' : DMAPI_VERSION;
+      const cookie = reply.headers?.find(([n]) => n === 'Auth-Sid')?.[1] ?? (session?.sessionId ? raw['auth-sid'] || req.cookieSid : undefined);
+      return {
+        text: render([['Status-Code', '0'], ['Status-Text', okText]], trackingId, reply, extra, version),
+        trackingId,
+        ...(cookie ? { cookie } : {}),
+      };
+    } catch (caught) {
+      const err = asDmapiError(caught, trackingId, command?.name);
+      if (command && deps.config.strictErrors && !command.errors.includes(err.key) && !universalErrors.includes(err.key)) {
+        deps.log.error({ request: command.name, error: err.key }, 'request answered an error missing from its declaration');
+        return failure(new DmapiError('INTERNAL', `${command.name} answered undeclared error ${err.key}: ${err.details.join('; ')}`), now);
+      }
+      return { text: render(errorHeaders(err), trackingId, {}, []), trackingId };
+    }
+  }
+
+  function asDmapiError(caught: unknown, trackingId: string, request: string | undefined): DmapiError {
+    if (caught instanceof DmapiError) return caught;
+    deps.log.error({ err: caught, trackingId, request }, 'request failed unexpectedly');
+    return new DmapiError('INTERNAL', `internal error; quote Tracking-Id ${trackingId} when reporting it`);
+  }
+
+  async function execute(
+    command: Command,
+    params: unknown,
+    raw: RawParams,
+    session: ActiveSession | undefined,
+    ip: string,
+    now: number,
+    trackingId: string,
+  ): Promise<{ reply: CommandReply; procId?: number; balance?: string }> {
+    const makeCtx = (db: Executor, procId: number | undefined): RequestContext => ({
+      deps,
+      db,
+      now,
+      trackingId,
+      ip,
+      raw,
+      get account(): Account {
+        if (!session) throw new Error(`${command.name} has no session`);
+        return session.account;
+      },
+      sessionId: session?.sessionId ?? null,
+      get scope(): Scope {
+        return session?.scope ?? 'read-only';
+      },
+      get procId(): number {
+        if (procId === undefined) throw new Error(`${command.name} is not a modifying request`);
+        return procId;
+      },
+      enqueue: (kind, payload, o) => enqueue(db, now, kind, payload, { accountId: session?.account.id ?? null, ...o }),
+    });
+    const balanceOf = (a: Pick<Account, 'balance' | 'reserved' | 'currency'>) => formatAmount(a.balance - a.reserved, a.currency);
+
+    if (!isModifying(command) || !session) {
+      if (command.execution !== 'sync') throw new Error(`${command.name}: async requests must be modifying`);
+      const reply = await command.run(makeCtx(deps.db, undefined), params);
+      return { reply, ...(session ? { balance: balanceOf(session.account) } : {}) };
+    }
+
+    const accountId = session.account.id;
+    const out = await deps.db.transaction().execute(async (trx) => {
+      const procId = await openResult(trx, { accountId, svtrid: trackingId, cltrid: raw['cltrid'] || null, requestType: command.name, now });
+      const ctx = makeCtx(trx, procId);
+      let reply: CommandReply;
+      if (command.execution === 'sync') {
+        reply = await command.run(ctx, params);
+        await completeResult(trx, procId, { status: 'ack', object: reply.object ?? '', text: reply.resultText ?? '' }, now);
+      } else {
+        const accepted = await command.accept(ctx, params);
+        await setResultObject(trx, procId, accepted.object);
+        await enqueue(trx, now, command.name, accepted.job, { resultId: procId, accountId });
+        reply = accepted;
+      }
+      const acct = await trx.selectFrom('accounts').select(['balance', 'reserved', 'currency']).where('id', '=', accountId).executeTakeFirstOrThrow();
+      return { reply, procId, balance: balanceOf(acct) };
+    });
+    if (command.execution === 'async') deps.wake();
+    return out;
+  }
+
+  return { dispatch, failure };
+}
+
+export type Dispatcher = ReturnType<typeof createDispatcher>;

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import type { ErrorKey } from './errors.ts';
+
+/**
+ * Shared parameter schemas. DMAPI form variables are strings; an empty value counts as absent
+ * for optional parameters ("no change requested"). Messages say what is wrong; the dispatcher
+ * prefixes the parameter name.
+ */
+const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+
+/** A non-empty string (trimmed). */
+export const text = (max = 255) => z.preprocess(blankToUndefined, z.string().trim().max(max, `at most ${max} characters`));
+export const optText = (max = 255) => text(max).optional();
+
+/** Marks an issue with the catalogue error it stands for (default PARAM_SYNTAX). */
+export const errorKey = (key: ErrorKey) => ({ params: { dmapi: key } });
+
+/** An integer given as decimal digits, within [min, max]. */
+export const int = (min: number, max: number) =>
+  z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .trim()
+      .regex(/^-?\d+$/, 'must be a whole number')
+      .transform(Number)
+      .refine((n) => n >= min && n <= max, { message: `must be between ${min} and ${max}`, ...errorKey('PARAM_RANGE') }),
+  );
+export const optInt = (min: number, max: number) => int(min, max).optional();
+
+const truthy = new Set(['1', 'y', 'yes', 'true', 'on']);
+const falsy = new Set(['0', 'n', 'no', 'false', 'off']);
+
+/** A DMAPI flag: 1/0, Y/N, Yes/No, true/false (any case). */
+export const flag = () =>
+  z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .trim()
+      .toLowerCase()
+      .refine((s) => truthy.has(s) || falsy.has(s), 'must be 1 or 0 (or yes/no)')
+      .transform((s) => truthy.has(s)),
+  );
+export const optFlag = () => flag().optional();
+
+/** One of a fixed set of words (matched case-insensitively, returned as listed). */
+export const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
+  z.preprocess(
+    (v) => {
+      const b = blankToUndefined(v);
+      if (typeof b !== 'string') return b;
+      return values.find((x) => x.toLowerCase() === b.trim().toLowerCase()) ?? b;
+    },
+    z.enum(values, { message: `must be one of ${values.join(', ')}` }),
+  );
+
+/** A `*`/`?` glob pattern. */
+export const pattern = () => optText(255);

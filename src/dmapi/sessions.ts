@@ -1,0 +1,86 @@
+import type { Executor } from '../db/database.ts';
+import type { Account, Scope } from '../db/schema.ts';
+import { randomToken } from '../core/ids.ts';
+import { tokenHash } from '../core/password.ts';
+
+export interface ActiveSession {
+  account: Account;
+  scope: Scope;
+  /** Hash of the Auth-Sid; null when the request authenticated with a bare api-key. */
+  sessionId: string | null;
+}
+
+/** last_seen_at is rewritten at most this often, so a busy session does not write on every request. */
+const TOUCH_EVERY_MS = 30_000;
+
+export async function createSession(
+  db: Executor,
+  s: { accountId: number; scope: Scope; apiKeyId: number | null; ip: string; now: number },
+): Promise<string> {
+  const sid = randomToken(16);
+  await db
+    .insertInto('sessions')
+    .values({ id: tokenHash(sid), account_id: s.accountId, scope: s.scope, api_key_id: s.apiKeyId, created_at: s.now, last_seen_at: s.now, ended_at: null, ip: s.ip })
+    .execute();
+  return sid;
+}
+
+/** The live session for `sid`, or undefined when unknown, logged out, idle past `timeoutMs`, or its key was revoked. */
+export async function resolveSession(db: Executor, sid: string, now: number, timeoutMs: number): Promise<ActiveSession | undefined> {
+  const id = tokenHash(sid);
+  const row = await db
+    .selectFrom('sessions as s')
+    .innerJoin('accounts as a', 'a.id', 's.account_id')
+    .leftJoin('api_keys as k', 'k.id', 's.api_key_id')
+    .selectAll('a')
+    .select(['s.scope as session_scope', 's.last_seen_at as session_seen', 's.ended_at as session_ended', 's.api_key_id as session_key', 'k.revoked_at as key_revoked'])
+    .where('s.id', '=', id)
+    .executeTakeFirst();
+  if (!row || row.session_ended !== null || row.status !== 'active') return undefined;
+  if (row.session_key !== null && row.key_revoked !== null) return undefined;
+  if (now - row.session_seen > timeoutMs) return undefined;
+  if (now - row.session_seen > TOUCH_EVERY_MS) await db.updateTable('sessions').set({ last_seen_at: now }).where('id', '=', id).execute();
+  const { session_scope, session_seen, session_ended, session_key, key_revoked, ...account } = row;
+  return { account, scope: session_scope, sessionId: id };
+}
+
+export async function endSession(db: Executor, sessionId: string, now: number): Promise<void> {
+  await db.updateTable('sessions').set({ ended_at: now }).where('id', '=', sessionId).execute();
+}
+
+/** The account and scope behind an API key, when the key exists, is not revoked and its account is active. */
+export async function resolveApiKey(db: Executor, key: string): Promise<{ account: Account; scope: Scope; keyId: number } | undefined> {
+  const row = await db
+    .selectFrom('api_keys as k')
+    .innerJoin('accounts as a', 'a.id', 'k.account_id')
+    .selectAll('a')
+    .select(['k.id as key_id', 'k.scope as key_scope', 'k.revoked_at as key_revoked'])
+    .where('k.key_hash', '=', tokenHash(key))
+    .executeTakeFirst();
+  if (!row || row.key_revoked !== null || row.status !== 'active') return undefined;
+  const { key_id, key_scope, key_revoked, ...account } = row;
+  return { account, scope: key_scope, keyId: key_id };
+}
+
+const FAILURE_WINDOW_MS = 15 * 60_000;
+
+/** True when `key` has at least `limit` failed logins in the last 15 minutes. */
+export async function loginBlocked(db: Executor, key: string, now: number, limit: number): Promise<boolean> {
+  const row = await db
+    .selectFrom('login_failures')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('key', '=', key)
+    .where('at', '>', now - FAILURE_WINDOW_MS)
+    .executeTakeFirstOrThrow();
+  return Number(row.n) >= limit;
+}
+
+export async function recordLoginFailure(db: Executor, keys: string[], now: number): Promise<void> {
+  await db.insertInto('login_failures').values(keys.map((key) => ({ key, at: now }))).execute();
+}
+
+/** Forgets failures older than the window and sessions idle for a day past their timeout. */
+export async function pruneAuthState(db: Executor, now: number, timeoutMs: number): Promise<void> {
+  await db.deleteFrom('login_failures').where('at', '<', now - FAILURE_WINDOW_MS).execute();
+  await db.deleteFrom('sessions').where('last_seen_at', '<', now - timeoutMs - 86_400_000).execute();
+}

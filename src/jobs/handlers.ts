@@ -1,0 +1,12 @@
+import type { Command } from '../dmapi/command.ts';
+import type { JobHandler } from './worker.ts';
+
+/** Job kinds not tied to a request (mail delivery, lifecycle steps) register here. */
+export const serviceJobHandlers: Array<[string, JobHandler]> = [];
+
+/** Every async request's `perform`, under the request's name, plus the service handlers. */
+export function jobHandlers(commands: readonly Command[]): Map<string, JobHandler> {
+  const map = new Map<string, JobHandler>(serviceJobHandlers);
+  for (const c of commands) if (c.execution === 'async') map.set(c.name, (ctx, payload) => c.perform(ctx, payload));
+  return map;
+}

@@ -1,0 +1,97 @@
+import type { Executor, Tx } from '../db/database.ts';
+import type { AppDeps } from '../app-deps.ts';
+import type { JobRow } from '../db/schema.ts';
+
+export interface EnqueueOptions {
+  /** Earliest start (epoch ms); default: now. */
+  runAt?: number;
+  maxAttempts?: number;
+  resultId?: number | null;
+  accountId?: number | null;
+}
+
+/** Writes a job row; call it inside the transaction of the change that needs the job. */
+export async function enqueue(db: Executor, now: number, kind: string, payload: unknown, o: EnqueueOptions = {}): Promise<number> {
+  const row = await db
+    .insertInto('jobs')
+    .values({
+      kind,
+      payload: JSON.stringify(payload ?? null),
+      result_id: o.resultId ?? null,
+      account_id: o.accountId ?? null,
+      status: 'queued',
+      attempts: 0,
+      max_attempts: o.maxAttempts ?? 8,
+      run_at: o.runAt ?? now,
+      locked_by: null,
+      locked_until: null,
+      last_error: null,
+      created_at: now,
+      finished_at: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/** How long a claim is held before another worker may take the job over (a crashed worker's jobs come back). */
+export const LEASE_MS = 60_000;
+
+/**
+ * Claims up to `limit` due jobs for `workerId`: queued ones whose time has come, and running ones
+ * whose lease ran out. On PostgreSQL the rows are locked with SKIP LOCKED so concurrent workers
+ * never claim the same job; SQLite serialises transactions anyway.
+ */
+export async function claimJobs(deps: AppDeps, workerId: string, limit: number): Promise<JobRow[]> {
+  const now = deps.clock.now();
+  return deps.db.transaction().execute(async (trx) => {
+    let q = trx
+      .selectFrom('jobs')
+      .selectAll()
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('status', '=', 'queued'), eb('run_at', '<=', now)]),
+          eb.and([eb('status', '=', 'running'), eb('locked_until', '<', now)]),
+        ]),
+      )
+      .orderBy('run_at')
+      .orderBy('id')
+      .limit(limit);
+    if (deps.dialect === 'postgres') q = q.forUpdate().skipLocked();
+    const rows = await q.execute();
+    if (rows.length === 0) return [];
+    const ids = rows.map((r) => r.id);
+    await trx
+      .updateTable('jobs')
+      .set((eb) => ({ status: 'running', locked_by: workerId, locked_until: now + LEASE_MS, attempts: eb('attempts', '+', 1) }))
+      .where('id', 'in', ids)
+      .execute();
+    return rows.map((r) => ({ ...r, status: 'running' as const, locked_by: workerId, locked_until: now + LEASE_MS, attempts: r.attempts + 1 }));
+  });
+}
+
+/**
+ * Confirms inside `trx` that `workerId` still holds the job and marks it done; the row stays
+ * locked until the transaction ends. Returns false when the lease was lost: the caller must roll back.
+ */
+export async function finishJob(trx: Tx, job: JobRow, workerId: string, now: number, status: 'done' | 'failed', error?: string): Promise<boolean> {
+  const res = await trx
+    .updateTable('jobs')
+    .set({ status, finished_at: now, locked_until: null, last_error: error ?? null })
+    .where('id', '=', job.id)
+    .where('status', '=', 'running')
+    .where('locked_by', '=', workerId)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
+}
+
+/** Puts a failed attempt back in the queue after an exponential backoff (5 s, 10 s, 20 s … capped at 1 h). */
+export async function retryLater(db: Executor, job: JobRow, workerId: string, now: number, error: string): Promise<void> {
+  const delay = Math.min(3_600_000, 5_000 * 2 ** Math.max(0, job.attempts - 1));
+  await db
+    .updateTable('jobs')
+    .set({ status: 'queued', run_at: now + delay, locked_by: null, locked_until: null, last_error: error })
+    .where('id', '=', job.id)
+    .where('locked_by', '=', workerId)
+    .execute();
+}

@@ -1,0 +1,153 @@
+import { randomToken } from '../core/ids.ts';
+import type { AppDeps } from '../app-deps.ts';
+import type { JobRow } from '../db/schema.ts';
+import type { JobContext, JobOutcome } from '../dmapi/command.ts';
+import { DmapiError } from '../dmapi/errors.ts';
+import { completeResult } from '../services/results.ts';
+import { claimJobs, enqueue, finishJob, retryLater } from './queue.ts';
+
+export type JobHandler = (ctx: JobContext, payload: any) => Promise<JobOutcome | void>;
+
+/** A task the worker runs every `everyMs` (clock time); it must be idempotent, several processes may run it. */
+export interface PeriodicTask {
+  name: string;
+  everyMs: number;
+  run(deps: AppDeps, now: number): Promise<void>;
+}
+
+class LeaseLost extends Error {}
+
+/**
+ * Claims jobs from the database and performs each inside one transaction with its completion,
+ * so a job's effects are committed exactly once: a worker that dies mid-job commits nothing and
+ * its lease expires; a worker whose lease was taken over cannot mark the job done and rolls back.
+ */
+export class Worker {
+  readonly id = `w-${randomToken(6)}`;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private wakeRequested = false;
+  private lastRun = new Map<string, number>();
+  private readonly deps: AppDeps;
+  private readonly handlers: ReadonlyMap<string, JobHandler>;
+  private readonly tasks: readonly PeriodicTask[];
+
+  constructor(deps: AppDeps, handlers: ReadonlyMap<string, JobHandler>, tasks: readonly PeriodicTask[] = []) {
+    this.deps = deps;
+    this.handlers = handlers;
+    this.tasks = tasks;
+  }
+
+  /** Performs every due job (and jobs those enqueue) until none is left; returns how many ran. */
+  async runUntilIdle(maxRounds = 1000): Promise<number> {
+    let total = 0;
+    for (let i = 0; i < maxRounds; i++) {
+      const n = await this.runOnce();
+      if (n === 0) break;
+      total += n;
+    }
+    return total;
+  }
+
+  /** One batch: claim, then perform in claim order. */
+  async runOnce(batch = 20): Promise<number> {
+    const jobs = await claimJobs(this.deps, this.id, batch);
+    for (const job of jobs) await this.perform(job);
+    return jobs.length;
+  }
+
+  /** Runs the periodic tasks whose interval has passed on the clock. */
+  async runTasks(): Promise<void> {
+    const now = this.deps.clock.now();
+    for (const task of this.tasks) {
+      const last = this.lastRun.get(task.name);
+      if (last !== undefined && now - last < task.everyMs) continue;
+      this.lastRun.set(task.name, now);
+      try {
+        await task.run(this.deps, now);
+      } catch (err) {
+        this.deps.log.error({ err, task: task.name }, 'periodic task failed');
+      }
+    }
+  }
+
+  async perform(job: JobRow): Promise<void> {
+    const { deps } = this;
+    const handler = this.handlers.get(job.kind);
+    try {
+      if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
+      await deps.db.transaction().execute(async (trx) => {
+        const now = deps.clock.now();
+        if (!(await finishJob(trx, job, this.id, now, 'done'))) throw new LeaseLost();
+        const ctx: JobContext = {
+          deps,
+          db: trx,
+          now,
+          accountId: job.account_id,
+          resultId: job.result_id,
+          enqueue: (kind, payload, o) => enqueue(trx, now, kind, payload, { accountId: job.account_id, ...o }),
+        };
+        const outcome = await handler(ctx, JSON.parse(job.payload));
+        if (job.result_id !== null) await completeResult(trx, job.result_id, outcome ?? { status: 'ack', text: '' }, now);
+      });
+    } catch (err) {
+      if (err instanceof LeaseLost) return;
+      await this.failed(job, err);
+    }
+  }
+
+  private async failed(job: JobRow, err: unknown): Promise<void> {
+    const { deps } = this;
+    const now = deps.clock.now();
+    const permanent = err instanceof DmapiError || job.attempts >= job.max_attempts;
+    const message = err instanceof Error ? err.message : String(err);
+    if (!(err instanceof DmapiError)) deps.log.error({ err, job: job.id, kind: job.kind, attempt: job.attempts }, 'job attempt failed');
+    await deps.db.transaction().execute(async (trx) => {
+      if (!permanent) return retryLater(trx, job, this.id, now, message);
+      if (!(await finishJob(trx, job, this.id, now, 'failed', message))) return;
+      if (job.result_id === null) return;
+      const text =
+        err instanceof DmapiError
+          ? [`result_msg: ${err.details[0]}`, ...err.details.slice(1).map((d) => `error_text: ${d}`)].join('\n')
+          : `result_msg: internal error after ${job.attempts} attempts`;
+      await completeResult(trx, job.result_id, { status: 'nack', text }, now);
+    });
+  }
+
+  /** Polls every `intervalMs` and whenever woken; stops with stop(). */
+  start(intervalMs = 1000): void {
+    const tick = () => {
+      if (this.running) {
+        this.wakeRequested = true;
+        return;
+      }
+      this.running = (async () => {
+        do {
+          this.wakeRequested = false;
+          try {
+            await this.runTasks();
+            await this.runUntilIdle(50);
+          } catch (err) {
+            this.deps.log.error({ err }, 'worker round failed');
+          }
+        } while (this.wakeRequested && this.timer);
+      })().finally(() => {
+        this.running = undefined;
+      });
+    };
+    this.timer = setInterval(tick, intervalMs);
+    this.timer.unref();
+    this.wake = tick;
+    tick();
+  }
+
+  /** Replaced by start() with a function that triggers a round at once. */
+  wake: () => void = () => {};
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    this.wake = () => {};
+    await this.running;
+  }
+}

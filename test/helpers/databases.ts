@@ -1,0 +1,42 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { openDatabase, type DbHandle, type Dialect } from '../../src/db/database.ts';
+
+export const PG_URL = process.env.PGURL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/**
+ * Whether the PostgreSQL run happens. scripts/test.mjs probes the server once and sets
+ * DMAPID_TEST_PG (under CI a missing server fails the run there); a direct `node --test`
+ * run follows CI/PGURL.
+ */
+export function dialectsToTest(): Dialect[] {
+  const pg = process.env.DMAPID_TEST_PG ?? (process.env.CI === 'true' || process.env.PGURL ? '1' : '0');
+  return pg === '1' ? ['sqlite', 'postgres'] : ['sqlite'];
+}
+
+/**
+ * A fresh, empty database: SQLite in memory, or a PostgreSQL schema of its own (so test files
+ * running in parallel never see each other's rows). `drop()` removes it.
+ */
+export async function freshDatabase(dialect: Dialect): Promise<DbHandle & { drop(): Promise<void> }> {
+  if (dialect === 'sqlite') {
+    const h = openDatabase(':memory:');
+    return { ...h, drop: () => h.close() };
+  }
+  const schema = `t_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: PG_URL });
+  await admin.connect();
+  await admin.query(`create schema ${schema}`);
+  await admin.end();
+  const h = openDatabase(PG_URL, { pgSchema: schema, poolSize: 5 });
+  return {
+    ...h,
+    drop: async () => {
+      await h.close();
+      const c = new pg.Client({ connectionString: PG_URL });
+      await c.connect();
+      await c.query(`drop schema ${schema} cascade`);
+      await c.end();
+    },
+  };
+}
