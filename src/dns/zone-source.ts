@@ -1,0 +1,41 @@
+/**
+ * The contract between hosted zones (src/zone/, fed by dns-zone-put) and the authoritative DNS
+ * server (src/dns/): the server asks for zones in DNS terms and never parses DMAPI zone text.
+ * Names are absolute, lowercase A-labels without the trailing dot ('' is the root).
+ */
+export type RData =
+  | { type: 'A'; address: string }
+  | { type: 'AAAA'; address: string }
+  | { type: 'NS'; host: string }
+  | { type: 'CNAME'; target: string }
+  | { type: 'PTR'; target: string }
+  | { type: 'MX'; preference: number; exchange: string }
+  | { type: 'TXT'; strings: string[] }
+  | { type: 'SRV'; priority: number; weight: number; port: number; target: string }
+  | { type: 'CAA'; flags: number; tag: string; value: string }
+  | { type: 'NAPTR'; order: number; preference: number; flags: string; service: string; regexp: string; replacement: string }
+  | { type: 'SOA'; mname: string; rname: string; serial: number; refresh: number; retry: number; expire: number; minimum: number }
+  | { type: 'DS'; keyTag: number; algorithm: number; digestType: number; digest: string };
+
+export type RRType = RData['type'];
+
+export interface ResourceRecord {
+  name: string;
+  ttl: number;
+  data: RData;
+}
+
+/** One zone as the DNS server serves it: the SOA (with the current serial) and every other record. */
+export interface ZoneSnapshot {
+  origin: string;
+  soa: Extract<RData, { type: 'SOA' }>;
+  soaTtl: number;
+  records: ResourceRecord[];
+}
+
+export interface ZoneSource {
+  /** The zone that is authoritative for `qname` (the longest matching origin), if dmapid hosts one. */
+  findZone(qname: string): Promise<ZoneSnapshot | undefined>;
+  /** The current serial of `origin`, cheaply (for caches and SOA polling). */
+  serial(origin: string): Promise<number | undefined>;
+}
