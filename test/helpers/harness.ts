@@ -51,7 +51,7 @@ export async function startTestApp(dialect: Dialect, config: Partial<Config> = {
     clock,
     dialect,
     async call(name, params = {}, opts = {}) {
-      const form = new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)]));
+      const form = new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, String(v)]));
       const method = opts.method ?? 'POST';
       const res = await app.http.inject({
         method,

@@ -1,0 +1,18 @@
+// Generated from the command table by `npm run docs`; do not edit by hand.
+
+/** Every request name (and alias) the server implements. */
+export const requestNames = [
+  'login',
+  'logout',
+  'query-account-balance',
+  'query-domain-list',
+  'query-profile',
+  'query-request-list',
+  'query-tld-list',
+  'result-delete',
+  'result-list',
+  'result-retrieve',
+  'version',
+] as const;
+
+export type RequestName = (typeof requestNames)[number];
