@@ -12,6 +12,7 @@ import { formatAmount, parseAmount } from '../core/money.ts';
 import { isoSeconds } from '../core/dates.ts';
 import type { Scope } from '../db/schema.ts';
 import type { Executor } from '../db/database.ts';
+import { registerCallCommand } from './call.ts';
 
 /** Opens the configured database (migrated), runs `fn`, closes it. */
 async function withDb<T>(fn: (db: Executor) => Promise<T>): Promise<T> {
@@ -168,6 +169,8 @@ clock
       console.log(`now: ${isoSeconds(Date.now() + offset)} (offset ${offset / 1000} s)`);
     });
   });
+
+registerCallCommand(program);
 
 program.parseAsync().catch((err: unknown) => {
   console.error(`dmapid: ${err instanceof Error ? err.message : String(err)}`);
