@@ -1,4 +1,4 @@
-import { Migrator, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, sql, type Migration, type MigrationProvider } from 'kysely';
 import type { DbHandle } from './database.ts';
 import type { MigrationContext, MigrationStep } from './migrations/helpers.ts';
 import { core } from './migrations/0001-core.ts';
@@ -18,7 +18,10 @@ class StaticProvider implements MigrationProvider {
 
 /** Brings the schema up to date; returns the names of the migrations it applied. */
 export async function migrate(handle: DbHandle): Promise<string[]> {
-  const migrator = new Migrator({ db: handle.db, provider: new StaticProvider({ dialect: handle.dialect }) });
+  // On PostgreSQL, name the schema: Kysely otherwise sees the migration tables of any schema in
+  // the database (another instance's, a parallel test's) and skips creating its own.
+  const schema = handle.dialect === 'postgres' ? (await sql<{ s: string }>`select current_schema() as s`.execute(handle.db)).rows[0]?.s : undefined;
+  const migrator = new Migrator({ db: handle.db, provider: new StaticProvider({ dialect: handle.dialect }), ...(schema ? { migrationTableSchema: schema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);

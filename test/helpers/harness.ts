@@ -1,4 +1,13 @@
 import { after, before, describe } from 'node:test';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { AppDeps } from '../../src/app-deps.ts';
+import type { Command } from '../../src/dmapi/command.ts';
+import { buildCommandTable } from '../../src/dmapi/command-table.ts';
+import { createDispatcher } from '../../src/dmapi/dispatch.ts';
+import { registerDmapiRoutes } from '../../src/dmapi/http.ts';
+import { jobHandlers } from '../../src/jobs/handlers.ts';
+import { Worker } from '../../src/jobs/worker.ts';
+import type { Logger } from '../../src/obs/logger.ts';
 import { ManualClock } from '../../src/core/clock.ts';
 import { loadConfig, type Config } from '../../src/config/config.ts';
 import { createApp, type App } from '../../src/app.ts';
@@ -42,6 +51,47 @@ export interface Reseller {
 
 const quiet = { logLevel: 'silent', strictErrors: true, worker: false } as const;
 
+/** Sends a DMAPI request to `http` as a urlencoded POST (or GET) and parses the reply. */
+export async function injectCall(http: FastifyInstance, name: string, params: Record<string, string | number> = {}, opts: CallOptions = {}): Promise<TestReply> {
+  const form = new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, String(v)]));
+  const method = opts.method ?? 'POST';
+  const headers: Record<string, string> = opts.cookie ? { cookie: opts.cookie } : {};
+  if (method === 'POST') headers['content-type'] = 'application/x-www-form-urlencoded';
+  const res = await http.inject({
+    method,
+    url: `/request/${name}${method === 'GET' ? `?${form}` : ''}`,
+    ...(method === 'POST' ? { payload: form.toString() } : {}),
+    headers,
+    remoteAddress: opts.ip ?? '127.0.0.1',
+  });
+  return toTestReply(res.body, res.statusCode, res.headers['set-cookie']);
+}
+
+export function toTestReply(body: string, httpStatus: number, setCookie: string | string[] | undefined): TestReply {
+  const parsed = parseReply(body);
+  return { ...parsed, raw: body, code: Number(parsed.get('Status-Code')), httpStatus, setCookie: Array.isArray(setCookie) ? setCookie[0] : setCookie };
+}
+
+/**
+ * The test app's services behind a second DMAPI listener whose command table is `commands`
+ * (test-only requests: an async request that makes result rows, one that fails unexpectedly).
+ * `log` replaces the logger (to capture its lines); `worker` performs the table's async requests.
+ */
+export async function withCommands(t: TestApp, commands: readonly Command[], options: { log?: Logger } = {}) {
+  const deps: AppDeps = options.log ? { ...t.app.deps, log: options.log } : t.app.deps;
+  const table = buildCommandTable(commands);
+  const dispatcher = createDispatcher(deps, table);
+  const http = Fastify({ loggerInstance: deps.log as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }) });
+  await registerDmapiRoutes(http, dispatcher, 'DMAPI/1.2.53 (test)');
+  const worker = new Worker(deps, jobHandlers(table.commands));
+  return {
+    http,
+    worker,
+    call: (name: string, params: Record<string, string | number> = {}, opts: CallOptions = {}) => injectCall(http, name, params, opts),
+    close: () => http.close(),
+  };
+}
+
 export async function startTestApp(dialect: Dialect, config: Partial<Config> = {}): Promise<TestApp & { stop(): Promise<void> }> {
   const handle = await freshDatabase(dialect);
   const clock = new ManualClock();
@@ -50,19 +100,7 @@ export async function startTestApp(dialect: Dialect, config: Partial<Config> = {
     app,
     clock,
     dialect,
-    async call(name, params = {}, opts = {}) {
-      const form = new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, String(v)]));
-      const method = opts.method ?? 'POST';
-      const res = await app.http.inject({
-        method,
-        url: `/request/${name}${method === 'GET' ? `?${form}` : ''}`,
-        ...(method === 'POST' ? { payload: form.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded', ...(opts.cookie ? { cookie: opts.cookie } : {}) } } : opts.cookie ? { headers: { cookie: opts.cookie } } : {}),
-        remoteAddress: opts.ip ?? '127.0.0.1',
-      });
-      const parsed = parseReply(res.body);
-      const sc = res.headers['set-cookie'];
-      return { ...parsed, raw: res.body, code: Number(parsed.get('Status-Code')), httpStatus: res.statusCode, setCookie: Array.isArray(sc) ? sc[0] : sc };
-    },
+    call: (name, params = {}, opts = {}) => injectCall(app.http, name, params, opts),
     async reseller(login, input = {}) {
       const account = await createAccount(app.deps.db, { login, email: `${login}@example.com`, password: 'secret-pw', balance: 100_000, ...input }, clock.now());
       const loginWithKey = async (scope: Scope) => {
