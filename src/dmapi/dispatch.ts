@@ -45,13 +45,14 @@ function allowed(scope: Scope, c: Command): boolean {
   return c.access !== 'costs';
 }
 
-/** Turns zod issues into DMAPI errors that name the parameter and the problem. */
+/** Turns zod issues (parsed with `reportInput: true`) into DMAPI errors that name the parameter and the problem. */
 export function paramErrors(issues: readonly z.core.$ZodIssue[]): DmapiError {
   const lines: string[] = [];
   let key: ErrorKey | undefined;
   for (const issue of issues) {
     const name = issue.path.map(String).join('.');
-    const missing = issue.code === 'invalid_type' && issue.input === undefined;
+    // Needs `reportInput`: without it zod leaves `input` out and every issue would look like this.
+    const missing = (issue.code === 'invalid_type' || issue.code === 'invalid_value') && issue.input === undefined;
     const k: ErrorKey = missing ? 'PARAM_MISSING' : ((issue as { params?: { dmapi?: ErrorKey } }).params?.dmapi ?? 'PARAM_SYNTAX');
     key ??= k;
     lines.push(missing ? `missing parameter: ${name}` : name ? `${name}: ${issue.message}` : issue.message);
@@ -117,7 +118,7 @@ export function createDispatcher(deps: AppDeps, table: CommandTable) {
         session = await authenticate(raw, req.cookieSid, now);
         if (!allowed(session.scope, command)) throw new DmapiError('ACCESS_DENIED', `${command.name}: ${deniedText[session.scope]}`);
       }
-      const parsed = command.params.safeParse(raw);
+      const parsed = command.params.safeParse(raw, { reportInput: true });
       if (!parsed.success) throw paramErrors(parsed.error.issues);
       const { reply, procId, balance } = await execute(command, parsed.data, raw, session, req.ip, now, trackingId);
       const extra: HeaderList = [];

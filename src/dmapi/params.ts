@@ -8,9 +8,16 @@ import type { ErrorKey } from './errors.ts';
  */
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
+/**
+ * Makes a parameter optional. Absent, empty and blank values all mean "not given". Use this, not
+ * `.optional()`: zod's optional only lets `undefined` *input* through, so `x.optional()` on these
+ * schemas still fails for `to=` (an empty value, as the seeds' own Python example sends).
+ */
+export const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema.optional());
+
 /** A non-empty string (trimmed). */
 export const text = (max = 255) => z.preprocess(blankToUndefined, z.string().trim().max(max, `at most ${max} characters`));
-export const optText = (max = 255) => text(max).optional();
+export const optText = (max = 255) => optional(text(max));
 
 /** Marks an issue with the catalogue error it stands for (default PARAM_SYNTAX). */
 export const errorKey = (key: ErrorKey) => ({ params: { dmapi: key } });
@@ -26,7 +33,7 @@ export const int = (min: number, max: number) =>
       .transform(Number)
       .refine((n) => n >= min && n <= max, { message: `must be between ${min} and ${max}`, ...errorKey('PARAM_RANGE') }),
   );
-export const optInt = (min: number, max: number) => int(min, max).optional();
+export const optInt = (min: number, max: number) => optional(int(min, max));
 
 const truthy = new Set(['1', 'y', 'yes', 'true', 'on']);
 const falsy = new Set(['0', 'n', 'no', 'false', 'off']);
@@ -42,7 +49,7 @@ export const flag = () =>
       .refine((s) => truthy.has(s) || falsy.has(s), 'must be 1 or 0 (or yes/no)')
       .transform((s) => truthy.has(s)),
   );
-export const optFlag = () => flag().optional();
+export const optFlag = () => optional(flag());
 
 /** One of a fixed set of words (matched case-insensitively, returned as listed). */
 export const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineCommand } from '../command.ts';
-import { optFlag, optInt, optText, oneOf, errorKey } from '../params.ts';
+import { optFlag, optInt, optText, oneOf, optional, errorKey } from '../params.ts';
 import { globMatch, globMatchNumber, NO_LIMIT } from '../../db/sql-helpers.ts';
 import { parseIsoDate } from '../../core/dates.ts';
 import { DAY } from '../../core/clock.ts';
@@ -21,7 +21,7 @@ export const resultList = defineCommand({
     date,
     offset: optInt(0, 1_000_000_000),
     limit: optInt(0, 1_000_000_000),
-    status: oneOf(['ack', 'nack', '?', 'pending']).optional(),
+    status: optional(oneOf(['ack', 'nack', '?', 'pending'])),
     'count-only': optFlag(),
     rtype: optText(),
     objid: optText(),
