@@ -38,4 +38,10 @@ export interface ZoneSource {
   findZone(qname: string): Promise<ZoneSnapshot | undefined>;
   /** The current serial of `origin`, cheaply (for caches and SOA polling). */
   serial(origin: string): Promise<number | undefined>;
+  /**
+   * Optional: the origin of the zone that is authoritative for `qname` (the longest hosted origin
+   * that equals it or is a parent of it) with its current serial, in one look-up. Without it the
+   * DNS server asks serial() for every suffix of the query name.
+   */
+  findOrigin?(qname: string): Promise<{ origin: string; serial: number } | undefined>;
 }
