@@ -74,3 +74,18 @@ export async function insertDomain(db: Executor, accountId: number, name: string
     .values({ account_id: accountId, name, tld: name.slice(name.indexOf('.') + 1), created_at: at, expires_at: expiresAt, updated_at: at, autorenew: flags.autorenew ? 1 : 0, locked: flags.locked ? 1 : 0 })
     .execute();
 }
+
+/** A request that would cost money (access `costs`): for the scope checks while the table has none. */
+export const testCharge = defineCommand({
+  name: 'test-charge',
+  aliases: ['test-charge-alias'],
+  summary: 'test only: a request of access class costs',
+  access: 'costs',
+  session: 'required',
+  execution: 'sync',
+  params: z.object({}),
+  errors: [],
+  async run() {
+    return { body: 'charged\n', object: 'nothing' };
+  },
+});
