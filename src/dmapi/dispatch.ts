@@ -28,6 +28,8 @@ export interface DispatchOutcome {
   trackingId: string;
   /** Session id to set as the dmapi-auth cookie. */
   cookie?: string;
+  /** `text` is a file body without DMAPI headers. */
+  download?: { filename: string; contentType: string };
 }
 
 /** Errors any request may answer, whatever its own list says. */
@@ -58,6 +60,12 @@ export function paramErrors(issues: readonly z.core.$ZodIssue[]): DmapiError {
     lines.push(missing ? `missing parameter: ${name}` : name ? `${name}: ${issue.message}` : issue.message);
   }
   return new DmapiError(key ?? 'PARAM_SYNTAX', lines);
+}
+
+/** No DMAPI value contains NUL, and PostgreSQL text cannot store it: refuse it up front, the same on both databases. */
+function rejectNul(raw: RawParams): void {
+  const bad = Object.entries(raw).filter(([k, v]) => k.includes('\0') || v.includes('\0'));
+  if (bad.length) throw new DmapiError('PARAM_SYNTAX', bad.map(([k]) => `${k.replace(/\0/g, '\\0')}: must not contain NUL characters`));
 }
 
 function lowerKeys(params: Record<string, string>): RawParams {
@@ -118,6 +126,7 @@ export function createDispatcher(deps: AppDeps, table: CommandTable) {
         session = await authenticate(raw, req.cookieSid, now);
         if (!allowed(session.scope, command)) throw new DmapiError('ACCESS_DENIED', `${command.name}: ${deniedText[session.scope]}`);
       }
+      rejectNul(raw);
       const parsed = command.params.safeParse(raw, { reportInput: true });
       if (!parsed.success) throw paramErrors(parsed.error.issues);
       const { reply, procId, balance } = await execute(command, parsed.data, raw, session, req.ip, now, trackingId);
@@ -127,6 +136,7 @@ export function createDispatcher(deps: AppDeps, table: CommandTable) {
       const okText = command.name === 'login' || command.name === 'logout' ? 'OK' : 'Command completed successfully';
       const version = command.name === 'login' ? '1.2' : DMAPI_VERSION;
       const cookie = reply.headers?.find(([n]) => n === 'Auth-Sid')?.[1] ?? (session?.sessionId ? raw['auth-sid'] || req.cookieSid : undefined);
+      if (reply.download) return { text: reply.body ?? '', trackingId, download: reply.download, ...(cookie ? { cookie } : {}) };
       return {
         text: render([['Status-Code', '0'], ['Status-Text', okText]], trackingId, reply, extra, version),
         trackingId,

@@ -15,9 +15,12 @@ export function formatReply(reply: Reply): string {
   return `${out}\n${reply.body}`;
 }
 
-/** Header values are single lines; anything else would break every client's parser. */
+/**
+ * Header values are single lines; anything else would break every client's parser. Other control
+ * characters (an echoed request name with %00, ESC) become spaces too; TAB stays.
+ */
 function oneLine(value: string): string {
-  return value.replace(/[\r\n]+/g, ' ');
+  return value.replace(/[\x00-\x08\x0a-\x1f\x7f]+/g, ' ').trim();
 }
 
 export interface ParsedReply {

@@ -152,6 +152,24 @@ forEachDatabase('DMAPI wire format', (t) => {
     assert.equal(badJson.code, 2400);
   });
 
+  it('refuses NUL characters in parameters with 2005 on both databases, and keeps header values on one clean line', async () => {
+    const r = await t().reseller('w-nul');
+    const cases: Array<[string, Record<string, string>, string]> = [
+      ['login', { username: 'a\0b', password: 'x' }, 'username: must not contain NUL characters'],
+      ['query-domain-list', { 'auth-sid': r.sid, pattern: '\0' }, 'pattern: must not contain NUL characters'],
+      ['result-delete', { 'auth-sid': r.sid, svtrid: 'x', cltrid: 'c\0' }, 'cltrid: must not contain NUL characters'],
+    ];
+    for (const [name, params, error] of cases) {
+      const res = await send(t(), post(name, form(params)));
+      assert.equal(res.code, 2005, name);
+      assert.deepEqual(res.all('Error'), [error]);
+    }
+    const echoed = await send(t(), { method: 'GET', url: '/request/bad%00name%0D%0AStatus-Code:%200%1B' });
+    assert.equal(echoed.code, 2000);
+    assert.deepEqual(echoed.all('Error'), ["unknown request 'bad name Status-Code: 0 '"]);
+    assert.equal(echoed.all('Status-Code').length, 1);
+  });
+
   it('uses an explicit auth-sid before the cookie, and the cookie alone when there is none', async () => {
     const a = await t().reseller('w-frank');
     const b = await t().reseller('w-gina');

@@ -94,6 +94,15 @@ forEachDatabase('result-retrieve', (t) => {
     assert.equal((await call('result-retrieve', { 'auth-sid': other.sid, 'proc-id': String(theirs.procId) })).code, 0);
   });
 
+  it('answers 2303 for a Proc-ID beyond the integer range on both databases', async () => {
+    const r = await t().reseller('rr-huge');
+    for (const id of ['99999999999999999999', '9223372036854775808']) {
+      const res = await t().call('result-retrieve', { 'auth-sid': r.sid, 'proc-id': id });
+      assert.equal(res.code, 2303);
+      assert.deepEqual(res.all('Error'), [`no result with Proc-ID ${id}`]);
+    }
+  });
+
   it('names a missing or malformed reference', async () => {
     const { call } = t();
     const r = await t().reseller('rr-frank');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { sql } from 'kysely';
 import { defineCommand, type RequestContext } from '../command.ts';
 import { DmapiError } from '../errors.ts';
 import { optText } from '../params.ts';
@@ -14,7 +15,10 @@ export const resultRef = z
 /** The account's result named by the reference; others' results answer like missing ones. */
 export async function findResult(ctx: RequestContext, ref: z.output<typeof resultRef>): Promise<ResultRow> {
   let q = ctx.db.selectFrom('results').selectAll().where('account_id', '=', ctx.account.id);
-  q = ref.svtrid !== undefined ? q.where('svtrid', '=', ref.svtrid.toLowerCase()) : q.where('id', '=', Number(ref['proc-id']));
+  const procId = Number(ref['proc-id']);
+  // A Proc-ID beyond the integer range names no result (PostgreSQL would refuse to compare it).
+  if (ref.svtrid === undefined && !Number.isSafeInteger(procId)) q = q.where(sql<boolean>`1 = 0`);
+  else q = ref.svtrid !== undefined ? q.where('svtrid', '=', ref.svtrid.toLowerCase()) : q.where('id', '=', procId);
   const row = await q.executeTakeFirst();
   if (!row) throw new DmapiError('OBJECT_NOT_FOUND', `no result with ${ref.svtrid !== undefined ? `SvTrId ${ref.svtrid}` : `Proc-ID ${ref['proc-id']}`}`);
   return row;
