@@ -14,6 +14,10 @@ export interface Database {
   jobs: JobsTable;
   settings: SettingsTable;
   domains: DomainsTable;
+  mail_outbox: MailOutboxTable;
+  grants: GrantsTable;
+  whois_emails: WhoisEmailsTable;
+  whois_verifications: WhoisVerificationsTable;
 }
 
 export type Scope = 'full' | 'read-only' | 'modify-only';
@@ -127,6 +131,10 @@ export interface DomainsTable {
   updated_at: number;
   autorenew: number;
   locked: number;
+  /** Set while the domain is suspended (clientHold); see suspension_reason. */
+  suspended_at: ColumnType<number | null, number | null | undefined, number | null>;
+  /** Why: `whois-verification` (the owner e-mail was not confirmed in time, or was refused). */
+  suspension_reason: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export type Account = Selectable<AccountsTable>;
@@ -134,3 +142,83 @@ export type NewAccount = Insertable<AccountsTable>;
 export type AccountUpdate = Updateable<AccountsTable>;
 export type ResultRow = Selectable<ResultsTable>;
 export type JobRow = Selectable<JobsTable>;
+
+export type MailStatus = 'held' | 'queued' | 'sent' | 'failed';
+
+/** Every e-mail the platform owes someone, written in the transaction that causes it (src/mail). */
+export interface MailOutboxTable {
+  id: Generated<number>;
+  /** The reseller the mail concerns, when there is one. */
+  account_id: number | null;
+  /** Template that rendered it: whois-verification, grant-invitation, … */
+  kind: string;
+  /** Domain (or other object) the mail is about. */
+  object_name: ColumnType<string, string | undefined, string>;
+  to_address: string;
+  from_address: string;
+  subject: string;
+  body: string;
+  /** `<token@domain>`, fixed at creation so retries never look like new mails. */
+  message_id: string;
+  /** held: no SMTP relay configured; queued: waiting for the worker; sent; failed: gave up. */
+  status: MailStatus;
+  attempts: ColumnType<number, number | undefined, number>;
+  last_error: string | null;
+  created_at: number;
+  next_attempt_at: number | null;
+  sent_at: number | null;
+}
+
+export type GrantRole = '@admin' | '@billing' | '@tech' | '@creator';
+export type GrantState = 'pending' | 'active' | 'declined' | 'revoked' | 'expired' | 'transferred';
+
+/** A role on a domain for another account: a pending invitation (with a key) or an active grant. */
+export interface GrantsTable {
+  /** The `scope` of grants-list / grants-revoke. */
+  id: Generated<number>;
+  domain_id: number;
+  inviter_account_id: number;
+  role: GrantRole;
+  email: string;
+  nickname: string;
+  invitee_account_id: number | null;
+  /** The invitation key (mailed; shown by grants-list showkey=1); null for silent grants. */
+  invite_key: string | null;
+  state: GrantState;
+  created_at: number;
+  expires_at: number | null;
+  accepted_at: number | null;
+  ended_at: number | null;
+}
+
+export type WhoisEmailStatus = 'pending' | 'verified' | 'invalid';
+
+/** An owner e-mail address under whois verification; one key per address, shared by its domains. */
+export interface WhoisEmailsTable {
+  id: Generated<number>;
+  /** Lowercase. */
+  email: string;
+  status: WhoisEmailStatus;
+  verify_key: string;
+  created_at: number;
+  updated_at: number;
+  verified_at: number | null;
+}
+
+/** pending: within its deadline; overdue / refused: domain suspended; verified / superseded: closed. */
+export type WhoisVerificationState = 'pending' | 'overdue' | 'refused' | 'verified' | 'superseded';
+
+/** One domain waiting for its owner e-mail to be confirmed. */
+export interface WhoisVerificationsTable {
+  id: Generated<number>;
+  email_id: number;
+  domain_id: number;
+  state: WhoisVerificationState;
+  started_at: number;
+  deadline_at: number;
+  reminded_at: number | null;
+  resolved_at: number | null;
+}
+
+export type MailRow = Selectable<MailOutboxTable>;
+export type GrantRow = Selectable<GrantsTable>;
