@@ -1,0 +1,82 @@
+import type { JobContext } from '../../dmapi/command.ts';
+import { buildQuery, udpExchange, type Target } from '../client.ts';
+import { decodeMessage } from '../wire/message.ts';
+import { OPCODE, RCODE, TYPE } from '../wire/types.ts';
+
+/** The job kind the zone service enqueues in the transaction of every zone change. */
+export const NOTIFY_JOB = 'dns-notify';
+
+export interface NotifyPayload {
+  origin: string;
+  serial: number;
+  /** Set on follow-up jobs: only the secondaries that have not acknowledged yet. */
+  targets?: Target[];
+  /** 1 for the first job of a change. */
+  attempt?: number;
+}
+
+/**
+ * Resend pauses (ms) within one attempt. The worker holds a database transaction while a job
+ * runs, so an attempt waits about a second at most; later attempts are new jobs (below).
+ */
+export const NOTIFY_WAITS = [200, 300, 500] as const;
+/** Attempts per change and secondary; after them the secondary's own SOA refresh takes over. */
+export const NOTIFY_MAX_ATTEMPTS = 10;
+
+/** Pause before attempt n+1: 5 s, 10 s, 20 s … capped at 10 minutes (about 40 minutes in all). */
+export function notifyRetryDelay(attempt: number): number {
+  return Math.min(600_000, 5_000 * 2 ** (attempt - 1));
+}
+
+export type NotifyResult = { acknowledged: true; rcode: number } | { acknowledged: false; error: string };
+
+/**
+ * Sends NOTIFY (RFC 1996: opcode 4, AA, the zone's SOA as question) to one secondary and waits
+ * for its answer. Any answer counts as acknowledged; a non-zero rcode means the secondary does
+ * not take the zone from us, which resending would not change.
+ */
+export async function sendNotify(target: Target, origin: string, waits: readonly number[] = NOTIFY_WAITS): Promise<NotifyResult> {
+  const msg = buildQuery(origin, TYPE.SOA, { opcode: OPCODE.NOTIFY, aa: true, edns: false });
+  try {
+    const answer = decodeMessage(await udpExchange(target, msg, waits));
+    if (answer.opcode !== OPCODE.NOTIFY) return { acknowledged: false, error: `answer with opcode ${answer.opcode} instead of NOTIFY` };
+    return { acknowledged: true, rcode: answer.rcode };
+  } catch (err) {
+    return { acknowledged: false, error: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+const show = (t: Target) => (t.host.includes(':') ? `[${t.host}]:${t.port}` : `${t.host}:${t.port}`);
+
+/**
+ * The `dns-notify` job: notifies every configured secondary (DMAPID_DNS_NOTIFY) of a zone
+ * change. Secondaries that do not answer get a follow-up job, later, for them alone, until they
+ * acknowledge or NOTIFY_MAX_ATTEMPTS is reached.
+ */
+export async function dnsNotifyJob(ctx: JobContext, payload: NotifyPayload): Promise<void> {
+  const targets = payload.targets ?? ctx.deps.config.dnsNotify;
+  if (targets.length === 0) return;
+  const attempt = payload.attempt ?? 1;
+  const log = ctx.deps.log.child({ job: NOTIFY_JOB, zone: payload.origin, serial: payload.serial, attempt });
+  const results = await Promise.all(targets.map(async (t) => [t, await sendNotify(t, payload.origin)] as const));
+  const pending: Target[] = [];
+  for (const [t, r] of results) {
+    if (!r.acknowledged) {
+      pending.push(t);
+      log.warn({ secondary: show(t), error: r.error }, 'NOTIFY not acknowledged');
+    } else if (r.rcode !== RCODE.NOERROR) {
+      log.warn({ secondary: show(t), rcode: r.rcode }, 'secondary refused NOTIFY');
+    } else {
+      log.debug({ secondary: show(t) }, 'NOTIFY acknowledged');
+    }
+  }
+  if (pending.length === 0) return;
+  if (attempt >= NOTIFY_MAX_ATTEMPTS) {
+    log.error({ secondaries: pending.map(show) }, 'NOTIFY given up; the secondaries will see the change at their next SOA refresh');
+    return;
+  }
+  await ctx.enqueue(NOTIFY_JOB, { origin: payload.origin, serial: payload.serial, targets: pending, attempt: attempt + 1 } satisfies NotifyPayload, {
+    runAt: ctx.now + notifyRetryDelay(attempt),
+    maxAttempts: 1,
+  });
+}
