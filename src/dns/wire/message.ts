@@ -74,14 +74,6 @@ export class MessageBuilder {
     return this.w.pos + (this.header.edns ? ednsSize(this.header.edns) : 0);
   }
 
-  get tc(): boolean {
-    return this.header.tc;
-  }
-
-  set tc(v: boolean) {
-    this.header.tc = v;
-  }
-
   question(q: Question): boolean {
     if (this.counts.answers + this.counts.authorities + this.counts.additionals > 0) throw new EncodeError('questions come before records');
     return this.put(() => {
