@@ -1,8 +1,9 @@
 import type { Command } from '../dmapi/command.ts';
 import type { JobHandler } from './worker.ts';
+import { dnsNotifyJob, NOTIFY_JOB } from '../dns/server/notify.ts';
 
 /** Job kinds not tied to a request (mail delivery, lifecycle steps) register here. */
-export const serviceJobHandlers: Array<[string, JobHandler]> = [];
+export const serviceJobHandlers: Array<[string, JobHandler]> = [[NOTIFY_JOB, dnsNotifyJob]];
 
 /** Every async request's `perform`, under the request's name, plus the service handlers. */
 export function jobHandlers(commands: readonly Command[]): Map<string, JobHandler> {
