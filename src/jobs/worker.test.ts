@@ -1,0 +1,331 @@
+import { it } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { forEachDatabase, type TestApp } from '../../test/helpers/harness.ts';
+import { persistentDatabase } from '../../test/helpers/databases.ts';
+import { insertResult } from '../../test/helpers/test-commands.ts';
+import { Worker, type JobHandler } from './worker.ts';
+import { claimJobs, enqueue, LEASE_MS } from './queue.ts';
+import { openResult } from '../services/results.ts';
+import { createAccount } from '../services/accounts.ts';
+import { createApp } from '../app.ts';
+import { loadConfig } from '../config/config.ts';
+import { ManualClock, DAY, HOUR } from '../core/clock.ts';
+import { DmapiError } from '../dmapi/errors.ts';
+import type { Executor } from '../db/database.ts';
+import type { AppDeps } from '../app-deps.ts';
+
+/**
+ * Test jobs record their effect as a settings row `<prefix>:<job id>:<random>` in the job's
+ * transaction, so "performed twice" shows up as two rows. `failTimes` makes the first attempts
+ * throw a plain Error after writing (the write must roll back); attempts are counted in memory.
+ */
+function effects(prefix: string) {
+  const attempts = new Map<string, number>();
+  const handler: JobHandler = async (ctx, payload: { id: string; failTimes?: number; dmapiError?: boolean }) => {
+    const n = (attempts.get(payload.id) ?? 0) + 1;
+    attempts.set(payload.id, n);
+    await ctx.db.insertInto('settings').values({ key: `${prefix}:${payload.id}:${randomBytes(4).toString('hex')}`, value: String(ctx.now) }).execute();
+    if (payload.dmapiError) throw new DmapiError('COMMAND_FAILED', ['registry refused the name', 'policy 7']);
+    if (n <= (payload.failTimes ?? 0)) throw new Error(`transient failure ${n}`);
+    return { status: 'ack', text: `done ${payload.id}` };
+  };
+  return {
+    kind: `test-${prefix}`,
+    handler,
+    attempts,
+    count: async (db: Executor, id?: string) =>
+      (await db.selectFrom('settings').select('key').where('key', 'like', id ? `${prefix}:${id}:%` : `${prefix}:%`).execute()).length,
+  };
+}
+
+async function queueWithResult(t: TestApp, accountId: number, kind: string, payload: unknown, options: { maxAttempts?: number } = {}) {
+  const { app, clock } = t;
+  return app.deps.db.transaction().execute(async (trx) => {
+    const resultId = await openResult(trx, { accountId, svtrid: randomBytes(16).toString('hex'), cltrid: null, requestType: kind, now: clock.now() });
+    const jobId = await enqueue(trx, clock.now(), kind, payload, { resultId, accountId, ...options });
+    return { resultId, jobId };
+  });
+}
+
+const job = (deps: AppDeps, id: number) => deps.db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+const result = (deps: AppDeps, id: number) => deps.db.selectFrom('results').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+
+forEachDatabase('job worker', (t) => {
+  it('performs a job once and completes its result with ack', async () => {
+    const { app, clock } = t();
+    const r = await t().reseller('job-once');
+    const e = effects('once');
+    const worker = new Worker(app.deps, new Map([[e.kind, e.handler]]));
+    const { jobId, resultId } = await queueWithResult(t(), r.account.id, e.kind, { id: 'a' });
+    assert.equal(await worker.runUntilIdle(), 1);
+    assert.equal(await worker.runUntilIdle(), 0);
+    clock.advance(LEASE_MS * 10);
+    assert.equal(await worker.runUntilIdle(), 0, 'a done job is never claimed again');
+    assert.equal(await e.count(app.deps.db), 1);
+    const j = await job(app.deps, jobId);
+    assert.equal(j.status, 'done');
+    assert.equal(j.attempts, 1);
+    assert.equal(j.locked_until, null);
+    const res = await result(app.deps, resultId);
+    assert.equal(res.status, 'ack');
+    assert.equal(res.content, 'done a');
+  });
+
+  it('does not queue a job whose transaction rolls back', async () => {
+    const { app, clock } = t();
+    const e = effects('rollback');
+    await assert.rejects(
+      app.deps.db.transaction().execute(async (trx) => {
+        await enqueue(trx, clock.now(), e.kind, { id: 'x' });
+        throw new Error('the change failed');
+      }),
+    );
+    const worker = new Worker(app.deps, new Map([[e.kind, e.handler]]));
+    assert.equal(await worker.runUntilIdle(), 0);
+    assert.equal((await app.deps.db.selectFrom('jobs').select('id').where('kind', '=', e.kind).execute()).length, 0);
+  });
+
+  it('retries a thrown plain Error with exponential backoff on the clock, and completes later', async () => {
+    const { app, clock } = t();
+    const r = await t().reseller('job-retry');
+    const e = effects('retry');
+    const worker = new Worker(app.deps, new Map([[e.kind, e.handler]]));
+    const { jobId, resultId } = await queueWithResult(t(), r.account.id, e.kind, { id: 'b', failTimes: 2 });
+
+    assert.equal(await worker.runUntilIdle(), 1);
+    let j = await job(app.deps, jobId);
+    assert.equal(j.status, 'queued');
+    assert.equal(j.attempts, 1);
+    assert.equal(j.run_at, clock.now() + 5000);
+    assert.equal(j.last_error, 'transient failure 1');
+    assert.equal((await result(app.deps, resultId)).status, '?');
+    assert.equal(await e.count(app.deps.db), 0, 'a failed attempt leaves no effect');
+
+    clock.advance(4999);
+    assert.equal(await worker.runUntilIdle(), 0, 'not before the backoff');
+    clock.advance(1);
+    assert.equal(await worker.runUntilIdle(), 1);
+    j = await job(app.deps, jobId);
+    assert.equal(j.attempts, 2);
+    assert.equal(j.run_at, clock.now() + 10_000, 'the delay doubles');
+
+    clock.advance(10_000);
+    assert.equal(await worker.runUntilIdle(), 1);
+    j = await job(app.deps, jobId);
+    assert.equal(j.status, 'done');
+    assert.equal(j.attempts, 3);
+    assert.equal(await e.count(app.deps.db), 1);
+    const res = await result(app.deps, resultId);
+    assert.equal(res.status, 'ack');
+    assert.equal(res.completed_at, clock.now());
+  });
+
+  it('turns a DmapiError into a nack with result_msg / error_text at once, without retrying', async () => {
+    const { app, clock } = t();
+    const r = await t().reseller('job-nack');
+    const e = effects('nack');
+    const worker = new Worker(app.deps, new Map([[e.kind, e.handler]]));
+    const { jobId, resultId } = await queueWithResult(t(), r.account.id, e.kind, { id: 'c', dmapiError: true });
+    assert.equal(await worker.runUntilIdle(), 1);
+    const j = await job(app.deps, jobId);
+    assert.equal(j.status, 'failed');
+    assert.equal(j.last_error, 'registry refused the name');
+    const res = await result(app.deps, resultId);
+    assert.equal(res.status, 'nack');
+    assert.equal(res.content, 'result_msg: registry refused the name\nerror_text: policy 7');
+    assert.equal(res.completed_at, clock.now());
+    assert.equal(await e.count(app.deps.db), 0, "the failed attempt's own writes are rolled back");
+    clock.advance(DAY);
+    assert.equal(await worker.runUntilIdle(), 0);
+  });
+
+  it('gives up after max attempts and completes the result with nack', async () => {
+    const { app, clock } = t();
+    const r = await t().reseller('job-max');
+    const e = effects('max');
+    const worker = new Worker(app.deps, new Map([[e.kind, e.handler]]));
+    const { jobId, resultId } = await queueWithResult(t(), r.account.id, e.kind, { id: 'd', failTimes: 99 }, { maxAttempts: 3 });
+    for (const wait of [0, 5000, 10_000]) {
+      clock.advance(wait);
+      assert.equal(await worker.runUntilIdle(), 1);
+    }
+    const j = await job(app.deps, jobId);
+    assert.equal(j.status, 'failed');
+    assert.equal(j.attempts, 3);
+    assert.equal(j.last_error, 'transient failure 3');
+    const res = await result(app.deps, resultId);
+    assert.equal(res.status, 'nack');
+    assert.equal(res.content, 'result_msg: internal error after 3 attempts');
+    clock.advance(DAY);
+    assert.equal(await worker.runUntilIdle(), 0);
+  });
+
+  it('answers a job of an unknown kind with retries, then nack (never lost silently)', async () => {
+    const { app, clock } = t();
+    const r = await t().reseller('job-unknown');
+    const worker = new Worker(app.deps, new Map());
+    const { jobId, resultId } = await queueWithResult(t(), r.account.id, 'no-such-kind', {}, { maxAttempts: 2 });
+    assert.equal(await worker.runUntilIdle(), 1);
+    clock.advance(5000);
+    assert.equal(await worker.runUntilIdle(), 1);
+    assert.equal((await job(app.deps, jobId)).status, 'failed');
+    assert.equal((await job(app.deps, jobId)).last_error, 'no handler for job kind no-such-kind');
+    assert.equal((await result(app.deps, resultId)).status, 'nack');
+  });
+
+  it('performs a job exactly once when its first worker dies holding the claim', async () => {
+    const { app, clock } = t();
+    const r = await t().reseller('job-crash');
+    const e = effects('crash');
+    const handlers = new Map([[e.kind, e.handler]]);
+    const a = new Worker(app.deps, handlers);
+    const b = new Worker(app.deps, handlers);
+    const { jobId, resultId } = await queueWithResult(t(), r.account.id, e.kind, { id: 'e' });
+
+    // Worker A claims the job and "dies": it never performs it.
+    const [stale] = await claimJobs(app.deps, a.id, 10);
+    assert.equal(stale?.id, jobId);
+    assert.equal(await b.runUntilIdle(), 0, 'the lease keeps others away');
+    clock.advance(LEASE_MS - 1);
+    assert.equal(await b.runUntilIdle(), 0);
+    clock.advance(2);
+    assert.equal(await b.runUntilIdle(), 1, 'after the lease another worker takes over');
+    assert.equal(await e.count(app.deps.db), 1);
+    const done = await job(app.deps, jobId);
+    assert.equal(done.status, 'done');
+    assert.equal(done.attempts, 2);
+    const completed = await result(app.deps, resultId);
+    assert.equal(completed.status, 'ack');
+
+    // A comes back to life and performs its stale claim: nothing is applied a second time.
+    clock.advance(1000);
+    await a.perform(stale!);
+    assert.equal(await e.count(app.deps.db), 1);
+    assert.equal((await job(app.deps, jobId)).status, 'done');
+    assert.deepEqual(await result(app.deps, resultId), completed);
+  });
+
+  it('lets a stale worker lose the race even before the new owner performs', async () => {
+    const { app, clock } = t();
+    const r = await t().reseller('job-race');
+    const e = effects('race');
+    const handlers = new Map([[e.kind, e.handler]]);
+    const a = new Worker(app.deps, handlers);
+    const b = new Worker(app.deps, handlers);
+    const { jobId } = await queueWithResult(t(), r.account.id, e.kind, { id: 'f' });
+    const [staleA] = await claimJobs(app.deps, a.id, 10);
+    clock.advance(LEASE_MS + 1);
+    const [claimB] = await claimJobs(app.deps, b.id, 10);
+    assert.equal(claimB?.id, jobId);
+    await a.perform(staleA!);
+    assert.equal(await e.count(app.deps.db), 0, "A's late attempt commits nothing");
+    await b.perform(claimB!);
+    assert.equal(await e.count(app.deps.db), 1);
+    // A failing stale attempt cannot requeue or fail the job either.
+    await a.perform({ ...staleA!, kind: 'no-such-kind' });
+    assert.equal((await job(app.deps, jobId)).status, 'done');
+  });
+
+  it('never hands the same job to two workers claiming at the same time', async () => {
+    const { app, clock } = t();
+    const e = effects('claim');
+    const ids: number[] = [];
+    for (let i = 0; i < 24; i++) ids.push(await enqueue(app.deps.db, clock.now(), e.kind, { id: `c${i}` }));
+    const workers = ['w-1', 'w-2', 'w-3', 'w-4'];
+    const claimed: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      const batches = await Promise.all(workers.map((w) => claimJobs(app.deps, w, 2)));
+      for (const [i, batch] of batches.entries()) for (const j of batch) assert.equal(j.locked_by, workers[i]);
+      claimed.push(...batches.flat().map((j) => j.id));
+    }
+    assert.equal(new Set(claimed).size, claimed.length, `a job was claimed twice: ${claimed.join(',')}`);
+    assert.deepEqual([...claimed].sort((x, y) => x - y), ids);
+    const rows = await app.deps.db.selectFrom('jobs').select(['id', 'locked_by', 'attempts']).where('kind', '=', e.kind).execute();
+    assert.ok(rows.every((row) => row.attempts === 1));
+  });
+
+  it('performs every job exactly once with two workers running at the same time', async () => {
+    const { app, clock } = t();
+    const e = effects('pair');
+    const handlers = new Map([[e.kind, e.handler]]);
+    for (let i = 0; i < 30; i++) await enqueue(app.deps.db, clock.now(), e.kind, { id: `p${i}` });
+    const [n1, n2] = await Promise.all([new Worker(app.deps, handlers).runUntilIdle(), new Worker(app.deps, handlers).runUntilIdle()]);
+    assert.equal(n1 + n2, 30);
+    assert.equal(await e.count(app.deps.db), 30);
+    for (let i = 0; i < 30; i++) assert.equal(await e.count(app.deps.db, `p${i}`), 1, `job p${i}`);
+  });
+
+  it('keeps a queued job across a restart, and a crashed claim too', async () => {
+    const db = await persistentDatabase(t().dialect);
+    const clock = new ManualClock();
+    const config = loadConfig({}, { logLevel: 'silent', strictErrors: true, worker: false });
+    const e = effects('restart');
+    const handlers = new Map([[e.kind, e.handler]]);
+    try {
+      const first = db.open();
+      const app1 = await createApp({ config, clock, handle: first });
+      const accountId = (await createAccount(app1.deps.db, { login: 'restart', email: 'restart@example.com' }, clock.now())).id;
+      const queued = await app1.deps.db.transaction().execute(async (trx) => {
+        const resultId = await openResult(trx, { accountId, svtrid: randomBytes(16).toString('hex'), cltrid: null, requestType: e.kind, now: clock.now() });
+        return { resultId, jobId: await enqueue(trx, clock.now(), e.kind, { id: 'r1' }, { resultId, accountId }) };
+      });
+      const crashedId = await enqueue(app1.deps.db, clock.now(), e.kind, { id: 'r2' });
+      const [claimed] = await claimJobs(app1.deps, 'w-dies-with-the-process', 1);
+      assert.equal(claimed?.id, queued.jobId);
+      const [claimed2] = await claimJobs(app1.deps, 'w-dies-with-the-process', 1);
+      assert.equal(claimed2?.id, crashedId);
+      await app1.close();
+      await first.close();
+
+      const second = db.open();
+      const app2 = await createApp({ config, clock, handle: second });
+      try {
+        const worker = new Worker(app2.deps, handlers);
+        assert.equal(await worker.runUntilIdle(), 0, 'the dead process still holds the leases');
+        clock.advance(LEASE_MS + 1);
+        assert.equal(await worker.runUntilIdle(), 2);
+        assert.equal(await e.count(app2.deps.db, 'r1'), 1);
+        assert.equal(await e.count(app2.deps.db, 'r2'), 1);
+        const res = await app2.deps.db.selectFrom('results').select(['status', 'content']).where('id', '=', queued.resultId).executeTakeFirstOrThrow();
+        assert.deepEqual(res, { status: 'ack', content: 'done r1' });
+      } finally {
+        await app2.close();
+        await second.close();
+      }
+    } finally {
+      await db.drop();
+    }
+  });
+
+  it('runs due jobs when started and finishes the round on stop', async () => {
+    const { app, clock } = t();
+    const e = effects('start');
+    await enqueue(app.deps.db, clock.now(), e.kind, { id: 's1' });
+    const worker = new Worker(app.deps, new Map([[e.kind, e.handler]]));
+    worker.start(3_600_000);
+    await worker.stop();
+    assert.equal(await e.count(app.deps.db), 1);
+  });
+
+  it('purges result content after the retention period, keeping the status', async () => {
+    const { app, clock } = t();
+    const r = await t().reseller('job-purge');
+    const retention = app.deps.config.resultRetentionDays * DAY;
+    assert.equal(retention, 30 * DAY);
+    const old = await insertResult(app.deps.db, { accountId: r.account.id, at: clock.now() - retention - HOUR, status: 'nack', content: 'result_msg: old' });
+    const young = await insertResult(app.deps.db, { accountId: r.account.id, at: clock.now() - retention + 2 * DAY, status: 'ack', content: 'young' });
+    await app.worker.runTasks();
+    const content = async (id: number) => (await result(app.deps, id)).content;
+    assert.equal(await content(old.procId), null);
+    assert.equal((await result(app.deps, old.procId)).status, 'nack');
+    assert.equal(await content(young.procId), 'young');
+    // The task runs again once its interval has passed on the clock.
+    clock.advance(2 * DAY + HOUR);
+    await app.worker.runTasks();
+    assert.equal(await content(young.procId), null);
+    assert.equal((await result(app.deps, young.procId)).status, 'ack');
+    const listed = await t().call('result-list', { 'auth-sid': await r.session('full'), period: 60 });
+    assert.deepEqual(listed.body.trimEnd().split('\n').map((l) => l.split(' ')[5]), ['ack', 'nack'], 'purged results are still listed');
+  });
+});
