@@ -2,6 +2,9 @@
 
 /** Every request name (and alias) the server implements. */
 export const requestNames = [
+  'dns-zone-get',
+  'dns-zone-list',
+  'dns-zone-put',
   'login',
   'logout',
   'query-account-balance',

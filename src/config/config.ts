@@ -30,6 +30,24 @@ const secondaries = z.union([z.string(), z.array(z.object({ host: z.string(), po
   }
 });
 
+/** Comma-separated host names (env) or a list (overrides): lowercase, without trailing dots. */
+const hostList = z
+  .union([z.string(), z.array(z.string())])
+  .transform((v) => (typeof v === 'string' ? v.split(',') : v).map((h) => h.trim().replace(/\.$/, '').toLowerCase()).filter(Boolean))
+  .refine((l) => l.length > 0 && l.every((h) => /^[a-z0-9_-]+(\.[a-z0-9_-]+)+$/.test(h)), 'must be a comma-separated list of host names');
+const soaTimers = z
+  .union([z.string(), z.object({ ttl: z.number(), refresh: z.number(), retry: z.number(), expire: z.number(), minimum: z.number() })])
+  .transform((v, ctx) => {
+    if (typeof v !== 'string') return v;
+    const n = v.trim().split(/\s+/).map(Number);
+    if (n.length !== 5 || n.some((x) => !Number.isInteger(x) || x < 0 || x > 2_147_483_647)) {
+      ctx.addIssue({ code: 'custom', message: 'must be five numbers of seconds: ttl refresh retry expire minimum' });
+      return z.NEVER;
+    }
+    const [ttl, refresh, retry, expire, minimum] = n as [number, number, number, number, number];
+    return { ttl, refresh, retry, expire, minimum };
+  });
+
 /** Settings from the environment (DMAPID_*); defaults are the sandbox's. */
 export const configSchema = z.object({
   database: z.string().min(1).default('./data/dmapid.sqlite'),
@@ -57,6 +75,24 @@ export const configSchema = z.object({
   dnsTransferAcl: aclList.default(['127.0.0.0/8', '::1']),
   /** Largest UDP answer, and the EDNS payload size advertised (RFC 9715: 1232 avoids fragmentation). */
   dnsUdpSize: z.coerce.number().int().min(512).max(4096).default(1232),
+  /** The platform's name servers: apex NS and SOA MNAME (the first) of every hosted zone. */
+  dnsNameservers: hostList.default(['a.ns.dmapid.test', 'b.ns.dmapid.test']),
+  /** SOA RNAME of hosted zones (an e-mail address or its dotted form). */
+  dnsHostmaster: z.string().min(3).transform((s) => s.replace('@', '.').replace(/\.$/, '').toLowerCase()).default('hostmaster.dmapid.test'),
+  /** TTL of the apex NS records of hosted zones. */
+  dnsNsTtl: z.coerce.number().int().min(60).max(2_147_483_647).default(86400),
+  /** SOA of hosted zones: `<ttl> <refresh> <retry> <expire> <minimum>` in seconds. */
+  dnsSoa: soaTimers.default({ ttl: 3600, refresh: 10800, retry: 3600, expire: 1209600, minimum: 300 }),
+  /** Run the redirect service (URL and FRAME records) in this process. */
+  redirect: onOff.default(true),
+  redirectHost: z.string().min(1).default('127.0.0.1'),
+  redirectPort: port.default(8081),
+  /** The IPv4 address URL/FRAME labels resolve to: where the redirect service is reachable. */
+  redirectAddress: z.ipv4().default('127.0.0.1'),
+  /** The IPv6 address URL/FRAME labels resolve to (none by default). */
+  redirectAddress6: z.ipv6().optional(),
+  /** The mail exchanger MAILFW records point the zone's MX at. */
+  mailForwardHost: z.string().min(1).transform((s) => s.replace(/\.$/, '').toLowerCase()).default('mx.dmapid.test'),
 });
 
 export type Config = z.output<typeof configSchema>;
@@ -77,6 +113,16 @@ const envNames: Record<keyof Config, string> = {
   dnsNotify: 'DMAPID_DNS_NOTIFY',
   dnsTransferAcl: 'DMAPID_DNS_TRANSFER_ACL',
   dnsUdpSize: 'DMAPID_DNS_UDP_SIZE',
+  dnsNameservers: 'DMAPID_DNS_NAMESERVERS',
+  dnsHostmaster: 'DMAPID_DNS_HOSTMASTER',
+  dnsNsTtl: 'DMAPID_DNS_NS_TTL',
+  dnsSoa: 'DMAPID_DNS_SOA',
+  redirect: 'DMAPID_REDIRECT',
+  redirectHost: 'DMAPID_REDIRECT_HOST',
+  redirectPort: 'DMAPID_REDIRECT_PORT',
+  redirectAddress: 'DMAPID_REDIRECT_ADDRESS',
+  redirectAddress6: 'DMAPID_REDIRECT_ADDRESS6',
+  mailForwardHost: 'DMAPID_MAILFW_HOST',
 };
 
 /** Reads the configuration; `overrides` win over the environment. Throws with every bad variable named. */

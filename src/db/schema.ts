@@ -14,6 +14,7 @@ export interface Database {
   jobs: JobsTable;
   settings: SettingsTable;
   domains: DomainsTable;
+  zones: ZonesTable;
   mail_outbox: MailOutboxTable;
   grants: GrantsTable;
   whois_emails: WhoisEmailsTable;
@@ -135,6 +136,27 @@ export interface DomainsTable {
   suspended_at: ColumnType<number | null, number | null | undefined, number | null>;
   /** Why: `whois-verification` (the owner e-mail was not confirmed in time, or was refused). */
   suspension_reason: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** A hosted zone (src/zone/); the records are the DMAPI zone model as JSON, in put order. */
+export interface ZonesTable {
+  id: Generated<number>;
+  domain_id: number;
+  account_id: number;
+  /** The domain name: lowercase A-label. */
+  name: string;
+  /** SOA serial before validity windows; see src/zone/serial.ts for the served value. */
+  serial: number;
+  dnssec: ColumnType<number, number | undefined, number>;
+  dyndns: ColumnType<number, number | undefined, number>;
+  dyndns_user: ColumnType<string, string | undefined, string>;
+  dyndns_password: ColumnType<string, string | undefined, string>;
+  /** JSON array of ZoneRecord (src/zone/records.ts). */
+  records: ColumnType<string, string | undefined, string>;
+  /** JSON array of epoch-ms instants at which a record's valid-from/valid-to takes effect, sorted. */
+  validity_bounds: ColumnType<string, string | undefined, string>;
+  created_at: number;
+  updated_at: number;
 }
 
 export type Account = Selectable<AccountsTable>;

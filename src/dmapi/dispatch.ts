@@ -213,7 +213,8 @@ export function createDispatcher(deps: AppDeps, table: CommandTable) {
       const acct = await trx.selectFrom('accounts').select(['balance', 'reserved', 'currency']).where('id', '=', accountId).executeTakeFirstOrThrow();
       return { reply, procId, balance: balanceOf(acct) };
     });
-    if (command.execution === 'async') deps.wake();
+    // Sync requests may queue jobs too (dns-zone-put's NOTIFY): let the worker look at once.
+    deps.wake();
     return out;
   }
 

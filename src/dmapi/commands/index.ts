@@ -1,4 +1,7 @@
 import type { Command } from '../command.ts';
+import { dnsZoneGet } from './dns-zone-get.ts';
+import { dnsZoneList } from './dns-zone-list.ts';
+import { dnsZonePut } from './dns-zone-put.ts';
 import { login } from './login.ts';
 import { logout } from './logout.ts';
 import { queryAccountBalance } from './query-account-balance.ts';
@@ -13,6 +16,9 @@ import { version } from './version.ts';
 
 /** The command table: every DMAPI request this server implements, one declaration each. */
 export const commands: readonly Command[] = [
+  dnsZoneGet,
+  dnsZoneList,
+  dnsZonePut,
   login,
   logout,
   queryAccountBalance,

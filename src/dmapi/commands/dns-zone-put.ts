@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { defineCommand } from '../command.ts';
+import { text } from '../params.ts';
+import { DmapiError } from '../errors.ts';
+import { describeError, parseZone } from '../../zone/format.ts';
+import { requireZoneDomain } from '../../zone/service.ts';
+import { dyndnsOff } from '../../zone/records.ts';
+import { writeZone, zoneByName } from '../../zone/store.ts';
+
+/** More Error lines than this are summarised in one last line. */
+const MAX_ERROR_LINES = 200;
+
+export const dnsZonePut = defineCommand({
+  name: 'dns-zone-put',
+  summary: 'Replaces the whole zone of a domain (creating it); effective at once, with a Proc-ID and an ack result.',
+  access: 'modify',
+  session: 'required',
+  execution: 'sync',
+  params: z.object({
+    domain: text(253),
+    zone: z.string({ error: (i) => (i.input === undefined ? undefined : 'must be text') }),
+  }),
+  errors: ['OBJECT_NOT_FOUND'],
+  notes:
+    'The zone text is one record per line (any line ending; spaces or tabs between fields); `#` lines and empty lines are ignored. ' +
+    'A zone with errors changes nothing and answers one `Error: line N: …` per bad line. A directive left out keeps its current ' +
+    'setting. Every change raises the SOA serial and notifies the secondaries. See docs/zones.md for every record type.',
+  async run(ctx, p) {
+    const domain = await requireZoneDomain(ctx, p.domain, 'dns');
+    const { config } = ctx.deps;
+    const parsed = parseZone(p.zone, { origin: domain.name, platformNameservers: config.dnsNameservers });
+    if (!parsed.ok) {
+      const lines = parsed.errors.slice(0, MAX_ERROR_LINES).map(describeError);
+      if (parsed.errors.length > MAX_ERROR_LINES) lines.push(`… and ${parsed.errors.length - MAX_ERROR_LINES} more bad lines`);
+      throw new DmapiError('PARAM_SYNTAX', lines);
+    }
+    const current = await zoneByName(ctx.db, domain.name);
+    const { records, dnssec, dyndns } = parsed.zone;
+    const serial = await writeZone(
+      ctx.db,
+      domain,
+      { records, dnssec: dnssec ?? current?.data.dnssec ?? false, dyndns: dyndns ?? current?.data.dyndns ?? { ...dyndnsOff } },
+      ctx.now,
+    );
+    return { object: domain.name, resultText: `zone ${domain.name} stored: ${records.length} records, serial ${serial}` };
+  },
+});
