@@ -13,6 +13,7 @@ import { isoSeconds } from '../core/dates.ts';
 import type { Scope } from '../db/schema.ts';
 import type { Executor } from '../db/database.ts';
 import { registerCallCommand } from './call.ts';
+import { creditAccount, registerBillingCommands } from './billing.ts';
 
 /** Opens the configured database (migrated), runs `fn`, closes it. */
 async function withDb<T>(fn: (db: Executor) => Promise<T>): Promise<T> {
@@ -113,15 +114,11 @@ account
       console.log(`password of ${a.login} changed`);
     });
   });
-account.command('credit <login> <amount>').description('top up (or, negative, debit) an account').action(async (login: string, amount: string) => {
-  await withDb(async (db) => {
-    const a = await accountOrFail(db, login);
-    const minor = parseAmount(amount, a.currency);
-    if (minor === undefined) throw new Error(`${amount} is not an amount in ${a.currency}`);
-    const row = await db.updateTable('accounts').set((eb) => ({ balance: eb('balance', '+', minor) })).where('id', '=', a.id).returning('balance').executeTakeFirstOrThrow();
-    console.log(`balance of ${a.login}: ${formatAmount(row.balance, a.currency)} ${a.currency}`);
-  });
-});
+account
+  .command('credit <login> <amount>')
+  .description('top up (or, negative after --, debit) an account through the ledger: a credit-increase order')
+  .option('--note <text>', 'kept with the ledger row')
+  .action((login: string, amount: string, o: { note?: string }) => creditAccount(login, amount, o.note));
 
 const apikey = program.command('apikey').description('API keys');
 apikey
@@ -171,6 +168,7 @@ clock
   });
 
 registerCallCommand(program);
+registerBillingCommands(program);
 
 program.parseAsync().catch((err: unknown) => {
   console.error(`dmapid: ${err instanceof Error ? err.message : String(err)}`);

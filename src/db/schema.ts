@@ -19,6 +19,10 @@ export interface Database {
   grants: GrantsTable;
   whois_emails: WhoisEmailsTable;
   whois_verifications: WhoisVerificationsTable;
+  prices: PricesTable;
+  promos: PromosTable;
+  orders: OrdersTable;
+  ledger: LedgerTable;
 }
 
 export type Scope = 'full' | 'read-only' | 'modify-only';
@@ -136,6 +140,106 @@ export interface DomainsTable {
   suspended_at: ColumnType<number | null, number | null | undefined, number | null>;
   /** Why: `whois-verification` (the owner e-mail was not confirmed in time, or was refused). */
   suspension_reason: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** A hosted zone (src/zone/); the records are the DMAPI zone model as JSON, in put order. */
+export interface ZonesTable {
+  id: Generated<number>;
+  domain_id: number;
+  account_id: number;
+  /** The domain name: lowercase A-label. */
+  name: string;
+  /** SOA serial before validity windows; see src/zone/serial.ts for the served value. */
+  serial: number;
+  dnssec: ColumnType<number, number | undefined, number>;
+  dyndns: ColumnType<number, number | undefined, number>;
+  dyndns_user: ColumnType<string, string | undefined, string>;
+  dyndns_password: ColumnType<string, string | undefined, string>;
+  /** JSON array of ZoneRecord (src/zone/records.ts). */
+  records: ColumnType<string, string | undefined, string>;
+  /** JSON array of epoch-ms instants at which a record's valid-from/valid-to takes effect, sorted. */
+  validity_bounds: ColumnType<string, string | undefined, string>;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A list price (retail, netto, before rebate and VAT) per year of the period; see src/billing. */
+export interface PricesTable {
+  id: Generated<number>;
+  tld: string;
+  /** create | renew | transfer | restore | trustee | privacy-basic | privacy-pro */
+  operation: string;
+  currency: string;
+  /** Minor units per year; for restore the flat fee. */
+  amount: number;
+  min_years: number;
+  max_years: number;
+  /** The currency the registry bills the TLD in (query-price-list `tld-currency`). */
+  tld_currency: string;
+  /** 0 for a shipped default. */
+  updated_at: number;
+}
+
+export interface PromosTable {
+  id: Generated<number>;
+  tld: string;
+  /** create | renew | transfer */
+  operation: string;
+  currency: string;
+  /** Netto minor units: per year for `flex`, for the whole `min_years` period for `exact`. */
+  price: number;
+  min_years: number;
+  max_years: number;
+  period_type: 'flex' | 'exact';
+  valid_from: number;
+  /** Inclusive end instant. */
+  valid_to: number;
+  note: ColumnType<string, string | undefined, string>;
+  created_at: number;
+}
+
+/** What query-order-list shows: one row per priced (or, with show-all, unpriced) operation. */
+export interface OrdersTable {
+  /** The order_id. */
+  id: Generated<number>;
+  account_id: number;
+  proc_id: number | null;
+  created_at: number;
+  completed_at: number | null;
+  status: 'ok' | 'error' | 'pending';
+  type: string;
+  /** Positive: paid by the reseller; negative: credited (refunds, top-ups). */
+  amount_brutto: number;
+  amount_netto: number;
+  vat_bp: ColumnType<number, number | undefined, number>;
+  currency: string;
+  /** Domain, contact handle or other object the order concerns. */
+  identifier: string;
+  tld: string | null;
+  /** Money this order holds in `accounts.reserved` while pending. */
+  held: ColumnType<number, number | undefined, number>;
+  /** How much of this order has been refunded so far (refunds never exceed amount_brutto). */
+  refunded: ColumnType<number, number | undefined, number>;
+  /** The order a refund gives money back for. */
+  refund_of: number | null;
+}
+
+export type LedgerKind = 'charge' | 'refund' | 'reserve' | 'commit' | 'release' | 'topup' | 'debit';
+
+/** Every movement of an account's balance or reservation, written with the accounts update. */
+export interface LedgerTable {
+  id: Generated<number>;
+  account_id: number;
+  order_id: number | null;
+  kind: LedgerKind;
+  /** Change of accounts.balance (minor units). */
+  amount: number;
+  /** Change of accounts.reserved. */
+  reserved_delta: number;
+  balance_after: number;
+  reserved_after: number;
+  created_at: number;
+  note: ColumnType<string, string | undefined, string>;
 }
 
 /** A hosted zone (src/zone/); the records are the DMAPI zone model as JSON, in put order. */

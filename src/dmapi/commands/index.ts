@@ -6,7 +6,10 @@ import { login } from './login.ts';
 import { logout } from './logout.ts';
 import { queryAccountBalance } from './query-account-balance.ts';
 import { queryDomainList } from './query-domain-list.ts';
+import { queryOrderList } from './query-order-list.ts';
+import { queryPriceList } from './query-price-list.ts';
 import { queryProfile } from './query-profile.ts';
+import { queryPromosList } from './query-promos-list.ts';
 import { queryRequestList } from './query-request-list.ts';
 import { queryTldList } from './query-tld-list.ts';
 import { resultDelete } from './result-delete.ts';
@@ -23,7 +26,10 @@ export const commands: readonly Command[] = [
   logout,
   queryAccountBalance,
   queryDomainList,
+  queryOrderList,
+  queryPriceList,
   queryProfile,
+  queryPromosList,
   queryRequestList,
   queryTldList,
   resultDelete,

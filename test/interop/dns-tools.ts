@@ -1,0 +1,165 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import dgram from 'node:dgram';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { query } from '../../src/dns/client.ts';
+import { formatRecord } from '../../src/dns/wire/present.ts';
+import type { Message } from '../../src/dns/wire/types.ts';
+
+const run = promisify(execFile);
+
+/** Where Debian puts the interop peers (knotd lives in sbin). */
+export function findTool(name: string): string | undefined {
+  for (const dir of [...(process.env.PATH ?? '').split(':'), '/usr/sbin', '/sbin']) {
+    const p = join(dir, name);
+    if (dir && existsSync(p)) return p;
+  }
+  return undefined;
+}
+
+/**
+ * The skip reason for a suite that needs these tools, or false when all are there. Under CI a
+ * missing tool is a failure, never a skip (.ci/run installs them).
+ */
+export function needTools(...names: string[]): string | false {
+  const missing = names.filter((n) => !findTool(n));
+  if (missing.length === 0) return false;
+  if (process.env.CI === 'true') throw new Error(`interop tools missing under CI: ${missing.join(', ')} (.ci/run installs them)`);
+  return `not installed: ${missing.join(', ')} (apt-get install knot knot-dnsutils bind9-dnsutils)`;
+}
+
+export async function runTool(name: string, args: string[]): Promise<string> {
+  const { stdout } = await run(findTool(name)!, args, { timeout: 20_000 });
+  return stdout;
+}
+
+/**
+ * Answer lines of dig/kdig `+noall +answer` output in our presentation: whitespace collapsed,
+ * DS digests joined (dig splits long hex), so they compare with formatRecord().
+ */
+export function answerLines(output: string): string[] {
+  return output
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith(';'))
+    .map((l) => {
+      const f = l.split(/\s+/);
+      if (f[3] === 'DS') return [...f.slice(0, 7), f.slice(7).join('')].join(' ');
+      return f.join(' ');
+    });
+}
+
+export const presentAnswers = (m: Message) => m.answers.map(formatRecord);
+
+/** A port that was free a moment ago on 127.0.0.1 for both TCP and UDP. */
+export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = await new Promise<number>((resolve, reject) => {
+      const s = net.createServer();
+      s.once('error', reject);
+      s.listen(0, '127.0.0.1', () => {
+        const p = (s.address() as net.AddressInfo).port;
+        s.close(() => resolve(p));
+      });
+    });
+    const udpFree = await new Promise<boolean>((resolve) => {
+      const u = dgram.createSocket('udp4');
+      u.once('error', () => resolve(false));
+      u.bind(port, '127.0.0.1', () => u.close(() => resolve(true)));
+    });
+    if (udpFree) return port;
+  }
+}
+
+export interface Knot {
+  port: number;
+  dir: string;
+  log(): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts knotd as a secondary of `primaryPort` for `zones`, with its own config, storage and
+ * rundir in a temp directory and a high port on 127.0.0.1; it accepts NOTIFY from 127.0.0.1.
+ */
+export async function startKnot(primaryPort: number, zones: string[]): Promise<Knot> {
+  const dir = mkdtempSync(join(tmpdir(), 'dmapid-knot-'));
+  for (const sub of ['run', 'db', 'zones']) mkdirSync(join(dir, sub));
+  const port = await freePort();
+  const conf = [
+    'server:',
+    `    rundir: "${dir}/run"`,
+    `    listen: 127.0.0.1@${port}`,
+    '    background-workers: 1',
+    '    udp-workers: 1',
+    '    tcp-workers: 1',
+    'log:',
+    '  - target: stderr',
+    '    any: info',
+    'database:',
+    `    storage: "${dir}/db"`,
+    'remote:',
+    '  - id: primary',
+    `    address: 127.0.0.1@${primaryPort}`,
+    'acl:',
+    '  - id: notify_from_primary',
+    '    address: 127.0.0.1',
+    '    action: notify',
+    'template:',
+    '  - id: default',
+    `    storage: "${dir}/zones"`,
+    '    zonefile-sync: -1',
+    '    zonefile-load: none',
+    '    journal-content: none',
+    '    master: primary',
+    '    acl: notify_from_primary',
+    'zone:',
+    ...zones.map((z) => `  - domain: ${z}`),
+    '',
+  ].join('\n');
+  writeFileSync(join(dir, 'knot.conf'), conf);
+  let output = '';
+  const child: ChildProcess = spawn(findTool('knotd')!, ['-c', join(dir, 'knot.conf')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // Ready when it answers at all (REFUSED or SERVFAIL before the first transfer is fine).
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      await query({ host: '127.0.0.1', port }, zones[0]!, 6, { tcp: true });
+      break;
+    } catch {
+      if (child.exitCode !== null || Date.now() > deadline) {
+        rmSync(dir, { recursive: true, force: true });
+        throw new Error(`knotd did not start:\n${output}`);
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  return {
+    port,
+    dir,
+    log: () => output,
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        await exited;
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls `probe` every `everyMs` until it returns true; returns the milliseconds it took. */
+export async function waitFor(probe: () => Promise<boolean>, timeoutMs = 15_000, everyMs = 2): Promise<number> {
+  const start = performance.now();
+  for (;;) {
+    if (await probe().catch(() => false)) return performance.now() - start;
+    if (performance.now() - start > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
