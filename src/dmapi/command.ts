@@ -42,6 +42,8 @@ export interface CommandReply {
   object?: string;
   /** For modifying sync requests: the free text stored with the (ack) result. */
   resultText?: string;
+  /** Send only the body as a file, without DMAPI headers (query-order-list csv=1). */
+  download?: { filename: string; contentType: string };
 }
 
 export interface AcceptReply<J> extends CommandReply {

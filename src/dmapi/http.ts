@@ -38,9 +38,10 @@ export async function registerDmapiRoutes(app: FastifyInstance, dispatcher: Disp
   // Clients that POST a form without (or with another) content type still mean a form.
   app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: BODY_LIMIT }, async (_req: FastifyRequest, body: string) => parseQuery(body));
 
-  const send = (reply: import('fastify').FastifyReply, text: string, cookie?: string) => {
+  const send = (reply: import('fastify').FastifyReply, text: string, cookie?: string, download?: { filename: string; contentType: string }) => {
     const now = new Date().toUTCString();
-    reply.code(200).header('Content-Type', 'text/plain; charset=utf-8').header('Server', serverHeader).header('Last-Modified', now);
+    reply.code(200).header('Content-Type', download?.contentType ?? 'text/plain; charset=utf-8').header('Server', serverHeader).header('Last-Modified', now);
+    if (download) reply.header('Content-Disposition', `attachment; filename="${download.filename}"`);
     if (cookie) reply.header('Set-Cookie', `dmapi-auth=${cookie}; path=/`);
     return reply.send(text);
   };
@@ -49,7 +50,7 @@ export async function registerDmapiRoutes(app: FastifyInstance, dispatcher: Disp
     const name = (req.params as { '*': string })['*'] ?? '';
     const params = { ...flatten(req.query), ...flatten(req.body) };
     const out = await dispatcher.dispatch({ name, params, cookieSid: cookieSid(req), ip: req.ip });
-    return send(reply, out.text, out.cookie);
+    return send(reply, out.text, out.cookie, out.download);
   });
 
   // Malformed bodies, bodies over the limit and the like still get a DMAPI answer, never a 500 page.

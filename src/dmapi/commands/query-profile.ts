@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { defineCommand } from '../command.ts';
 import { parseProfile, profileFields } from '../../services/accounts.ts';
 import { formatAmount } from '../../core/money.ts';
-import { loginStamp } from '../../core/dates.ts';
+import { isoDate, loginStamp } from '../../core/dates.ts';
+import { lastPayment } from '../../billing/ledger.ts';
 
 export const queryProfile = defineCommand({
   name: 'query-profile',
@@ -15,6 +16,7 @@ export const queryProfile = defineCommand({
   async run(ctx) {
     const a = ctx.account;
     const profile = parseProfile(a);
+    const paid = await lastPayment(ctx.db, a.id);
     const lines: Array<[string, string]> = [
       ['customer-id', String(a.id)],
       ['login', a.login],
@@ -22,7 +24,7 @@ export const queryProfile = defineCommand({
       ...profileFields.map((f) => [f, profile[f] ?? ''] as [string, string]),
       ['balance', formatAmount(a.balance - a.reserved, a.currency)],
       ['currency', a.currency],
-      ['last-payment', ''],
+      ['last-payment', paid ? isoDate(paid.at) : ''],
       ['last-access', a.last_login_at ? loginStamp(a.last_login_at) : ''],
       ['contract-date', a.contract_date],
     ];
