@@ -11,6 +11,8 @@ import { BODY_LIMIT, registerDmapiRoutes } from './dmapi/http.ts';
 import { jobHandlers } from './jobs/handlers.ts';
 import { periodicTasks } from './jobs/tasks.ts';
 import { Worker } from './jobs/worker.ts';
+import { DnsServer } from './dns/server/server.ts';
+import { createZoneSource } from './zone/zone-source.ts';
 import { createLogger, type Logger } from './obs/logger.ts';
 import { productVersion } from './obs/version.ts';
 import { loadTldCatalogue } from './tld/catalogue.ts';
@@ -31,6 +33,8 @@ export interface App {
   dispatcher: Dispatcher;
   http: FastifyInstance;
   worker: Worker;
+  /** The authoritative DNS server (config.dns), not yet listening: `serve` binds it. */
+  dns: DnsServer | undefined;
   close(): Promise<void>;
 }
 
@@ -56,6 +60,9 @@ export async function createApp(options: AppOptions): Promise<App> {
   const table = buildCommandTable();
   const dispatcher = createDispatcher(deps, table);
   worker = new Worker(deps, jobHandlers(table.commands), periodicTasks);
+  const dns = config.dns
+    ? new DnsServer({ source: createZoneSource(deps), hosts: config.dnsHost, port: config.dnsPort, udpSize: config.dnsUdpSize, transferAcl: config.dnsTransferAcl, log: log.child({ listener: 'dns' }) })
+    : undefined;
 
   const http = Fastify({ loggerInstance: log.child({ listener: 'dmapi' }) as FastifyBaseLogger, bodyLimit: BODY_LIMIT, logController: new LogController({ disableRequestLogging: true }), trustProxy: false });
   await registerDmapiRoutes(http, dispatcher, `DMAPI/1.2.53 (dmapid ${productVersion})`);
@@ -67,8 +74,10 @@ export async function createApp(options: AppOptions): Promise<App> {
     dispatcher,
     http,
     worker,
+    dns,
     async close() {
       await worker.stop();
+      await dns?.close();
       await http.close();
       if (!options.handle) await handle.close();
     },

@@ -49,6 +49,11 @@ program
     const base = `http://${config.host}:${config.port}`;
     console.log(`dmapid listening: DMAPI ${base}/request/<name> (database ${app.handle.dialect}: ${config.database})`);
     if (opts.demo) console.log(`try: curl '${base}/request/login?username=${DEMO.login}&password=${DEMO.password}'`);
+    if (app.dns) {
+      await app.dns.listen();
+      const show = (h: string) => (h.includes(':') ? `[${h}]` : h);
+      console.log(`dmapid listening: DNS ${[...new Set(app.dns.addresses().map((a) => `${show(a.address)}:${a.port}`))].join(', ')} (UDP and TCP)`);
+    }
     void address;
     const stop = async () => {
       await app.close();
