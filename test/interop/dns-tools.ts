@@ -85,10 +85,10 @@ export interface Knot {
  * Starts knotd as a secondary of `primaryPort` for `zones`, with its own config, storage and
  * rundir in a temp directory and a high port on 127.0.0.1; it accepts NOTIFY from 127.0.0.1.
  */
-export async function startKnot(primaryPort: number, zones: string[]): Promise<Knot> {
+export async function startKnot(primaryPort: number, zones: string[], knotPort?: number): Promise<Knot> {
   const dir = mkdtempSync(join(tmpdir(), 'dmapid-knot-'));
   for (const sub of ['run', 'db', 'zones']) mkdirSync(join(dir, sub));
-  const port = await freePort();
+  const port = knotPort ?? (await freePort());
   const conf = [
     'server:',
     `    rundir: "${dir}/run"`,
