@@ -96,6 +96,11 @@ export interface AsyncCommand<P extends z.ZodType = z.ZodType, J = unknown> exte
   accept(ctx: RequestContext, params: z.output<P>): Promise<AcceptReply<J>>;
   /** In the worker, in a transaction with the result's completion. A DmapiError becomes a nack. */
   perform(ctx: JobContext, job: J): Promise<JobOutcome>;
+  /**
+   * In the transaction that records a final failure (perform threw a DmapiError, or its last
+   * attempt failed): undo what accept reserved, since perform's own writes were rolled back.
+   */
+  failed?(ctx: JobContext, job: J, reason: string): Promise<void>;
 }
 
 export type Command = SyncCommand<any> | AsyncCommand<any, any>;

@@ -328,4 +328,26 @@ forEachDatabase('job worker', (t) => {
     const listed = await t().call('result-list', { 'auth-sid': await r.session('full'), period: 60 });
     assert.deepEqual(listed.body.trimEnd().split('\n').map((l) => l.split(' ')[5]), ['ack', 'nack'], 'purged results are still listed');
   });
+  it("runs the handler's failed hook in the transaction of the final failure, not on retries", async () => {
+    const { app, clock } = t();
+    const r = await t().reseller('job-hook');
+    const e = effects('hook');
+    const calls: string[] = [];
+    const handler: JobHandler = Object.assign((ctx: Parameters<JobHandler>[0], p: unknown) => e.handler(ctx, p), {
+      failed: async (ctx: Parameters<JobHandler>[0], p: { id: string }, reason: string) => {
+        calls.push(`${p.id}: ${reason}`);
+        await ctx.db.insertInto('settings').values({ key: `hook-released:${p.id}`, value: reason }).execute();
+      },
+    });
+    const worker = new Worker(app.deps, new Map([[e.kind, handler]]));
+    await queueWithResult(t(), r.account.id, e.kind, { id: 'x', dmapiError: true });
+    await queueWithResult(t(), r.account.id, e.kind, { id: 'y', failTimes: 99 }, { maxAttempts: 2 });
+    await worker.runUntilIdle();
+    assert.deepEqual(calls, ['x: registry refused the name'], 'a retry is not a final failure');
+    clock.advance(5000);
+    await worker.runUntilIdle();
+    assert.deepEqual(calls, ['x: registry refused the name', 'y: transient failure 2']);
+    const released = await app.deps.db.selectFrom('settings').select('key').where('key', 'like', 'hook-released:%').orderBy('key').execute();
+    assert.deepEqual(released.map((x) => x.key), ['hook-released:x', 'hook-released:y'], 'the hook writes are committed');
+  });
 });

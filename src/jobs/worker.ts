@@ -1,12 +1,19 @@
 import { randomToken } from '../core/ids.ts';
 import type { AppDeps } from '../app-deps.ts';
 import type { JobRow } from '../db/schema.ts';
+import type { Tx } from '../db/database.ts';
 import type { JobContext, JobOutcome } from '../dmapi/command.ts';
 import { DmapiError } from '../dmapi/errors.ts';
 import { completeResult } from '../services/results.ts';
 import { claimJobs, enqueue, finishJob, retryLater } from './queue.ts';
 
-export type JobHandler = (ctx: JobContext, payload: any) => Promise<JobOutcome | void>;
+/**
+ * Performs one job kind. `failed`, when present, runs in the transaction that records the job's
+ * final failure (a DmapiError, or the last attempt): the place to release what `accept` reserved.
+ */
+export type JobHandler = ((ctx: JobContext, payload: any) => Promise<JobOutcome | void>) & {
+  failed?: (ctx: JobContext, payload: any, reason: string) => Promise<void>;
+};
 
 /** A task the worker runs every `everyMs` (clock time); it must be idempotent, several processes may run it. */
 export interface PeriodicTask {
@@ -79,21 +86,24 @@ export class Worker {
       await deps.db.transaction().execute(async (trx) => {
         const now = deps.clock.now();
         if (!(await finishJob(trx, job, this.id, now, 'done'))) throw new LeaseLost();
-        const ctx: JobContext = {
-          deps,
-          db: trx,
-          now,
-          accountId: job.account_id,
-          resultId: job.result_id,
-          enqueue: (kind, payload, o) => enqueue(trx, now, kind, payload, { accountId: job.account_id, ...o }),
-        };
-        const outcome = await handler(ctx, JSON.parse(job.payload));
+        const outcome = await handler(this.context(trx, job, now), JSON.parse(job.payload));
         if (job.result_id !== null) await completeResult(trx, job.result_id, outcome ?? { status: 'ack', text: '' }, now);
       });
     } catch (err) {
       if (err instanceof LeaseLost) return;
       await this.failed(job, err);
     }
+  }
+
+  private context(trx: Tx, job: JobRow, now: number): JobContext {
+    return {
+      deps: this.deps,
+      db: trx,
+      now,
+      accountId: job.account_id,
+      resultId: job.result_id,
+      enqueue: (kind, payload, o) => enqueue(trx, now, kind, payload, { accountId: job.account_id, ...o }),
+    };
   }
 
   private async failed(job: JobRow, err: unknown): Promise<void> {
@@ -105,6 +115,7 @@ export class Worker {
     await deps.db.transaction().execute(async (trx) => {
       if (!permanent) return retryLater(trx, job, this.id, now, message);
       if (!(await finishJob(trx, job, this.id, now, 'failed', message))) return;
+      await this.handlers.get(job.kind)?.failed?.(this.context(trx, job, now), JSON.parse(job.payload), message);
       if (job.result_id === null) return;
       const text =
         err instanceof DmapiError
