@@ -8,6 +8,7 @@ import { migrate } from './db/migrate.ts';
 import { buildCommandTable, type CommandTable } from './dmapi/command-table.ts';
 import { createDispatcher, type Dispatcher } from './dmapi/dispatch.ts';
 import { BODY_LIMIT, registerDmapiRoutes } from './dmapi/http.ts';
+import { registerAnswerPages } from './web/answer-pages.ts';
 import { jobHandlers } from './jobs/handlers.ts';
 import { periodicTasks } from './jobs/tasks.ts';
 import { Worker } from './jobs/worker.ts';
@@ -66,6 +67,7 @@ export async function createApp(options: AppOptions): Promise<App> {
 
   const http = Fastify({ loggerInstance: log.child({ listener: 'dmapi' }) as FastifyBaseLogger, bodyLimit: BODY_LIMIT, logController: new LogController({ disableRequestLogging: true }), trustProxy: false });
   await registerDmapiRoutes(http, dispatcher, `DMAPI/1.2.53 (dmapid ${productVersion})`);
+  await registerAnswerPages(http, deps);
 
   return {
     deps,

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
+import type { AddressInfo } from 'node:net';
 import { Command, InvalidArgumentError } from 'commander';
+import { ZodError } from 'zod';
 import { loadConfig } from '../config/config.ts';
 import { openDatabase } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
-import { createApp } from '../app.ts';
 import { ensureDemoAccount, DEMO } from '../services/demo.ts';
 import { createAccount, createApiKey, findAccountByUsername, scopes, setPassword } from '../services/accounts.ts';
 import { advanceClockOffset, readClockOffset } from '../core/settings-clock.ts';
@@ -13,6 +14,7 @@ import { isoSeconds } from '../core/dates.ts';
 import type { Scope } from '../db/schema.ts';
 import type { Executor } from '../db/database.ts';
 import { registerCallCommand } from './call.ts';
+import { registerMailCommands } from './mail.ts';
 import { creditAccount, registerBillingCommands } from './billing.ts';
 
 /** Opens the configured database (migrated), runs `fn`, closes it. */
@@ -24,6 +26,11 @@ async function withDb<T>(fn: (db: Executor) => Promise<T>): Promise<T> {
   } finally {
     await handle.close();
   }
+}
+
+/** The sandbox clock (wall time plus the offset `clock advance` stored): what the server reads too. */
+async function sandboxNow(db: Executor): Promise<number> {
+  return Date.now() + (await readClockOffset(db));
 }
 
 async function accountOrFail(db: Executor, login: string) {
@@ -40,13 +47,17 @@ program
   .option('--demo', 'create the demo reseller (demo/demo, API key demo-api-key) when the database has no account')
   .action(async (opts: { demo?: boolean }) => {
     const config = loadConfig();
+    // Loaded here only: the operator commands start faster without the whole server.
+    const { createApp } = await import('../app.ts');
     const app = await createApp({ config });
     if (opts.demo && (await ensureDemoAccount(app.deps.db, app.deps.clock.now()))) {
       app.deps.log.info('created demo reseller "demo"');
     }
     const address = await app.http.listen({ port: config.port, host: config.host });
     if (config.worker) app.worker.start();
-    const base = `http://${config.host}:${config.port}`;
+    void address;
+    // The port actually bound (DMAPID_PORT=0 picks a free one).
+    const base = `http://${config.host}:${(app.http.server.address() as AddressInfo).port}`;
     console.log(`dmapid listening: DMAPI ${base}/request/<name> (database ${app.handle.dialect}: ${config.database})`);
     if (opts.demo) console.log(`try: curl '${base}/request/login?username=${DEMO.login}&password=${DEMO.password}'`);
     if (app.dns) {
@@ -54,7 +65,6 @@ program
       const show = (h: string) => (h.includes(':') ? `[${h}]` : h);
       console.log(`dmapid listening: DNS ${[...new Set(app.dns.addresses().map((a) => `${show(a.address)}:${a.port}`))].join(', ')} (UDP and TCP)`);
     }
-    void address;
     const stop = async () => {
       await app.close();
       process.exit(0);
@@ -88,7 +98,7 @@ account
     await withDb(async (db) => {
       const balance = parseAmount(o.balance, o.currency);
       if (balance === undefined) throw new Error(`--balance ${o.balance} does not fit currency ${o.currency}`);
-      const a = await createAccount(db, { login, email: o.email, currency: o.currency, balance, ...(o.password ? { password: o.password } : {}) }, Date.now());
+      const a = await createAccount(db, { login, email: o.email, currency: o.currency, balance, ...(o.password ? { password: o.password } : {}) }, await sandboxNow(db));
       console.log(`created account ${a.login} (UID ${a.id})`);
     });
   });
@@ -134,7 +144,7 @@ apikey
     if (!(scopes as readonly string[]).includes(o.scope)) throw new Error(`--scope must be one of ${scopes.join(', ')}`);
     await withDb(async (db) => {
       const a = await accountOrFail(db, login);
-      const k = await createApiKey(db, a.id, o.scope as Scope, o.label, Date.now());
+      const k = await createApiKey(db, a.id, o.scope as Scope, o.label, await sandboxNow(db));
       console.log(`key ${k.id} (${o.scope}): ${k.key}`);
     });
   });
@@ -146,8 +156,9 @@ apikey.command('list <login>').action(async (login: string) => {
   });
 });
 apikey.command('revoke <id>').action(async (id: string) => {
+  if (!/^\d{1,15}$/.test(id)) throw new Error(`${id} is not a key id (the number apikey list shows)`);
   await withDb(async (db) => {
-    const res = await db.updateTable('api_keys').set({ revoked_at: Date.now() }).where('id', '=', Number(id)).where('revoked_at', 'is', null).executeTakeFirst();
+    const res = await db.updateTable('api_keys').set({ revoked_at: await sandboxNow(db) }).where('id', '=', Number(id)).where('revoked_at', 'is', null).executeTakeFirst();
     if (Number(res.numUpdatedRows) !== 1) throw new Error(`no active key ${id}`);
     console.log(`key ${id} revoked`);
   });
@@ -173,9 +184,12 @@ clock
   });
 
 registerCallCommand(program);
+registerMailCommands(program);
 registerBillingCommands(program);
 
 program.parseAsync().catch((err: unknown) => {
-  console.error(`dmapid: ${err instanceof Error ? err.message : String(err)}`);
+  // zod's own message is a JSON dump; the issue messages already name the field.
+  const message = err instanceof ZodError ? err.issues.map((i) => i.message).join('; ') : err instanceof Error ? err.message : String(err);
+  console.error(`dmapid: ${message}`);
   process.exit(1);
 });

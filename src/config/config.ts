@@ -75,6 +75,26 @@ export const configSchema = z.object({
   dnsTransferAcl: aclList.default(['127.0.0.0/8', '::1']),
   /** Largest UDP answer, and the EDNS payload size advertised (RFC 9715: 1232 avoids fragmentation). */
   dnsUdpSize: z.coerce.number().int().min(512).max(4096).default(1232),
+  /** Base URL of this server as people reach it: links in mails point at its /answer pages. */
+  publicUrl: z.url().default('http://127.0.0.1:8080'),
+  /** SMTP relay for outgoing mail; without one mails stay in the outbox (`dmapid mail list`). */
+  smtpHost: z.string().min(1).optional(),
+  /** Default: 465 with smtpTls=tls, 587 with starttls, 25 otherwise. */
+  smtpPort: port.optional(),
+  /** tls: implicit TLS; starttls: STARTTLS required; opportunistic: STARTTLS when offered; none: plain. */
+  smtpTls: z.enum(['tls', 'starttls', 'opportunistic', 'none']).default('starttls'),
+  /** Check the relay's certificate (turn off only for a relay with a self-signed certificate). */
+  smtpTlsVerify: onOff.default(true),
+  smtpUser: z.string().min(1).optional(),
+  smtpPassword: z.string().optional(),
+  /** From address of every mail; its domain also names the Message-IDs. */
+  mailFrom: z.string().min(3).default('dmapid <no-reply@localhost>'),
+  /** Delivery attempts before a mail counts as failed (temporary SMTP errors are retried with backoff). */
+  mailMaxAttempts: z.coerce.number().int().min(1).max(50).default(10),
+  /** Days an owner has to confirm the whois e-mail before the domain is suspended. */
+  whoisVerificationDays: z.coerce.number().int().min(1).default(15),
+  /** Days a grant invitation can be accepted. */
+  grantInvitationDays: z.coerce.number().int().min(1).default(30),
   /** The platform's name servers: apex NS and SOA MNAME (the first) of every hosted zone. */
   dnsNameservers: hostList.default(['a.ns.dmapid.test', 'b.ns.dmapid.test']),
   /** SOA RNAME of hosted zones (an e-mail address or its dotted form). */
@@ -113,6 +133,17 @@ const envNames: Record<keyof Config, string> = {
   dnsNotify: 'DMAPID_DNS_NOTIFY',
   dnsTransferAcl: 'DMAPID_DNS_TRANSFER_ACL',
   dnsUdpSize: 'DMAPID_DNS_UDP_SIZE',
+  publicUrl: 'DMAPID_PUBLIC_URL',
+  smtpHost: 'DMAPID_SMTP_HOST',
+  smtpPort: 'DMAPID_SMTP_PORT',
+  smtpTls: 'DMAPID_SMTP_TLS',
+  smtpTlsVerify: 'DMAPID_SMTP_TLS_VERIFY',
+  smtpUser: 'DMAPID_SMTP_USER',
+  smtpPassword: 'DMAPID_SMTP_PASSWORD',
+  mailFrom: 'DMAPID_MAIL_FROM',
+  mailMaxAttempts: 'DMAPID_MAIL_MAX_ATTEMPTS',
+  whoisVerificationDays: 'DMAPID_WHOIS_VERIFICATION_DAYS',
+  grantInvitationDays: 'DMAPID_GRANT_INVITATION_DAYS',
   dnsNameservers: 'DMAPID_DNS_NAMESERVERS',
   dnsHostmaster: 'DMAPID_DNS_HOSTMASTER',
   dnsNsTtl: 'DMAPID_DNS_NS_TTL',

@@ -2,6 +2,9 @@ import type { Command } from '../command.ts';
 import { dnsZoneGet } from './dns-zone-get.ts';
 import { dnsZoneList } from './dns-zone-list.ts';
 import { dnsZonePut } from './dns-zone-put.ts';
+import { grantsInvite } from './grants-invite.ts';
+import { grantsList } from './grants-list.ts';
+import { grantsRevoke } from './grants-revoke.ts';
 import { login } from './login.ts';
 import { logout } from './logout.ts';
 import { queryAccountBalance } from './query-account-balance.ts';
@@ -16,12 +19,20 @@ import { resultDelete } from './result-delete.ts';
 import { resultList } from './result-list.ts';
 import { resultRetrieve } from './result-retrieve.ts';
 import { version } from './version.ts';
+import { waEmailDetails } from './wa-email-details.ts';
+import { waEmailList } from './wa-email-list.ts';
+import { waEmailQueryStatus } from './wa-email-query-status.ts';
+import { waEmailValidate } from './wa-email-validate.ts';
+import { waEmailVerify } from './wa-email-verify.ts';
 
 /** The command table: every DMAPI request this server implements, one declaration each. */
 export const commands: readonly Command[] = [
   dnsZoneGet,
   dnsZoneList,
   dnsZonePut,
+  grantsInvite,
+  grantsList,
+  grantsRevoke,
   login,
   logout,
   queryAccountBalance,
@@ -36,4 +47,9 @@ export const commands: readonly Command[] = [
   resultList,
   resultRetrieve,
   version,
+  waEmailDetails,
+  waEmailList,
+  waEmailQueryStatus,
+  waEmailValidate,
+  waEmailVerify,
 ];
