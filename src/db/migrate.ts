@@ -2,6 +2,7 @@ import { Migrator, sql, type Migration, type MigrationProvider } from 'kysely';
 import type { DbHandle } from './database.ts';
 import type { MigrationContext, MigrationStep } from './migrations/helpers.ts';
 import { core } from './migrations/0001-core.ts';
+import { registryContactsHosts } from './migrations/0002-registry-contacts-hosts.ts';
 import { billing } from './migrations/0003-billing.ts';
 import { zones } from './migrations/0004-zones.ts';
 import { mailGrantsVerification } from './migrations/0005-mail-grants-verification.ts';
@@ -9,6 +10,7 @@ import { mailGrantsVerification } from './migrations/0005-mail-grants-verificati
 /** Ordered list of migrations; names sort in the order they must run. Append, never edit. */
 const all: Array<[string, (ctx: MigrationContext) => MigrationStep]> = [
   ['0001-core', core],
+  ['0002-registry-contacts-hosts', registryContactsHosts],
   ['0003-billing', billing],
   ['0004-zones', zones],
   ['0005-mail-grants-verification', mailGrantsVerification],

@@ -14,6 +14,18 @@ export interface Database {
   jobs: JobsTable;
   settings: SettingsTable;
   domains: DomainsTable;
+  contacts: ContactsTable;
+  hosts: HostsTable;
+  domain_nameservers: DomainNameserversTable;
+  id_counters: IdCountersTable;
+  registry_registrars: RegistryRegistrarsTable;
+  registry_contacts: RegistryContactsTable;
+  registry_domains: RegistryDomainsTable;
+  registry_hosts: RegistryHostsTable;
+  registry_domain_ns: RegistryDomainNsTable;
+  registry_grace: RegistryGraceTable;
+  registry_transfers: RegistryTransfersTable;
+  registry_messages: RegistryMessagesTable;
   zones: ZonesTable;
   mail_outbox: MailOutboxTable;
   grants: GrantsTable;
@@ -136,6 +148,11 @@ export interface DomainsTable {
   updated_at: number;
   autorenew: number;
   locked: number;
+  /** Contact handles of the four roles (0002); null where the TLD does not use the role. */
+  owner_c: ColumnType<string | null, string | null | undefined, string | null>;
+  admin_c: ColumnType<string | null, string | null | undefined, string | null>;
+  tech_c: ColumnType<string | null, string | null | undefined, string | null>;
+  billing_c: ColumnType<string | null, string | null | undefined, string | null>;
   /** Set while the domain is suspended (clientHold); see suspension_reason. */
   suspended_at: ColumnType<number | null, number | null | undefined, number | null>;
   /** Why: `whois-verification` (the owner e-mail was not confirmed in time, or was refused). */
@@ -348,3 +365,146 @@ export interface WhoisVerificationsTable {
 
 export type MailRow = Selectable<MailOutboxTable>;
 export type GrantRow = Selectable<GrantsTable>;
+
+/** A reseller's contact (registrar side); the registry holds its own copy (registry_contacts). */
+export interface ContactsTable {
+  id: Generated<number>;
+  account_id: number;
+  /** Upper-case, `<prefix>-<number>`, unique across the platform. */
+  handle: string;
+  /** The TLD it was created for (decides its rule set and prefix). */
+  tld: string;
+  name: string;
+  organization: string;
+  email: string;
+  /** JSON object of every normalised DMAPI contact field (core/contact.ts ContactFields). */
+  fields: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A reseller's name server (host object); addresses are canonical and comma-separated. */
+export interface HostsTable {
+  id: Generated<number>;
+  account_id: number;
+  /** Lowercase A-label, unique. */
+  name: string;
+  ipv4: ColumnType<string, string | undefined, string>;
+  ipv6: ColumnType<string, string | undefined, string>;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A domain's delegation, in ns-list order. */
+export interface DomainNameserversTable {
+  domain_id: number;
+  position: number;
+  /** Host name, lowercase A-label. */
+  host: string;
+}
+
+/** Named counters (contact handle numbers). */
+export interface IdCountersTable {
+  name: string;
+  value: number;
+}
+
+/** Simulated registry: the registrars it knows; `dmapid` is this platform. */
+export interface RegistryRegistrarsTable {
+  id: string;
+  name: string;
+  iana_id: number | null;
+  created_at: number;
+}
+
+export interface RegistryContactsTable {
+  id: Generated<number>;
+  /** The EPP contact id (the registrar's handle). */
+  handle: string;
+  sponsor: string;
+  /** JSON ContactPostal (registry/port.ts). */
+  data: string;
+  /** Comma-separated client/server statuses. */
+  statuses: ColumnType<string, string | undefined, string>;
+  auth_hash: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface RegistryDomainsTable {
+  id: Generated<number>;
+  name: string;
+  tld: string;
+  sponsor: string;
+  created_by: string;
+  registrant: string | null;
+  admin_c: string | null;
+  tech_c: string | null;
+  billing_c: string | null;
+  /** Comma-separated client/server statuses; pending*, ok, inactive are derived. */
+  statuses: ColumnType<string, string | undefined, string>;
+  /** sha256 hex of the transfer auth code (RFC 9154: stored hashed). */
+  auth_hash: string | null;
+  auth_expires_at: number | null;
+  /** JSON DnssecData, or null when unsigned. */
+  dnssec: string | null;
+  created_at: number;
+  updated_at: number;
+  expires_at: number;
+  transferred_at: number | null;
+  /** redemptionPeriod | pendingDelete while deleted but not yet purged. */
+  rgp_status: string | null;
+  rgp_ends_at: number | null;
+}
+
+export interface RegistryHostsTable {
+  id: Generated<number>;
+  name: string;
+  sponsor: string;
+  /** The superordinate domain of an internal host; null for external hosts. */
+  domain_id: number | null;
+  ipv4: ColumnType<string, string | undefined, string>;
+  ipv6: ColumnType<string, string | undefined, string>;
+  statuses: ColumnType<string, string | undefined, string>;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface RegistryDomainNsTable {
+  domain_id: number;
+  position: number;
+  host_id: number;
+}
+
+/** An RFC 3915 grace period running on a domain, with the months it would credit. */
+export interface RegistryGraceTable {
+  id: Generated<number>;
+  domain_id: number;
+  kind: 'addPeriod' | 'renewPeriod' | 'autoRenewPeriod' | 'transferPeriod';
+  registrar: string;
+  months: number;
+  ends_at: number;
+}
+
+export interface RegistryTransfersTable {
+  id: Generated<number>;
+  domain_id: number;
+  gaining: string;
+  losing: string;
+  status: 'pending' | 'clientApproved' | 'clientRejected' | 'clientCancelled' | 'serverApproved' | 'serverCancelled';
+  period_months: number;
+  requested_at: number;
+  act_by: number;
+  completed_at: number | null;
+}
+
+/** A registrar's poll queue (RFC 5730 poll). */
+export interface RegistryMessagesTable {
+  id: Generated<number>;
+  registrar: string;
+  kind: string;
+  object: string;
+  text: string;
+  created_at: number;
+  acked_at: number | null;
+}
