@@ -5,6 +5,9 @@ export const requestNames = [
   'dns-zone-get',
   'dns-zone-list',
   'dns-zone-put',
+  'grants-invite',
+  'grants-list',
+  'grants-revoke',
   'login',
   'logout',
   'query-account-balance',
@@ -19,6 +22,11 @@ export const requestNames = [
   'result-list',
   'result-retrieve',
   'version',
+  'wa-email-details',
+  'wa-email-list',
+  'wa-email-query-status',
+  'wa-email-validate',
+  'wa-email-verify',
 ] as const;
 
 export type RequestName = (typeof requestNames)[number];
