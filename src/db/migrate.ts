@@ -6,6 +6,7 @@ import { registryContactsHosts } from './migrations/0002-registry-contacts-hosts
 import { billing } from './migrations/0003-billing.ts';
 import { zones } from './migrations/0004-zones.ts';
 import { mailGrantsVerification } from './migrations/0005-mail-grants-verification.ts';
+import { domains } from './migrations/0007-domains.ts';
 
 /** Ordered list of migrations; names sort in the order they must run. Append, never edit. */
 const all: Array<[string, (ctx: MigrationContext) => MigrationStep]> = [
@@ -14,6 +15,7 @@ const all: Array<[string, (ctx: MigrationContext) => MigrationStep]> = [
   ['0003-billing', billing],
   ['0004-zones', zones],
   ['0005-mail-grants-verification', mailGrantsVerification],
+  ['0007-domains', domains],
 ];
 
 class StaticProvider implements MigrationProvider {

@@ -157,7 +157,35 @@ export interface DomainsTable {
   suspended_at: ColumnType<number | null, number | null | undefined, number | null>;
   /** Why: `whois-verification` (the owner e-mail was not confirmed in time, or was refused). */
   suspension_reason: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Lifecycle (0007): active; redemption (deleted or expired, restorable); pending-delete (gone soon). */
+  status: ColumnType<DomainState, DomainState | undefined, DomainState>;
+  /** The registry's repository object id. */
+  roid: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Privacy in force (showprivacy privacy-status). */
+  privacy: ColumnType<PrivacyLevel, PrivacyLevel | undefined, PrivacyLevel>;
+  /** Privacy level bought (privacy-origin); `off` when none. */
+  privacy_origin: ColumnType<PrivacyLevel, PrivacyLevel | undefined, PrivacyLevel>;
+  privacy_expires_at: ColumnType<number | null, number | null | undefined, number | null>;
+  registrar_tag: ColumnType<string | null, string | null | undefined, string | null>;
+  /** IDN language of the registration (ISO 639-1 code). */
+  language: ColumnType<string | null, string | null | undefined, string | null>;
+  whois_opt_out: ColumnType<number, number | undefined, number>;
+  gdpr_opt_in: ColumnType<number, number | undefined, number>;
+  /** JSON DnssecData (registry/port.ts); null when unsigned. */
+  dnssec: ColumnType<string | null, string | null | undefined, string | null>;
+  /** When the last accepted renewal was requested (the 6-hour renew guard). */
+  last_renewed_at: ColumnType<number | null, number | null | undefined, number | null>;
+  deleted_at: ColumnType<number | null, number | null | undefined, number | null>;
+  redemption_ends_at: ColumnType<number | null, number | null | undefined, number | null>;
+  purge_at: ColumnType<number | null, number | null | undefined, number | null>;
+  /** The order that paid the registration (refunded by a delete within 72 hours). */
+  create_order_id: ColumnType<number | null, number | null | undefined, number | null>;
+  /** domain-delete type=endoflife: lapse at expiry instead of renewing. */
+  delete_at_expiry: ColumnType<number, number | undefined, number>;
 }
+
+export type DomainState = 'active' | 'redemption' | 'pending-delete';
+export type PrivacyLevel = 'off' | 'basic' | 'pro';
 
 /** A hosted zone (src/zone/); the records are the DMAPI zone model as JSON, in put order. */
 export interface ZonesTable {
