@@ -16,6 +16,7 @@ import type { Executor } from '../db/database.ts';
 import { registerCallCommand } from './call.ts';
 import { registerMailCommands } from './mail.ts';
 import { creditAccount, registerBillingCommands } from './billing.ts';
+import { registerRegistryCommands } from './registry.ts';
 
 /** Opens the configured database (migrated), runs `fn`, closes it. */
 async function withDb<T>(fn: (db: Executor) => Promise<T>): Promise<T> {
@@ -186,6 +187,7 @@ clock
 registerCallCommand(program);
 registerMailCommands(program);
 registerBillingCommands(program);
+registerRegistryCommands(program);
 
 program.parseAsync().catch((err: unknown) => {
   // zod's own message is a JSON dump; the issue messages already name the field.

@@ -1,4 +1,7 @@
 import type { Command } from '../command.ts';
+import { contactCreate } from './contact-create.ts';
+import { contactDelete } from './contact-delete.ts';
+import { contactModify } from './contact-modify.ts';
 import { dnsZoneGet } from './dns-zone-get.ts';
 import { dnsZoneList } from './dns-zone-list.ts';
 import { dnsZonePut } from './dns-zone-put.ts';
@@ -7,14 +10,20 @@ import { grantsList } from './grants-list.ts';
 import { grantsRevoke } from './grants-revoke.ts';
 import { login } from './login.ts';
 import { logout } from './logout.ts';
+import { nsCreate } from './ns-create.ts';
+import { nsDelete } from './ns-delete.ts';
+import { nsModify } from './ns-modify.ts';
 import { queryAccountBalance } from './query-account-balance.ts';
+import { queryContactList } from './query-contact-list.ts';
 import { queryDomainList } from './query-domain-list.ts';
+import { queryNsList } from './query-ns-list.ts';
 import { queryOrderList } from './query-order-list.ts';
 import { queryPriceList } from './query-price-list.ts';
 import { queryProfile } from './query-profile.ts';
 import { queryPromosList } from './query-promos-list.ts';
 import { queryRequestList } from './query-request-list.ts';
 import { queryTldList } from './query-tld-list.ts';
+import { queryWhois } from './query-whois.ts';
 import { resultDelete } from './result-delete.ts';
 import { resultList } from './result-list.ts';
 import { resultRetrieve } from './result-retrieve.ts';
@@ -27,6 +36,9 @@ import { waEmailVerify } from './wa-email-verify.ts';
 
 /** The command table: every DMAPI request this server implements, one declaration each. */
 export const commands: readonly Command[] = [
+  contactCreate,
+  contactDelete,
+  contactModify,
   dnsZoneGet,
   dnsZoneList,
   dnsZonePut,
@@ -35,14 +47,20 @@ export const commands: readonly Command[] = [
   grantsRevoke,
   login,
   logout,
+  nsCreate,
+  nsDelete,
+  nsModify,
   queryAccountBalance,
+  queryContactList,
   queryDomainList,
+  queryNsList,
   queryOrderList,
   queryPriceList,
   queryProfile,
   queryPromosList,
   queryRequestList,
   queryTldList,
+  queryWhois,
   resultDelete,
   resultList,
   resultRetrieve,

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { defineCommand } from '../command.ts';
+import { DmapiError } from '../errors.ts';
+import { text } from '../params.ts';
+import type { HostAddresses } from '../../registry/port.ts';
+import { addressesOf, addressParam, changeHost, checkPlacement, findHost, hostOrFail, placeHost } from '../../services/hosts.ts';
+import { registryOf } from '../../registry/index.ts';
+
+interface Job {
+  accountId: number;
+  host: string;
+  /** Per family: the new list, or absent for no change. */
+  ipv4?: string[];
+  ipv6?: string[];
+}
+
+export const nsModify = defineCommand({
+  name: 'ns-modify',
+  aliases: ['host-modify'],
+  summary: 'Replace the IPv4 and/or IPv6 addresses of a name server.',
+  access: 'modify',
+  session: 'required',
+  execution: 'async',
+  params: z.object({
+    host: text(253).describe('fully qualified host name'),
+    ip: z.string().optional().describe('new IPv4 address(es), comma-separated; `-` removes them'),
+    ipv6: z.string().optional().describe('new IPv6 address(es), comma-separated; `-` removes them'),
+  }),
+  errors: ['OBJECT_NOT_FOUND', 'PARAM_POLICY'],
+  notes: 'Each given family is replaced as a whole; an omitted or empty one stays. `-` removes a family, but a host inside the platform\'s TLDs must keep at least one address.',
+  async accept(ctx, p) {
+    const row = await hostOrFail(ctx.db, ctx.account.id, p.host);
+    const v4 = addressParam(p.ip, 'ipv4', 'ip', true);
+    const v6 = addressParam(p.ipv6, 'ipv6', 'ipv6', true);
+    if (v4 === undefined && v6 === undefined) throw new DmapiError('PARAM_MISSING', 'missing parameter: ip or ipv6');
+    const job: Job = { accountId: ctx.account.id, host: row.name };
+    if (v4 !== undefined) job.ipv4 = v4 === 'clear' ? [] : v4;
+    if (v6 !== undefined) job.ipv6 = v6 === 'clear' ? [] : v6;
+    const old = addressesOf(row);
+    checkPlacement(placeHost(ctx.deps.tlds, row.name), { ipv4: job.ipv4 ?? old.ipv4, ipv6: job.ipv6 ?? old.ipv6 }, true);
+    return { object: row.name, job };
+  },
+  async perform(ctx, job: Job) {
+    const row = await findHost(ctx.db, job.accountId, job.host);
+    if (!row) throw new DmapiError('OBJECT_NOT_FOUND', `host ${job.host} not found`);
+    const old = addressesOf(row);
+    const next: HostAddresses = { ipv4: job.ipv4 ?? old.ipv4, ipv6: job.ipv6 ?? old.ipv6 };
+    checkPlacement(placeHost(ctx.deps.tlds, row.name), next, true);
+    await changeHost(ctx.db, registryOf(ctx.deps).open(ctx.db, ctx.now), ctx.now, row, next);
+    return { status: 'ack', text: `result_msg: name server ${row.name} modified` };
+  },
+});
