@@ -34,7 +34,12 @@ export async function migrate(handle: DbHandle): Promise<string[]> {
   // the database (another instance's, a parallel test's) and skips creating its own.
   const schema = handle.dialect === 'postgres' ? (await sql<{ s: string }>`select current_schema() as s`.execute(handle.db)).rows[0]?.s : undefined;
   const migrator = new Migrator({ db: handle.db, provider: new StaticProvider({ dialect: handle.dialect }), ...(schema ? { migrationTableSchema: schema } : {}) });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) throw error instanceof Error ? error : new Error(String(error));
-  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  for (let attempt = 1; ; attempt++) {
+    const { error, results } = await migrator.migrateToLatest();
+    // Kysely reads the catalog of every schema (has_schema_privilege by name); a schema another
+    // process drops meanwhile (parallel test runs) fails that read before any migration ran.
+    if (error && (error as { code?: string }).code === '3F000' && attempt < 5) continue;
+    if (error) throw error instanceof Error ? error : new Error(String(error));
+    return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  }
 }
