@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import formbody from '@fastify/formbody';
 import type { Dispatcher } from './dispatch.ts';
 import { DmapiError } from './errors.ts';
+import { trackingIdTime } from '../core/ids.ts';
 
 /** Large enough for a whole zone in one POST (at least 4 MiB, dmapi-wire §1.1). */
 export const BODY_LIMIT = 8 * 1024 * 1024;
@@ -22,7 +23,12 @@ function flatten(input: unknown): Form {
 
 function cookieSid(req: FastifyRequest): string | undefined {
   const m = /(?:^|;\s*)dmapi-auth=([^;]*)/.exec(req.headers.cookie ?? '');
-  return m?.[1] ? decodeURIComponent(m[1]) : undefined;
+  if (!m?.[1]) return undefined;
+  try {
+    return decodeURIComponent(m[1]);
+  } catch {
+    return m[1]; // not percent-encoded after all: an unknown session, not a malformed request
+  }
 }
 
 /** The DMAPI listener: `ALL /request/:name`, GET query and POST urlencoded or multipart bodies. */
@@ -38,9 +44,11 @@ export async function registerDmapiRoutes(app: FastifyInstance, dispatcher: Disp
   // Clients that POST a form without (or with another) content type still mean a form.
   app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: BODY_LIMIT }, async (_req: FastifyRequest, body: string) => parseQuery(body));
 
-  const send = (reply: import('fastify').FastifyReply, text: string, cookie?: string, download?: { filename: string; contentType: string }) => {
-    const now = new Date().toUTCString();
-    reply.code(200).header('Content-Type', download?.contentType ?? 'text/plain; charset=utf-8').header('Server', serverHeader).header('Last-Modified', now);
+  const send = (reply: import('fastify').FastifyReply, text: string, trackingId: string, cookie?: string, download?: { filename: string; contentType: string }) => {
+    // Date and Last-Modified show the (sandbox) clock the reply was made at: the instant the
+    // Tracking-Id's FILETIME carries, as on the live server (dmapi-wire §1.5).
+    const at = new Date(trackingIdTime(trackingId)).toUTCString();
+    reply.code(200).header('Content-Type', download?.contentType ?? 'text/plain; charset=utf-8').header('Server', serverHeader).header('Date', at).header('Last-Modified', at);
     if (download) reply.header('Content-Disposition', `attachment; filename="${download.filename}"`);
     if (cookie) reply.header('Set-Cookie', `dmapi-auth=${cookie}; path=/`);
     return reply.send(text);
@@ -50,7 +58,7 @@ export async function registerDmapiRoutes(app: FastifyInstance, dispatcher: Disp
     const name = (req.params as { '*': string })['*'] ?? '';
     const params = { ...flatten(req.query), ...flatten(req.body) };
     const out = await dispatcher.dispatch({ name, params, cookieSid: cookieSid(req), ip: req.ip });
-    return send(reply, out.text, out.cookie, out.download);
+    return send(reply, out.text, out.trackingId, out.cookie, out.download);
   });
 
   // Malformed bodies, bodies over the limit and the like still get a DMAPI answer, never a 500 page.
@@ -58,6 +66,7 @@ export async function registerDmapiRoutes(app: FastifyInstance, dispatcher: Disp
     const tooLarge = err.statusCode === 413;
     const detail = tooLarge ? `request body larger than ${BODY_LIMIT} bytes` : `malformed request: ${err.message ?? 'unreadable body'}`;
     req.log.warn({ err }, 'rejected malformed request');
-    return send(reply, dispatcher.failure(new DmapiError('COMMAND_FAILED', detail)).text);
+    const out = dispatcher.failure(new DmapiError('COMMAND_FAILED', detail));
+    return send(reply, out.text, out.trackingId);
   });
 }

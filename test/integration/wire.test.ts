@@ -16,6 +16,9 @@ async function send(t: TestApp, options: InjectOptions) {
   assert.equal(res.headers['content-type'], 'text/plain; charset=utf-8');
   assert.match(String(res.headers['server']), /^DMAPI\/1\.2\.53 /);
   const reply = assertWellFormed(res.body, t.clock.now());
+  // The HTTP Date is the instant of the Tracking-Id's FILETIME (the test clock), as recorded live.
+  assert.equal(res.headers['date'], new Date(t.clock.now()).toUTCString());
+  assert.equal(res.headers['last-modified'], res.headers['date']);
   const cookie = res.headers['set-cookie'];
   return Object.assign(reply, { raw: res.body, setCookie: Array.isArray(cookie) ? cookie[0] : cookie });
 }
@@ -181,6 +184,8 @@ forEachDatabase('DMAPI wire format', (t) => {
     assert.equal(explicit.setCookie, `dmapi-auth=${b.sid}; path=/`);
     // An explicit but dead auth-sid is not rescued by a live cookie.
     assert.equal((await send(t(), post('query-profile', form({ 'auth-sid': 'f'.repeat(32) }), cookie))).code, -401);
+    // A cookie that is not valid percent-encoding is just an unknown session.
+    assert.equal((await send(t(), post('query-profile', '', { cookie: 'dmapi-auth=%E0%A4%A' }))).code, -401);
     // Other cookies around it do not matter.
     assert.equal((await send(t(), post('query-profile', '', { cookie: `theme=dark; dmapi-auth=${a.sid}; lang=en` }))).code, 0);
   });
