@@ -28,11 +28,22 @@ export class SimulatedRegistry implements RegistrySimulator {
   }
 
   open(db: Executor, now: number): Registry {
-    return new RegistrySession(this.tlds, this.dialect, db, now, this.registrarId);
+    return this.openAs(this.registrarId, db, now);
   }
 
   openAs(registrarId: string, db: Executor, now: number): Registry {
-    return new RegistrySession(this.tlds, this.dialect, db, now, registrarId);
+    const make = (x: Executor) => new RegistrySession(this.tlds, this.dialect, x, now, registrarId);
+    if (db.isTransaction) return make(db);
+    // Outside a transaction (a sync request's read, the CLI) every call gets one of its own, so
+    // a read that settles due changes, or any write, is never half applied.
+    const session = make(db);
+    return new Proxy(session, {
+      get(target, prop, receiver) {
+        const value: unknown = Reflect.get(target, prop, receiver);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => db.transaction().execute((trx) => (make(trx) as unknown as Record<PropertyKey, (...a: unknown[]) => Promise<unknown>>)[prop]!(...args));
+      },
+    });
   }
 
   /** Settles every domain with something due; each in its own transaction unless `db` already is one. */
@@ -99,6 +110,7 @@ export class SimulatedRegistry implements RegistrySimulator {
     now: number,
     d: { name: string; sponsor: string; createdAt?: number; expiresAt?: number; authCode?: string; nameservers?: string[]; statuses?: Array<ClientStatus | ServerStatus>; registrant?: string },
   ): Promise<DomainInfo> {
+    if (!db.isTransaction) return db.transaction().execute((trx) => this.plantDomain(trx, now, d));
     const c = classifyDomain(this.tlds, d.name);
     if (!c.ok) throw new RegistryError(c.code, c.reason);
     const sponsor = await db.selectFrom('registry_registrars').select('id').where('id', '=', d.sponsor).executeTakeFirst();

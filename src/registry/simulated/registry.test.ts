@@ -285,6 +285,9 @@ forEachDatabase('simulated registry', (t) => {
     const d = await sim().plantDomain(db, t().clock.now(), { name: 'planted.org', sponsor: 'sim-other', statuses: ['clientTransferProhibited'] });
     assert.deepEqual([d.sponsor, d.nameservers, d.statuses], ['sim-other', ['ns1.registrar-dns.example', 'ns2.registrar-dns.example'], ['clientTransferProhibited']]);
     await assert.rejects(sim().plantDomain(db, t().clock.now(), { name: 'planted2.org', sponsor: 'nobody' }), /registrar nobody/);
+    // All or nothing: an internal name server that does not exist yet fails the whole planting.
+    await assert.rejects(sim().plantDomain(db, t().clock.now(), { name: 'half.org', sponsor: 'sim-other', nameservers: ['ns1.half.org'] }), /needs at least one address/);
+    assert.deepEqual(await reg().checkDomain('half.org'), { status: 'available' });
     const regs = await sim().listRegistrars(db);
     assert.deepEqual(regs.find((r) => r.id === 'sim-other'), { id: 'sim-other', name: 'Other Registrar', ianaId: null, domains: 1 });
     assert.ok((await sim().listDomains(db, 'iana')).map((x) => x.name).includes('example.com'));
