@@ -10,7 +10,10 @@ export interface ActiveSession {
   sessionId: string | null;
 }
 
-/** last_seen_at is rewritten at most this often, so a busy session does not write on every request. */
+/**
+ * last_seen_at is rewritten at most this often (and at most every 1/120 of the timeout), so a busy
+ * session does not write on every request; a session may therefore end up to that much early.
+ */
 const TOUCH_EVERY_MS = 30_000;
 
 export async function createSession(
@@ -39,7 +42,7 @@ export async function resolveSession(db: Executor, sid: string, now: number, tim
   if (!row || row.session_ended !== null || row.status !== 'active') return undefined;
   if (row.session_key !== null && row.key_revoked !== null) return undefined;
   if (now - row.session_seen > timeoutMs) return undefined;
-  if (now - row.session_seen > TOUCH_EVERY_MS) await db.updateTable('sessions').set({ last_seen_at: now }).where('id', '=', id).execute();
+  if (now - row.session_seen > Math.min(TOUCH_EVERY_MS, timeoutMs / 120)) await db.updateTable('sessions').set({ last_seen_at: now }).where('id', '=', id).execute();
   const { session_scope, session_seen, session_ended, session_key, key_revoked, ...account } = row;
   return { account, scope: session_scope, sessionId: id };
 }

@@ -126,3 +126,41 @@ forEachDatabase('login', (t) => {
     assert.equal(r.code, 0);
   });
 });
+
+forEachDatabase('login (disabled accounts)', (t) => {
+  it('refuses a disabled account by password and by key, and ends its open sessions', async () => {
+    const { app, call, clock } = t();
+    const r = await t().reseller('dis-alice');
+    const { key } = await createApiKey(app.deps.db, r.account.id, 'full', '', clock.now());
+    assert.equal((await call('query-profile', { 'auth-sid': r.sid })).code, 0);
+    await app.deps.db.updateTable('accounts').set({ status: 'disabled' }).where('id', '=', r.account.id).execute();
+    const byPassword = await call('login', { username: 'dis-alice', password: 'secret-pw' });
+    assert.equal(byPassword.code, 2200);
+    assert.equal(byPassword.get('Error'), 'invalid username or password');
+    assert.equal((await call('login', { 'api-key': key })).code, 2200);
+    assert.equal((await call('query-profile', { 'auth-sid': r.sid })).code, -401);
+    assert.equal((await call('query-profile', { 'api-key': key })).code, -401);
+  });
+});
+
+forEachDatabase(
+  'login (DMAPID_SESSION_TIMEOUT=120)',
+  (t) => {
+    it('reports the configured Session-Timeout and ends idle sessions after it', async () => {
+      const { call, clock } = t();
+      await t().reseller('to-bob');
+      const login = await call('login', { username: 'to-bob', password: 'secret-pw' });
+      assert.equal(login.get('Session-Timeout'), '120');
+      const sid = login.get('Auth-Sid')!;
+      clock.advance(119_000);
+      assert.equal((await call('version', { 'auth-sid': sid })).code, 0);
+      clock.advance(119_000);
+      assert.equal((await call('version', { 'auth-sid': sid })).code, 0, 'the previous request kept it alive');
+      clock.advance(121_000);
+      const expired = await call('version', { 'auth-sid': sid });
+      assert.equal(expired.code, -401);
+      assert.equal(expired.get('Status-Text'), 'Authentication error');
+    });
+  },
+  { sessionTimeout: 120 },
+);
