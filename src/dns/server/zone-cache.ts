@@ -35,11 +35,13 @@ export class ZoneCache {
 
   private async origin(qname: string): Promise<{ origin: string; serial: number } | undefined> {
     if (this.source.findOrigin) return this.source.findOrigin(qname);
-    const candidates: string[] = [];
-    for (let n = qname; n !== ''; n = parentName(n)) candidates.push(n);
-    const serials = await Promise.all(candidates.map((c) => this.source.serial(c)));
-    const i = serials.findIndex((s) => s !== undefined);
-    return i < 0 ? undefined : { origin: candidates[i]!, serial: serials[i]! };
+    // Longest suffix first: most queries are for a zone's apex or a name just below it, so
+    // the first or second look-up hits; names outside every zone cost one per label.
+    for (let n = qname; n !== ''; n = parentName(n)) {
+      const serial = await this.source.serial(n);
+      if (serial !== undefined) return { origin: n, serial };
+    }
+    return undefined;
   }
 
   private async current(origin: string, serial: number): Promise<IndexedZone | undefined> {

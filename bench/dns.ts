@@ -1,0 +1,174 @@
+/**
+ * DNS benchmark: `npm run bench:dns`.
+ *
+ * 1. UDP query load against the server answering from memory (codec + answer rules alone).
+ * 2. The same load against the server as `dmapid serve` runs it: zones in the database
+ *    (SQLite file, or PostgreSQL with BENCH_DIALECT=postgres), the serial checked per query.
+ * 3. dnsperf against (2), when Debian's dnsperf is installed.
+ * 4. put-to-secondary latency: dns-zone-put → worker → NOTIFY → Knot transfers → Knot answers,
+ *    when knotd is installed.
+ *
+ * Environment: BENCH_SECONDS (10), BENCH_CONCURRENCY (64 queries in flight), BENCH_DIALECT
+ * (sqlite), BENCH_PUTS (20).
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { createApp, type App } from '../src/app.ts';
+import { loadConfig } from '../src/config/config.ts';
+import { openDatabase, type DbHandle, type Dialect } from '../src/db/database.ts';
+import { buildQuery, query } from '../src/dns/client.ts';
+import { MemoryZoneSource } from '../src/dns/memory-zone-source.ts';
+import { DnsServer } from '../src/dns/server/server.ts';
+import { exampleZone } from '../src/dns/server/test-zone.ts';
+import { TYPE } from '../src/dns/wire/types.ts';
+import { parseReply } from '../src/dmapi/reply.ts';
+import { createLogger } from '../src/obs/logger.ts';
+import { createAccount, createApiKey } from '../src/services/accounts.ts';
+import { freshDatabase } from '../test/helpers/databases.ts';
+import type { TestApp } from '../test/helpers/harness.ts';
+import { addDomain } from '../test/helpers/zones.ts';
+import { findTool, freePort, runTool, startKnot, waitFor } from '../test/interop/dns-tools.ts';
+import type { LoadInput, LoadResult } from './dns-load.ts';
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 64);
+const dialect = (process.env.BENCH_DIALECT ?? 'sqlite') as Dialect;
+const puts = Number(process.env.BENCH_PUTS ?? 20);
+const ZONE = 'bench-zone.com';
+
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+
+function mix(origin: string): Array<[string, number]> {
+  return [
+    [origin, TYPE.A],
+    [origin, TYPE.AAAA],
+    [origin, TYPE.MX],
+    [`www.${origin}`, TYPE.A],
+    [`txt.${origin}`, TYPE.TXT],
+    [`_sip._tcp.${origin}`, TYPE.SRV],
+    [`nope.${origin}`, TYPE.A],
+    [`mail.${origin}`, TYPE.TXT],
+  ];
+}
+
+async function load(label: string, port: number, origin: string): Promise<void> {
+  const queries = mix(origin).map(([n, t]) => Buffer.from(buildQuery(n, t, { id: 0 })).toString('base64'));
+  // Warm the cache and check that every query is answered.
+  for (const [n, t] of mix(origin)) await query({ host: '127.0.0.1', port }, n, t);
+  const result = await new Promise<LoadResult>((resolve, reject) => {
+    const child = fork(fileURLToPath(new URL('./dns-load.ts', import.meta.url)), { execArgv: ['--import', 'tsx'] });
+    child.once('message', (m) => resolve(m as LoadResult));
+    child.once('error', reject);
+    child.once('exit', (code) => code !== 0 && reject(new Error(`load generator exited with ${code}`)));
+    child.send({ port, seconds, concurrency, queries } satisfies LoadInput);
+  });
+  const r = result;
+  console.log(
+    `${label.padEnd(34)} ${(r.answered / r.seconds).toFixed(0).padStart(7)} q/s   p50 ${r.p50.toFixed(2)} ms  p90 ${r.p90.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  max ${r.max.toFixed(1)} ms  lost ${r.lost}`,
+  );
+}
+
+async function openBenchDatabase(): Promise<DbHandle & { drop(): Promise<void> }> {
+  if (dialect === 'postgres') return freshDatabase('postgres');
+  const dir = mkdtempSync(join(tmpdir(), 'dmapid-bench-'));
+  const h = openDatabase(join(dir, 'bench.sqlite'));
+  return { ...h, drop: async () => { await h.close(); rmSync(dir, { recursive: true, force: true }); } };
+}
+
+async function dmapi(app: App, name: string, params: Record<string, string>) {
+  const res = await app.http.inject({ method: 'POST', url: `/request/${name}`, payload: new URLSearchParams(params).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' }, remoteAddress: '127.0.0.1' });
+  const r = parseReply(res.body);
+  if (r.get('Status-Code') !== '0') throw new Error(`${name} failed:\n${res.body}`);
+  return r;
+}
+
+const zoneText = (extra: string) =>
+  [
+    '$dnssec=no',
+    '$dyndns=no::',
+    '@ A 0 192.0.2.1 3600',
+    '@ AAAA 0 2001:db8::1 3600',
+    `@ MX 10 mail.${ZONE}. 3600`,
+    'mail A 0 192.0.2.25 3600',
+    `www CNAME 0 ${ZONE}. 3600`,
+    'txt TXT 0 "v=spf1 -all" 3600',
+    `_sip._tcp SRV 10/60 sip.${ZONE}:5060 3600`,
+    'sip A 0 192.0.2.60 3600',
+    extra,
+  ].join('\n');
+
+async function main(): Promise<void> {
+  const log = createLogger('silent');
+  console.log(`# DNS benchmark: ${seconds} s per run, ${concurrency} queries in flight, UDP on 127.0.0.1, mix of ${mix(ZONE).length} questions`);
+
+  // 1. In memory.
+  const memory = new MemoryZoneSource();
+  memory.put(exampleZone());
+  const memServer = new DnsServer({ source: memory, hosts: ['127.0.0.1'], port: 0, log });
+  await memServer.listen();
+  await load('in-memory zone source', memServer.port, 'example.test');
+  await memServer.close();
+
+  // 2. The server as serve runs it, on the database.
+  const knotd = findTool('knotd');
+  const knotPort = knotd ? await freePort() : 0;
+  const handle = await openBenchDatabase();
+  const config = loadConfig({}, { logLevel: 'silent', dnsHost: ['127.0.0.1'], dnsPort: 0, dnsNotify: knotd ? [{ host: '127.0.0.1', port: knotPort }] : [] });
+  const app = await createApp({ config, handle, log });
+  try {
+    const now = app.deps.clock.now();
+    const account = await createAccount(app.deps.db, { login: 'bench', email: 'bench@example.com', password: 'bench-pw-1', balance: 0 }, now);
+    const { key } = await createApiKey(app.deps.db, account.id, 'full', 'bench', now);
+    const sid = (await dmapi(app, 'login', { 'api-key': key })).get('Auth-Sid')!;
+    await addDomain({ app, clock: app.deps.clock } as unknown as TestApp, account.id, ZONE);
+    await dmapi(app, 'dns-zone-put', { 'auth-sid': sid, domain: ZONE, zone: zoneText('') });
+    await app.dns!.listen();
+    await load(`database zone source (${handle.dialect})`, app.dns!.port, ZONE);
+
+    // 3. dnsperf, the C load generator, against the same server.
+    if (findTool('dnsperf')) {
+      const dir = mkdtempSync(join(tmpdir(), 'dmapid-dnsperf-'));
+      const file = join(dir, 'queries.txt');
+      writeFileSync(file, mix(ZONE).map(([n, t]) => `${n} ${Object.entries(TYPE).find(([, c]) => c === t)![0]}`).join('\n') + '\n');
+      const out = await runTool('dnsperf', ['-s', '127.0.0.1', '-p', String(app.dns!.port), '-d', file, '-l', String(seconds), '-c', '4', '-q', String(concurrency)]);
+      rmSync(dir, { recursive: true, force: true });
+      const qps = /Queries per second:\s+([\d.]+)/.exec(out)?.[1];
+      const avg = /Average Latency \(s\):\s+([\d.]+) \(min ([\d.]+), max ([\d.]+)\)/.exec(out);
+      const lost = /Queries lost:\s+(\d+)/.exec(out)?.[1];
+      console.log(`${`dnsperf, database (${handle.dialect})`.padEnd(34)} ${Number(qps).toFixed(0).padStart(7)} q/s   avg ${(Number(avg?.[1]) * 1000).toFixed(2)} ms  max ${(Number(avg?.[3]) * 1000).toFixed(1)} ms  lost ${lost}`);
+    } else {
+      console.log('dnsperf not installed (apt-get install dnsperf): skipped');
+    }
+
+    // 4. Put to secondary.
+    if (knotd) {
+      const knot = await startKnot(app.dns!.port, [ZONE], knotPort);
+      try {
+        const at = { host: '127.0.0.1', port: knot.port };
+        await waitFor(async () => (await query(at, ZONE, TYPE.SOA)).answers.length === 1);
+        app.worker.start(); // the real wake-up path: the dispatcher wakes the worker after the commit
+        const times: number[] = [];
+        for (let i = 0; i < puts; i++) {
+          await dmapi(app, 'dns-zone-put', { 'auth-sid': sid, domain: ZONE, zone: zoneText(`put${i} A 0 192.0.2.${(i % 250) + 1} 300`) });
+          const start = performance.now();
+          await waitFor(async () => (await query(at, `put${i}.${ZONE}`, TYPE.A)).answers.length === 1, 15_000, 1);
+          times.push(performance.now() - start);
+        }
+        times.sort((a, b) => a - b);
+        console.log(`${'put → Knot answers'.padEnd(34)} ${String(puts).padStart(7)} puts  p50 ${pct(times, 50).toFixed(1)} ms  p90 ${pct(times, 90).toFixed(1)} ms  max ${times.at(-1)!.toFixed(1)} ms  (from the put's answer)`);
+      } finally {
+        await knot.stop();
+      }
+    } else {
+      console.log('knotd not installed (apt-get install knot): put-to-secondary latency skipped');
+    }
+  } finally {
+    await app.close();
+    await handle.drop();
+  }
+}
+
+await main();
