@@ -250,11 +250,14 @@ export async function answerInvitation(ctx: MailContext, key: string, answer: 'y
     if (dup) throw new DmapiError('OBJECT_EXISTS', `account ${chosen.login} holds ${grant.role} on ${view.domain} already`);
   }
   const moved = grant.role === '@creator';
-  await db
+  const res = await db
     .updateTable('grants')
     .set({ state: moved ? 'transferred' : 'active', invitee_account_id: chosen.id, accepted_at: now, ended_at: moved ? now : null })
     .where('id', '=', grant.id)
-    .execute();
+    .where('state', '=', 'pending')
+    .executeTakeFirst();
+  // Answered in another request meanwhile (a double click on PostgreSQL): the first answer stands.
+  if (Number(res.numUpdatedRows) !== 1) throw new DmapiError('OBJECT_NOT_FOUND', 'this invitation was answered already');
   if (moved) await moveDomain(db, grant.domain_id, chosen.id, now, grant.id);
   return { outcome: 'accepted', domain: view.domain, role: grant.role, login: chosen.login, moved };
 }
