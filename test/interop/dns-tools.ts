@@ -154,6 +154,71 @@ export async function startKnot(primaryPort: number, zones: string[], knotPort?:
   };
 }
 
+export interface Nsd {
+  port: number;
+  log(): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts NSD in the foreground as a secondary of `primaryPort` (IXFR first, as NSD does by
+ * default) with everything in a temp directory, no chroot, no privilege drop, no control socket.
+ */
+export async function startNsd(primaryPort: number, zones: string[]): Promise<Nsd> {
+  const dir = mkdtempSync(join(tmpdir(), 'dmapid-nsd-'));
+  const port = await freePort();
+  const conf = [
+    'server:',
+    '    ip-address: 127.0.0.1',
+    `    port: ${port}`,
+    '    username: ""',
+    '    chroot: ""',
+    `    zonesdir: "${dir}"`,
+    '    database: ""',
+    `    zonelistfile: "${dir}/zone.list"`,
+    `    xfrdfile: "${dir}/xfrd.state"`,
+    `    xfrdir: "${dir}"`,
+    `    pidfile: "${dir}/nsd.pid"`,
+    '    verbosity: 2',
+    // NSD applies transfers at most once per second by default; the test measures the transfer.
+    '    xfrd-reload-timeout: 0',
+    'remote-control:',
+    '    control-enable: no',
+    ...zones.flatMap((z) => ['zone:', `    name: ${z}`, `    zonefile: "${z}.zone"`, `    request-xfr: 127.0.0.1@${primaryPort} NOKEY`, '    allow-notify: 127.0.0.1 NOKEY']),
+    '',
+  ].join('\n');
+  writeFileSync(join(dir, 'nsd.conf'), conf);
+  let output = '';
+  const child = spawn(findTool('nsd')!, ['-d', '-c', join(dir, 'nsd.conf')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      await query({ host: '127.0.0.1', port }, zones[0]!, 6, { tcp: true });
+      break;
+    } catch {
+      if (child.exitCode !== null || Date.now() > deadline) {
+        rmSync(dir, { recursive: true, force: true });
+        throw new Error(`nsd did not start:\n${output}`);
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  return {
+    port,
+    log: () => output,
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        await exited;
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 /** Polls `probe` every `everyMs` until it returns true; returns the milliseconds it took. */
 export async function waitFor(probe: () => Promise<boolean>, timeoutMs = 15_000, everyMs = 2): Promise<number> {
   const start = performance.now();
