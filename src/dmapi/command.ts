@@ -59,6 +59,8 @@ export interface JobContext {
   /** The account the job acts for, when it belongs to one. */
   readonly accountId: number | null;
   readonly resultId: number | null;
+  /** What the handler's `outside` step returned (work done before the transaction opened). */
+  readonly prepared?: unknown;
   enqueue(kind: string, payload: unknown, options?: EnqueueOptions): Promise<number>;
 }
 

@@ -13,6 +13,13 @@ import { claimJobs, enqueue, finishJob, retryLater } from './queue.ts';
  */
 export type JobHandler = ((ctx: JobContext, payload: any) => Promise<JobOutcome | void>) & {
   failed?: (ctx: JobContext, payload: any, reason: string) => Promise<void>;
+  /**
+   * Slow work with outside effects (an SMTP exchange) that must not hold a transaction — on
+   * SQLite that would hold the only connection. It runs first, outside any transaction; its
+   * return value reaches the handler as `ctx.prepared`. A crash between the two repeats it, so
+   * it must be safe to repeat (at least once, where the transaction part is exactly once).
+   */
+  outside?: (deps: AppDeps, payload: any) => Promise<unknown>;
 };
 
 /** A task the worker runs every `everyMs` (clock time); it must be idempotent, several processes may run it. */
@@ -83,10 +90,12 @@ export class Worker {
     const handler = this.handlers.get(job.kind);
     try {
       if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
+      const payload = JSON.parse(job.payload);
+      const prepared = handler.outside ? await handler.outside(deps, payload) : undefined;
       await deps.db.transaction().execute(async (trx) => {
         const now = deps.clock.now();
         if (!(await finishJob(trx, job, this.id, now, 'done'))) throw new LeaseLost();
-        const outcome = await handler(this.context(trx, job, now), JSON.parse(job.payload));
+        const outcome = await handler({ ...this.context(trx, job, now), prepared }, payload);
         if (job.result_id !== null) await completeResult(trx, job.result_id, outcome ?? { status: 'ack', text: '' }, now);
       });
     } catch (err) {

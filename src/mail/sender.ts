@@ -1,6 +1,8 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Config } from '../config/config.ts';
 import type { JobContext } from '../dmapi/command.ts';
+import type { AppDeps } from '../app-deps.ts';
+import type { JobHandler } from '../jobs/worker.ts';
 import { enqueueDelivery } from './outbox.ts';
 
 /** One transport per configuration object (one per app); nodemailer opens a connection per mail. */
@@ -21,8 +23,7 @@ export function transportFor(config: Config): Transporter | undefined {
       ignoreTLS: config.smtpTls === 'none',
       tls: { rejectUnauthorized: config.smtpTlsVerify },
       ...(config.smtpUser !== undefined ? { auth: { user: config.smtpUser, pass: config.smtpPassword ?? '' } } : {}),
-      // The delivery runs inside the worker's transaction (on SQLite that holds the database):
-      // never wait long for a relay.
+      // Bounded, so a slow relay never outlives the job's lease.
       connectionTimeout: 10_000,
       greetingTimeout: 10_000,
       socketTimeout: 30_000,
@@ -58,23 +59,14 @@ function describe(err: SmtpError): string {
   return [err.code, text].filter(Boolean).join(': ').slice(0, 500);
 }
 
-/**
- * The `mail-send` job: delivers one outbox row over SMTP and records the outcome on it. A refused
- * mail (5xx) fails at once; any other failure is rescheduled with a growing delay until
- * `mailMaxAttempts` is reached. The Message-ID was fixed when the mail was written, so a mail sent
- * twice (a crash between the relay's OK and the commit) is recognisably the same message.
- */
-export async function deliverMail(ctx: JobContext, payload: { id: number }): Promise<void> {
-  // Only this job touches a queued row (the worker's lease makes it exclusive): no row lock needed.
-  const row = await ctx.db.selectFrom('mail_outbox').selectAll().where('id', '=', payload.id).executeTakeFirst();
-  if (!row || row.status !== 'queued') return;
-  const { config, log } = ctx.deps;
-  const transport = transportFor(config);
-  if (!transport) {
-    await ctx.db.updateTable('mail_outbox').set({ status: 'held', next_attempt_at: null }).where('id', '=', row.id).execute();
-    return;
-  }
-  const attempts = row.attempts + 1;
+type Attempt = { kind: 'skip' } | { kind: 'held' } | { kind: 'sent' } | { kind: 'failed'; error: SmtpError };
+
+/** The SMTP exchange, outside any transaction (the worker's `outside` step): reports what happened. */
+async function send(deps: AppDeps, payload: { id: number }): Promise<Attempt> {
+  const row = await deps.db.selectFrom('mail_outbox').selectAll().where('id', '=', payload.id).executeTakeFirst();
+  if (!row || row.status !== 'queued') return { kind: 'skip' };
+  const transport = transportFor(deps.config);
+  if (!transport) return { kind: 'held' };
   try {
     await transport.sendMail({
       from: row.from_address,
@@ -85,17 +77,45 @@ export async function deliverMail(ctx: JobContext, payload: { id: number }): Pro
       date: new Date(row.created_at),
       headers: { 'Auto-Submitted': 'auto-generated' },
     });
-    await ctx.db.updateTable('mail_outbox').set({ status: 'sent', attempts, sent_at: ctx.now, next_attempt_at: null, last_error: null }).where('id', '=', row.id).execute();
+    return { kind: 'sent' };
   } catch (caught) {
-    const err = (caught ?? {}) as SmtpError;
-    const giveUp = permanent(err) || attempts >= config.mailMaxAttempts;
+    const e = (caught ?? {}) as SmtpError;
+    // Keep only plain fields: the attempt crosses into the transaction step.
+    return { kind: 'failed', error: { ...(e.message ? { message: e.message } : {}), ...(e.code ? { code: e.code } : {}), ...(e.responseCode ? { responseCode: e.responseCode } : {}), ...(e.response ? { response: e.response } : {}) } };
+  }
+}
+
+/**
+ * The `mail-send` job: the SMTP exchange runs first, outside the transaction; then, in the
+ * worker's transaction, the outcome is recorded on the outbox row. A refused mail (5xx) fails at
+ * once; any other failure is rescheduled with a growing delay until `mailMaxAttempts` is reached.
+ * The Message-ID was fixed when the mail was written, so a mail sent twice (a crash between the
+ * relay's OK and the commit) is recognisably the same message.
+ */
+export const deliverMail: JobHandler = Object.assign(
+  async (ctx: JobContext, payload: { id: number }): Promise<void> => {
+    const attempt = ctx.prepared as Attempt;
+    const row = await ctx.db.selectFrom('mail_outbox').selectAll().where('id', '=', payload.id).executeTakeFirst();
+    if (!row || row.status !== 'queued' || attempt.kind === 'skip') return;
+    if (attempt.kind === 'held') {
+      await ctx.db.updateTable('mail_outbox').set({ status: 'held', next_attempt_at: null }).where('id', '=', row.id).execute();
+      return;
+    }
+    const attempts = row.attempts + 1;
+    if (attempt.kind === 'sent') {
+      await ctx.db.updateTable('mail_outbox').set({ status: 'sent', attempts, sent_at: ctx.now, next_attempt_at: null, last_error: null }).where('id', '=', row.id).execute();
+      return;
+    }
+    const err = attempt.error;
+    const giveUp = permanent(err) || attempts >= ctx.deps.config.mailMaxAttempts;
     const next = giveUp ? null : ctx.now + retryDelay(attempts);
-    log.warn({ mail: row.id, to: row.to_address, attempt: attempts, error: describe(err), giveUp }, 'mail delivery failed');
+    ctx.deps.log.warn({ mail: row.id, to: row.to_address, attempt: attempts, error: describe(err), giveUp }, 'mail delivery failed');
     await ctx.db
       .updateTable('mail_outbox')
       .set({ status: giveUp ? 'failed' : 'queued', attempts, last_error: describe(err), next_attempt_at: next })
       .where('id', '=', row.id)
       .execute();
     if (next !== null) await enqueueDelivery(ctx.db, ctx.now, row.id, row.account_id, next);
-  }
-}
+  },
+  { outside: send },
+);
