@@ -87,7 +87,7 @@ const children: ChildProcess[] = [];
 try {
   const app = await start(
     ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--demo'],
-    { DMAPID_DATABASE: join(dir, 'bench.sqlite'), DMAPID_PORT: '0', DMAPID_HOST: '127.0.0.1', DMAPID_DNS: 'off', DMAPID_LOG_LEVEL: 'warn' },
+    { DMAPID_DATABASE: join(dir, 'bench.sqlite'), DMAPID_PORT: '0', DMAPID_HOST: '127.0.0.1', DMAPID_DNS: 'off', DMAPID_REDIRECT: 'off', DMAPID_LOG_LEVEL: 'warn' },
     /dmapid listening: DMAPI (http:\/\/127\.0\.0\.1:\d+)\/request\//,
   );
   children.push(app.child);

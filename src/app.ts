@@ -14,6 +14,7 @@ import { periodicTasks } from './jobs/tasks.ts';
 import { Worker } from './jobs/worker.ts';
 import { DnsServer } from './dns/server/server.ts';
 import { createZoneSource } from './zone/zone-source.ts';
+import { registerDynDnsRoutes } from './dyndns/nic-update.ts';
 import { createLogger, type Logger } from './obs/logger.ts';
 import { productVersion } from './obs/version.ts';
 import { loadTldCatalogue } from './tld/catalogue.ts';
@@ -68,6 +69,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const http = Fastify({ loggerInstance: log.child({ listener: 'dmapi' }) as FastifyBaseLogger, bodyLimit: BODY_LIMIT, logController: new LogController({ disableRequestLogging: true }), trustProxy: false });
   await registerDmapiRoutes(http, dispatcher, `DMAPI/1.2.53 (dmapid ${productVersion})`);
   await registerAnswerPages(http, deps);
+  await registerDynDnsRoutes(http, deps);
 
   return {
     deps,

@@ -66,7 +66,13 @@ program
       const show = (h: string) => (h.includes(':') ? `[${h}]` : h);
       console.log(`dmapid listening: DNS ${[...new Set(app.dns.addresses().map((a) => `${show(a.address)}:${a.port}`))].join(', ')} (UDP and TCP)`);
     }
+    const redirect = config.redirect ? (await import('../redirect/server.ts')).createRedirectServer(app.deps) : undefined;
+    if (redirect) {
+      await redirect.listen({ port: config.redirectPort, host: config.redirectHost });
+      console.log(`dmapid listening: redirect http://${config.redirectHost}:${(redirect.server.address() as AddressInfo).port}/ (URL and FRAME records)`);
+    }
     const stop = async () => {
+      await redirect?.close();
       await app.close();
       process.exit(0);
     };

@@ -83,6 +83,9 @@ forEachDatabase(
       for (const q of ['bob-dns.net', 'BOB-DNS.NET.', 'a.b.c.bob-dns.net']) assert.equal((await source.findZone(q))?.origin, 'bob-dns.net', q);
       for (const q of ['net', 'xbob-dns.net', 'bob-dns.net.example', '']) assert.equal(await source.findZone(q), undefined, q);
       assert.equal(await source.serial('nothing.example'), undefined);
+      const serial = await source.serial('bob-dns.net');
+      assert.deepEqual(await source.findOrigin!('x.y.BOB-DNS.net.'), { origin: 'bob-dns.net', serial });
+      assert.equal(await source.findOrigin!('bob-dns.org'), undefined);
       // An empty zone is served with its SOA and NS only.
       assert.deepEqual((await source.findZone('bob-dns.net'))!.records.map((x) => x.data.type), ['NS', 'NS']);
     });

@@ -2,7 +2,7 @@ import type { Clock } from '../core/clock.ts';
 import type { Config } from '../config/config.ts';
 import type { Executor } from '../db/database.ts';
 import type { ZoneSnapshot, ZoneSource } from '../dns/zone-source.ts';
-import { zoneForName, zoneSerial } from './store.ts';
+import { enclosingNames, zoneForName, zoneSerial } from './store.ts';
 import { dnsSettings, toSnapshot } from './to-dns.ts';
 
 /**
@@ -11,6 +11,8 @@ import { dnsSettings, toSnapshot } from './to-dns.ts';
  */
 export function createZoneSource(deps: { db: Executor; clock: Clock; config: Config }): ZoneSource {
   const settings = dnsSettings(deps.config);
+  const served = (row: { serial: number; validity_bounds: string }) =>
+    zoneSerial({ baseSerial: row.serial, bounds: JSON.parse(row.validity_bounds) as number[] }, deps.clock.now());
   return {
     async findZone(qname: string): Promise<ZoneSnapshot | undefined> {
       const zone = await zoneForName(deps.db, qname);
@@ -21,8 +23,15 @@ export function createZoneSource(deps: { db: Executor; clock: Clock; config: Con
     async serial(origin: string): Promise<number | undefined> {
       const name = origin.toLowerCase().replace(/\.$/, '');
       const row = await deps.db.selectFrom('zones').select(['serial', 'validity_bounds']).where('name', '=', name).executeTakeFirst();
-      if (!row) return undefined;
-      return zoneSerial({ baseSerial: row.serial, bounds: JSON.parse(row.validity_bounds) as number[] }, deps.clock.now());
+      return row ? served(row) : undefined;
+    },
+    /** One query for every suffix of the name; the longest hosted one wins. */
+    async findOrigin(qname: string): Promise<{ origin: string; serial: number } | undefined> {
+      const names = enclosingNames(qname);
+      if (names.length === 0) return undefined;
+      const rows = await deps.db.selectFrom('zones').select(['name', 'serial', 'validity_bounds']).where('name', 'in', names).execute();
+      const best = rows.sort((a, b) => b.name.length - a.name.length)[0];
+      return best ? { origin: best.name, serial: served(best) } : undefined;
     },
   };
 }

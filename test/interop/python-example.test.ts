@@ -25,7 +25,7 @@ function pythonWithRequests(): string | undefined {
 function startServer(url: string): Promise<{ base: string; child: ChildProcess; output: () => string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--demo'], {
     cwd: root,
-    env: { ...process.env, DMAPID_DATABASE: url, DMAPID_PORT: '0', DMAPID_HOST: '127.0.0.1', DMAPID_DNS: 'off', DMAPID_LOG_LEVEL: 'warn' },
+    env: { ...process.env, DMAPID_DATABASE: url, DMAPID_PORT: '0', DMAPID_HOST: '127.0.0.1', DMAPID_DNS: 'off', DMAPID_REDIRECT: 'off', DMAPID_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
