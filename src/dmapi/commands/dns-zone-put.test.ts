@@ -55,6 +55,19 @@ forEachDatabase('dns-zone-put', (t) => {
     );
   });
 
+  it('gives concurrent puts of one zone distinct, increasing serials (the zone row is locked)', async () => {
+    const { call } = t();
+    const r = await t().reseller('zp-par');
+    await addDomain(t(), r.account.id, 'par-zone.com');
+    const before = (await notifyJobs(t())).length;
+    const puts = await Promise.all(Array.from({ length: 8 }, (_, i) => call('dns-zone-put', { 'auth-sid': r.sid, domain: 'par-zone.com', zone: `www A 0 192.0.2.${i + 1} 300` })));
+    assert.deepEqual(puts.map((p) => p.code), Array(8).fill(0));
+    const serials = (await notifyJobs(t())).slice(before).map((j) => j.serial);
+    assert.equal(new Set(serials).size, 8);
+    const low = Math.min(...serials);
+    assert.deepEqual([...serials].sort((a, b) => a - b), Array.from({ length: 8 }, (_, i) => low + i));
+  });
+
   it('rejects a zone with errors whole: one Error line per bad line, nothing changed, no job, no result', async () => {
     const { call, app } = t();
     const r = await t().reseller('zp-carol');
