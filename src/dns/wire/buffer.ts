@@ -12,6 +12,26 @@ function lowerLabel(bytes: Uint8Array): string {
   return s;
 }
 
+interface EncodedName {
+  labels: Uint8Array[];
+  /** For each label position, the case-folded suffix starting there (the compression key). */
+  keys: string[];
+}
+
+const NAME_CACHE_SIZE = 20_000;
+const encodedNames = new Map<string, EncodedName>();
+
+function encodeName(name: string): EncodedName {
+  const labels = nameToLabels(name);
+  const keys: string[] = new Array(labels.length);
+  let key = '';
+  for (let i = labels.length - 1; i >= 0; i--) {
+    key = i === labels.length - 1 ? lowerLabel(labels[i]!) : lowerLabel(labels[i]!) + SEP + key;
+    keys[i] = key;
+  }
+  return { labels, keys };
+}
+
 export interface WriterMark {
   pos: number;
   names: number;
@@ -78,16 +98,17 @@ export class Writer {
    * written here become targets for later names (a pointer may point into any earlier name).
    */
   name(name: string, compress: boolean): void {
-    this.labels(nameToLabels(name), compress);
+    let enc = encodedNames.get(name);
+    if (!enc) {
+      enc = encodeName(name);
+      // Zone and query names repeat endlessly; random names only churn a bounded map.
+      if (encodedNames.size >= NAME_CACHE_SIZE) encodedNames.clear();
+      encodedNames.set(name, enc);
+    }
+    this.labels(enc.labels, enc.keys, compress);
   }
 
-  labels(labels: Uint8Array[], compress: boolean): void {
-    const keys: string[] = new Array(labels.length);
-    let key = '';
-    for (let i = labels.length - 1; i >= 0; i--) {
-      key = i === labels.length - 1 ? lowerLabel(labels[i]!) : lowerLabel(labels[i]!) + SEP + key;
-      keys[i] = key;
-    }
+  private labels(labels: readonly Uint8Array[], keys: readonly string[], compress: boolean): void {
     for (let i = 0; i < labels.length; i++) {
       const k = keys[i]!;
       if (compress) {
