@@ -1,4 +1,6 @@
+import type { AppDeps } from '../../app-deps.ts';
 import type { JobContext } from '../../dmapi/command.ts';
+import type { JobHandler } from '../../jobs/worker.ts';
 import { buildQuery, udpExchange, type Target } from '../client.ts';
 import { decodeMessage } from '../wire/message.ts';
 import { OPCODE, RCODE, TYPE } from '../wire/types.ts';
@@ -16,8 +18,8 @@ export interface NotifyPayload {
 }
 
 /**
- * Resend pauses (ms) within one attempt. The worker holds a database transaction while a job
- * runs, so an attempt waits about a second at most; later attempts are new jobs (below).
+ * Resend pauses (ms) within one attempt: about a second in all, so a dead secondary holds up the
+ * worker's other jobs only that long; later attempts are new jobs (below).
  */
 export const NOTIFY_WAITS = [200, 300, 500] as const;
 /** Attempts per change and secondary; after them the secondary's own SOA refresh takes over. */
@@ -48,35 +50,45 @@ export async function sendNotify(target: Target, origin: string, waits: readonly
 
 const show = (t: Target) => (t.host.includes(':') ? `[${t.host}]:${t.port}` : `${t.host}:${t.port}`);
 
+type NotifyOutcome = Array<{ target: Target; result: NotifyResult }>;
+
+/** The network part, outside any transaction (the worker's `outside` step): a NOTIFY may be sent twice, never matters. */
+async function notifyAll(deps: AppDeps, payload: NotifyPayload): Promise<NotifyOutcome> {
+  const targets = payload.targets ?? deps.config.dnsNotify;
+  return Promise.all(targets.map(async (target) => ({ target, result: await sendNotify(target, payload.origin) })));
+}
+
 /**
  * The `dns-notify` job: notifies every configured secondary (DMAPID_DNS_NOTIFY) of a zone
- * change. Secondaries that do not answer get a follow-up job, later, for them alone, until they
- * acknowledge or NOTIFY_MAX_ATTEMPTS is reached.
+ * change, outside the worker's transaction; then, inside it, secondaries that did not answer get
+ * a follow-up job, later, for them alone, until they acknowledge or NOTIFY_MAX_ATTEMPTS is reached.
  */
-export async function dnsNotifyJob(ctx: JobContext, payload: NotifyPayload): Promise<void> {
-  const targets = payload.targets ?? ctx.deps.config.dnsNotify;
-  if (targets.length === 0) return;
-  const attempt = payload.attempt ?? 1;
-  const log = ctx.deps.log.child({ job: NOTIFY_JOB, zone: payload.origin, serial: payload.serial, attempt });
-  const results = await Promise.all(targets.map(async (t) => [t, await sendNotify(t, payload.origin)] as const));
-  const pending: Target[] = [];
-  for (const [t, r] of results) {
-    if (!r.acknowledged) {
-      pending.push(t);
-      log.warn({ secondary: show(t), error: r.error }, 'NOTIFY not acknowledged');
-    } else if (r.rcode !== RCODE.NOERROR) {
-      log.warn({ secondary: show(t), rcode: r.rcode }, 'secondary refused NOTIFY');
-    } else {
-      log.debug({ secondary: show(t) }, 'NOTIFY acknowledged');
+export const dnsNotifyJob: JobHandler = Object.assign(
+  async (ctx: JobContext, payload: NotifyPayload): Promise<void> => {
+    const outcome = (ctx.prepared as NotifyOutcome | undefined) ?? (await notifyAll(ctx.deps, payload));
+    if (outcome.length === 0) return;
+    const attempt = payload.attempt ?? 1;
+    const log = ctx.deps.log.child({ job: NOTIFY_JOB, zone: payload.origin, serial: payload.serial, attempt });
+    const pending: Target[] = [];
+    for (const { target: t, result: r } of outcome) {
+      if (!r.acknowledged) {
+        pending.push(t);
+        log.warn({ secondary: show(t), error: r.error }, 'NOTIFY not acknowledged');
+      } else if (r.rcode !== RCODE.NOERROR) {
+        log.warn({ secondary: show(t), rcode: r.rcode }, 'secondary refused NOTIFY');
+      } else {
+        log.debug({ secondary: show(t) }, 'NOTIFY acknowledged');
+      }
     }
-  }
-  if (pending.length === 0) return;
-  if (attempt >= NOTIFY_MAX_ATTEMPTS) {
-    log.error({ secondaries: pending.map(show) }, 'NOTIFY given up; the secondaries will see the change at their next SOA refresh');
-    return;
-  }
-  await ctx.enqueue(NOTIFY_JOB, { origin: payload.origin, serial: payload.serial, targets: pending, attempt: attempt + 1 } satisfies NotifyPayload, {
-    runAt: ctx.now + notifyRetryDelay(attempt),
-    maxAttempts: 1,
-  });
-}
+    if (pending.length === 0) return;
+    if (attempt >= NOTIFY_MAX_ATTEMPTS) {
+      log.error({ secondaries: pending.map(show) }, 'NOTIFY given up; the secondaries will see the change at their next SOA refresh');
+      return;
+    }
+    await ctx.enqueue(NOTIFY_JOB, { origin: payload.origin, serial: payload.serial, targets: pending, attempt: attempt + 1 } satisfies NotifyPayload, {
+      runAt: ctx.now + notifyRetryDelay(attempt),
+      maxAttempts: 1,
+    });
+  },
+  { outside: notifyAll },
+);
