@@ -39,7 +39,7 @@ describe('DNS answers (authoritative lookup)', () => {
   const source = new MemoryZoneSource();
   source.put(exampleZone());
   source.put({ ...exampleZone('deep.example.test', 7), records: [{ name: 'www.deep.example.test', ttl: 60, data: { type: 'A', address: '192.0.2.77' } }] });
-  const { one, cache } = setup(source);
+  const { one } = setup(source);
 
   it('answers an exact match with AA, the question echoed, nothing in authority', async () => {
     const m = await one('example.test', TYPE.A, { id: 4242, rd: true });
@@ -297,7 +297,6 @@ describe('DNS answers (authoritative lookup)', () => {
     assert.equal((await ask('example.org', TYPE.A)).rcode, RCODE.REFUSED);
   });
 
-  void cache;
 });
 
 describe('zone transfers (AXFR, IXFR)', () => {
