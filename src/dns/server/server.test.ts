@@ -395,6 +395,12 @@ describe('DNS listeners (UDP and TCP on one port)', () => {
     assert.deepEqual(answers.map((a) => decodeMessage(a).answers[0]!.name), names);
   });
 
+  it('answers a long pipeline (more than the pause threshold) completely and in order', async () => {
+    const queries = Array.from({ length: 300 }, (_, i) => buildQuery(i % 2 ? 'mail.example.test' : 'example.test', TYPE.A, { id: i }));
+    const answers = await tcpExchange(target, queries);
+    assert.deepEqual(answers.map((a) => decodeMessage(a).id), queries.map((_, i) => i));
+  });
+
   it('streams an AXFR over TCP', async () => {
     const answers = await tcpExchange(target, [buildQuery('example.test', TYPE.AXFR)], transferComplete);
     assert.equal(answers.flatMap((a) => decodeMessage(a).answers).filter((r) => r.data.type === 'SOA').length, 2);

@@ -155,8 +155,11 @@ export class DnsServer {
     const remote = socket.remoteAddress ?? '';
     const frames = new FrameReader();
     let chain = Promise.resolve();
+    // A client that pipelines faster than it reads its answers is paused, not buffered without end.
+    let pending = 0;
     socket.on('data', (chunk) => {
       for (const msg of frames.push(chunk)) {
+        if (++pending >= 64) socket.pause();
         chain = chain
           .then(async () => {
             const out = await this.handler.handle(msg, 'tcp', remote);
@@ -168,6 +171,9 @@ export class DnsServer {
           .catch((err) => {
             this.o.log.error({ err, remote }, 'DNS TCP answer failed');
             socket.destroy();
+          })
+          .finally(() => {
+            if (--pending < 16 && socket.isPaused()) socket.resume();
           });
       }
     });
