@@ -13,6 +13,11 @@ export const serviceJobHandlers: Array<[string, JobHandler]> = [
 /** Every async request's `perform`, under the request's name, plus the service handlers. */
 export function jobHandlers(commands: readonly Command[]): Map<string, JobHandler> {
   const map = new Map<string, JobHandler>(serviceJobHandlers);
-  for (const c of commands) if (c.execution === 'async') map.set(c.name, (ctx, payload) => c.perform(ctx, payload));
+  for (const c of commands) {
+    if (c.execution !== 'async') continue;
+    const handler: JobHandler = (ctx, payload) => c.perform(ctx, payload);
+    if (c.failed) handler.failed = (ctx, payload, reason) => c.failed!(ctx, payload, reason);
+    map.set(c.name, handler);
+  }
   return map;
 }

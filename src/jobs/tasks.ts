@@ -3,6 +3,8 @@ import { purgeResultContent } from '../services/results.ts';
 import { pruneAuthState } from '../dmapi/sessions.ts';
 import { DAY, HOUR } from '../core/clock.ts';
 import { runVerificationDeadlines } from '../services/verification.ts';
+import { runAutorenew, runExpiry, runPrivacyExpiry, runRedemption } from '../services/domain-lifecycle.ts';
+import { registryOf } from '../registry/index.ts';
 
 /** The lifecycle scheduler's tasks; each reads the clock and is safe to run in several processes. */
 export const periodicTasks: PeriodicTask[] = [
@@ -12,6 +14,14 @@ export const periodicTasks: PeriodicTask[] = [
     everyMs: 5 * 60_000,
     run: (deps, now) => deps.db.transaction().execute(async (db) => void (await runVerificationDeadlines({ db, now, deps }))),
   },
+  // The domain lifecycle (services/domain-lifecycle.ts), in this order: renew what can be renewed
+  // before the registry's own sweep sees an expiry; then expiry, redemption, purge, privacy ends.
+  { name: 'domain-autorenew', everyMs: 5 * 60_000, run: async (deps, now) => void (await runAutorenew(deps, now)) },
+  { name: 'domain-expiry', everyMs: 5 * 60_000, run: async (deps, now) => void (await runExpiry(deps, now)) },
+  { name: 'domain-redemption', everyMs: 5 * 60_000, run: async (deps, now) => void (await runRedemption(deps, now)) },
+  { name: 'domain-privacy-expiry', everyMs: 5 * 60_000, run: async (deps, now) => void (await runPrivacyExpiry(deps, now)) },
+  // The simulated registry's time-driven work: auto-renew or expiry, transfer auto-approval, grace ends, purges.
+  { name: 'registry-sweep', everyMs: 5 * 60_000, run: async (deps, now) => void (await registryOf(deps).sweep(deps.db, now)) },
   {
     name: 'purge-result-content',
     everyMs: HOUR,

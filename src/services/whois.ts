@@ -1,9 +1,9 @@
 import type { Executor } from '../db/database.ts';
 import { compactTimestamp } from '../core/dates.ts';
-import { checkDomainName } from '../core/domain-name.ts';
 import type { ContactField } from '../core/contact.ts';
 import { fieldsOf, findContact } from './contacts.ts';
 import { addressesOf, findHost } from './hosts.ts';
+import { domainWhois } from './domain-whois.ts';
 
 /**
  * query-whois / query-object bodies: `<type>.<key>: <value>` lines (dmapi-wire §3), only for
@@ -12,7 +12,12 @@ import { addressesOf, findHost } from './hosts.ts';
  * after every colon); dates are YYYYMMDDHHMMSS.
  */
 export type WhoisLines = Array<[string, string]>;
-export type WhoisRenderer = (db: Executor, accountId: number, name: string) => Promise<WhoisLines | undefined>;
+export interface WhoisOptions {
+  /** `internal=1`: real data behind whois privacy, for the domain's holder. */
+  internal?: boolean;
+  now: number;
+}
+export type WhoisRenderer = (db: Executor, accountId: number, name: string, options: WhoisOptions) => Promise<WhoisLines | undefined>;
 export type WhoisObjectType = 'domain' | 'contact' | 'host';
 
 /** The contact keys clients read, in the order clients print them. */
@@ -50,33 +55,8 @@ const hostWhois: WhoisRenderer = async (db, accountId, name) => {
   ];
 };
 
-/**
- * The registrar's view of a domain: status words, the owner's postal data, role handles,
- * delegation and dates. The domains issue may enrich it (privacy, DNSSEC, reseller lines).
- */
-const domainWhois: WhoisRenderer = async (db, accountId, input) => {
-  const n = checkDomainName(input);
-  if (!n.ok) return undefined;
-  const d = await db.selectFrom('domains').selectAll().where('account_id', '=', accountId).where('name', '=', n.ascii).executeTakeFirst();
-  if (!d) return undefined;
-  const lines: WhoisLines = [['domain.fqdn', d.name]];
-  lines.push(['domain.status', ['production', ...(d.locked ? ['lock'] : []), ...(d.autorenew ? ['autorenew'] : [])].join(',')]);
-  const owner = d.owner_c ? await db.selectFrom('contacts').selectAll().where('handle', '=', d.owner_c).executeTakeFirst() : undefined;
-  if (owner) {
-    const f = fieldsOf(owner);
-    for (const key of ['name', 'organization', 'address-1', 'address-2', 'address-3', 'city', 'state', 'postal-code', 'country', 'email', 'phone', 'fax', 'account-type'] as const) {
-      if (f[key]) lines.push([`domain.${key}`, f[key]!]);
-    }
-    lines.push(['domain.owner-c', owner.handle]);
-  }
-  for (const [col, key] of [['admin_c', 'admin-c'], ['tech_c', 'tech-c'], ['billing_c', 'billing-c']] as const) if (d[col]) lines.push([`domain.${key}`, d[col]!]);
-  const ns = await db.selectFrom('domain_nameservers').select('host').where('domain_id', '=', d.id).orderBy('position').execute();
-  ns.forEach((h, i) => lines.push(['domain.nservers.nserver.no', String(i + 1)], ['domain.nservers.nserver.handle', h.host]));
-  lines.push(['domain.created.date', compactTimestamp(d.created_at)], ['domain.modified.date', compactTimestamp(d.updated_at)], ['domain.expires', compactTimestamp(d.expires_at)]);
-  return lines;
-};
-
 export const whoisRenderers: Record<WhoisObjectType, WhoisRenderer> = {
+  // The domain view lives with the domain services (privacy masking, DNSSEC, internal=1).
   domain: domainWhois,
   contact: contactWhois,
   host: hostWhois,

@@ -5,6 +5,18 @@ import { contactModify } from './contact-modify.ts';
 import { dnsZoneGet } from './dns-zone-get.ts';
 import { dnsZoneList } from './dns-zone-list.ts';
 import { dnsZonePut } from './dns-zone-put.ts';
+import { domainCheck } from './domain-check.ts';
+import { domainDelete } from './domain-delete.ts';
+import { domainGetProperty } from './domain-get-property.ts';
+import { domainLock } from './domain-lock.ts';
+import { domainModify } from './domain-modify.ts';
+import { domainPrivacyOrder } from './domain-privacy-order.ts';
+import { domainRedeem } from './domain-redeem.ts';
+import { domainRegister } from './domain-register.ts';
+import { domainRenew } from './domain-renew.ts';
+import { domainSetProperty } from './domain-set-property.ts';
+import { domainTransferGetAuthId } from './domain-transfer-get-auth-id.ts';
+import { domainUnlock } from './domain-unlock.ts';
 import { grantsInvite } from './grants-invite.ts';
 import { grantsList } from './grants-list.ts';
 import { grantsRevoke } from './grants-revoke.ts';
@@ -42,6 +54,18 @@ export const commands: readonly Command[] = [
   dnsZoneGet,
   dnsZoneList,
   dnsZonePut,
+  domainCheck,
+  domainDelete,
+  domainGetProperty,
+  domainLock,
+  domainModify,
+  domainPrivacyOrder,
+  domainRedeem,
+  domainRegister,
+  domainRenew,
+  domainSetProperty,
+  domainTransferGetAuthId,
+  domainUnlock,
   grantsInvite,
   grantsList,
   grantsRevoke,

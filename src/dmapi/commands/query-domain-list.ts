@@ -3,10 +3,21 @@ import { defineCommand } from '../command.ts';
 import { optFlag, optInt, pattern } from '../params.ts';
 import { globMatch, NO_LIMIT } from '../../db/sql-helpers.ts';
 import { isoDate } from '../../core/dates.ts';
+import { globToRegExp } from '../../core/glob.ts';
+import type { GrantRole } from '../../db/schema.ts';
+import { grantedDomains, type DomainRecord } from '../../services/domain-access.ts';
+import { propertyValue, statusWords, usesPlatformNs } from '../../services/domains.ts';
+import { privacySubscribed } from '../../services/privacy.ts';
+
+interface Listed {
+  domain: DomainRecord;
+  /** @creator for the account's own domains; the grant roles otherwise. */
+  roles: GrantRole[];
+}
 
 export const queryDomainList = defineCommand({
   name: 'query-domain-list',
-  summary: 'Domains in the account with their expiration dates; showstatus adds the status words.',
+  summary: 'Domains in the account with their expiration dates; showstatus, showgrants, showprivacy and showjokerns add columns.',
   access: 'read',
   session: 'required',
   execution: 'sync',
@@ -14,23 +25,70 @@ export const queryDomainList = defineCommand({
     pattern: pattern(),
     from: optInt(1, 1_000_000_000),
     to: optInt(1, 1_000_000_000),
-    showstatus: optFlag(),
+    showstatus: optFlag().describe('adds domain_status: production, lock, autorenew (comma-separated)'),
+    showgrants: optFlag().describe('adds own_role, invitation_possible, number_of_confirmed_grants, pending_invitations'),
+    showprivacy: optFlag().describe('adds privacy-status, privacy-origin, privacy-expiration'),
+    showjokerns: optFlag().describe('adds jokerns: 1 when the domain uses the platform\'s name servers'),
   }),
   errors: [],
-  notes: '`from`/`to` are 1-based positions in the name-sorted list. An empty match is a success with an empty body.',
+  notes:
+    '`from`/`to` are 1-based positions in the name-sorted list. An empty match is a success with an empty body. Lines are space-separated in the Columns order; the last line has no newline. ' +
+    'Domains other accounts hold and granted to this one are listed too (own_role shows the roles; their grant counts are `undef`). Deleted domains (in redemption) are not listed: restore them with domain-redeem. ' +
+    'privacy-status is the level in force (off, basic, pro), privacy-origin the level bought (off when none), privacy-expiration its end date or `-`.',
   async run(ctx, p) {
-    let q = ctx.db.selectFrom('domains').selectAll().where('account_id', '=', ctx.account.id);
-    if (p.pattern) q = q.where(globMatch('name', p.pattern));
+    const granted = (await grantedDomains(ctx.db, ctx.account.id)).filter((g) => g.domain.status === 'active' && (!p.pattern || globToRegExp(p.pattern).test(g.domain.name)));
     const from = p.from ?? 1;
-    const rows = await q
-      .orderBy('name')
-      .offset(from - 1)
-      .limit(p.to !== undefined ? Math.max(0, p.to - from + 1) : NO_LIMIT)
-      .execute();
-    const columns = ['domain', 'expiration_date', ...(p.showstatus ? ['domain_status'] : [])];
-    const lines = rows.map((d) => {
+    const count = p.to !== undefined ? Math.max(0, p.to - from + 1) : NO_LIMIT;
+    let q = ctx.db.selectFrom('domains').selectAll().where('account_id', '=', ctx.account.id).where('status', '=', 'active');
+    if (p.pattern) q = q.where(globMatch('name', p.pattern));
+    let rows: Listed[];
+    if (granted.length === 0) {
+      rows = (await q.orderBy('name').offset(from - 1).limit(count).execute()).map((domain) => ({ domain, roles: ['@creator'] }));
+    } else {
+      const own: Listed[] = (await q.orderBy('name').execute()).map((domain) => ({ domain, roles: ['@creator'] }));
+      rows = [...own, ...granted].sort((a, b) => (a.domain.name < b.domain.name ? -1 : a.domain.name > b.domain.name ? 1 : 0)).slice(from - 1, count === NO_LIMIT ? undefined : from - 1 + count);
+    }
+
+    const ids = rows.map((r) => r.domain.id);
+    const grantCounts = new Map<number, { active: number; pending: number }>();
+    if (p.showgrants && ids.length) {
+      const counts = await ctx.db
+        .selectFrom('grants')
+        .select((eb) => ['domain_id', 'state', eb.fn.countAll<number>().as('n')])
+        .where('domain_id', 'in', ids)
+        .where('state', 'in', ['active', 'pending'])
+        .groupBy(['domain_id', 'state'])
+        .execute();
+      for (const c of counts) {
+        const e = grantCounts.get(c.domain_id) ?? { active: 0, pending: 0 };
+        e[c.state === 'active' ? 'active' : 'pending'] = Number(c.n);
+        grantCounts.set(c.domain_id, e);
+      }
+    }
+    const delegations = new Map<number, string[]>();
+    if (p.showjokerns && ids.length) {
+      const ns = await ctx.db.selectFrom('domain_nameservers').select(['domain_id', 'host']).where('domain_id', 'in', ids).execute();
+      for (const n of ns) delegations.set(n.domain_id, [...(delegations.get(n.domain_id) ?? []), n.host]);
+    }
+
+    const columns = ['domain', 'expiration_date'];
+    if (p.showstatus) columns.push('domain_status');
+    if (p.showgrants) columns.push('own_role', 'invitation_possible', 'number_of_confirmed_grants', 'pending_invitations');
+    if (p.showprivacy) columns.push('privacy-status', 'privacy-origin', 'privacy-expiration');
+    if (p.showjokerns) columns.push('jokerns');
+    const lines = rows.map(({ domain: d, roles }) => {
       const fields = [d.name, isoDate(d.expires_at)];
-      if (p.showstatus) fields.push(['production', ...(d.locked ? ['lock'] : []), ...(d.autorenew ? ['autorenew'] : [])].join(','));
+      if (p.showstatus) fields.push(statusWords(d));
+      if (p.showgrants) {
+        const own = d.account_id === ctx.account.id;
+        const c = grantCounts.get(d.id) ?? { active: 0, pending: 0 };
+        fields.push(roles.join(','), own ? 'true' : 'false', own ? String(c.active) : 'undef', own ? String(c.pending) : 'undef');
+      }
+      if (p.showprivacy) {
+        const subscribed = privacySubscribed(d, ctx.now);
+        fields.push(propertyValue(d, 'privacy', ctx.now), subscribed ? d.privacy_origin : 'off', subscribed ? isoDate(d.privacy_expires_at!) : '-');
+      }
+      if (p.showjokerns) fields.push(usesPlatformNs(ctx.deps.config.dnsNameservers, delegations.get(d.id) ?? []) ? '1' : '0');
       return fields.join(' ');
     });
     return { headers: [['Columns', columns.join(',')]], body: lines.join('\n') };
