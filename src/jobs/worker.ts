@@ -96,7 +96,7 @@ export class Worker {
         const now = deps.clock.now();
         if (!(await finishJob(trx, job, this.id, now, 'done'))) throw new LeaseLost();
         const outcome = await handler({ ...this.context(trx, job, now), prepared }, payload);
-        if (job.result_id !== null) await completeResult(trx, job.result_id, outcome ?? { status: 'ack', text: '' }, now);
+        if (job.result_id !== null && !outcome?.pending) await completeResult(trx, job.result_id, outcome ?? { status: 'ack', text: '' }, now);
       });
     } catch (err) {
       if (err instanceof LeaseLost) return;
@@ -153,6 +153,8 @@ export class Worker {
         } while (this.wakeRequested && this.timer);
       })().finally(() => {
         this.running = undefined;
+        // A wake that arrived after the loop's last check would otherwise wait for the next poll.
+        if (this.wakeRequested && this.timer) tick();
       });
     };
     this.timer = setInterval(tick, intervalMs);
