@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { forEachDatabase } from '../../../test/helpers/harness.ts';
 import { insertDomain } from '../../../test/helpers/test-commands.ts';
 import { DAY } from '../../core/clock.ts';
+import { addGrant } from '../../../test/helpers/zones.ts';
+import { domainReseller, domainRow, later, performed, registered, type DomainReseller } from '../../../test/helpers/domain-fixtures.ts';
 
 const exp = (iso: string) => Date.parse(`${iso}T10:00:00Z`);
 
@@ -88,5 +90,50 @@ forEachDatabase('query-domain-list', (t) => {
     const r = await t().reseller('qdl-hank');
     assert.equal((await call('query-domain-list', { 'auth-sid': await r.session('read-only'), pattern: '*' }, { method: 'GET' })).code, 0);
     assert.equal((await call('query-domain-list')).code, -401);
+  });
+});
+
+forEachDatabase('query-domain-list columns of registered domains', (t) => {
+  let alice: DomainReseller;
+  let bob: DomainReseller;
+  const list = (params: Record<string, string | number>, sid = alice.sid) => t().call('query-domain-list', { 'auth-sid': sid, ...params });
+  const day = async (name: string) => new Date((await domainRow(t(), name))!.expires_at).toISOString().slice(0, 10);
+
+  it('setup', async () => {
+    alice = await domainReseller(t(), 'qdlc-alice');
+    bob = await domainReseller(t(), 'qdlc-bob');
+    const [a, b] = t().app.deps.config.dnsNameservers;
+    await registered(t(), alice, 'a-qdlc.com', { autorenew: 1, 'ns-list': `${a}:${b}` });
+    await registered(t(), alice, 'b-qdlc.com', { privacy: 'pro' });
+    await registered(t(), bob, 'c-qdlc.com');
+    assert.equal((await performed(t(), alice.sid, 'domain-lock', { domain: 'b-qdlc.com' })).status, 'ack');
+  });
+
+  it('adds every column in the documented order with all flags on', async () => {
+    const r = await list({ showstatus: 1, showgrants: 1, showprivacy: 1, showjokerns: 1 });
+    assert.equal(r.get('Columns'), 'domain,expiration_date,domain_status,own_role,invitation_possible,number_of_confirmed_grants,pending_invitations,privacy-status,privacy-origin,privacy-expiration,jokerns');
+    const [a, b] = [await day('a-qdlc.com'), await day('b-qdlc.com')];
+    assert.equal(r.body, `a-qdlc.com ${a} production,autorenew @creator true 0 0 off off - 1\nb-qdlc.com ${b} production,lock @creator true 0 0 pro pro ${b} 0`);
+  });
+
+  it('lists domains granted to the account with its roles; grant counts only for the holder', async () => {
+    const id = (await domainRow(t(), 'c-qdlc.com'))!.id;
+    await addGrant(t(), id, bob.id, alice.id, '@tech');
+    await addGrant(t(), id, bob.id, alice.id, '@billing');
+    const r = await list({ showgrants: 1 });
+    const c = await day('c-qdlc.com');
+    assert.match(r.body, new RegExp(`^c-qdlc.com ${c} @tech,@billing false undef undef$`, 'm'));
+    const holder = await list({ showgrants: 1 }, bob.sid);
+    assert.equal(holder.body, `c-qdlc.com ${c} @creator true 2 0`);
+    // Paging runs over the merged, sorted list.
+    assert.deepEqual((await list({ from: 2, to: 3 })).body.split('\n').map((l) => l.split(' ')[0]), ['b-qdlc.com', 'c-qdlc.com']);
+    assert.deepEqual((await list({ pattern: 'c-*' })).body.split(' ')[0], 'c-qdlc.com');
+  });
+
+  it('leaves out deleted domains (in redemption): WHMCS restores what the list no longer shows', async () => {
+    alice = await later(t(), alice, 10 * DAY);
+    assert.equal((await performed(t(), alice.sid, 'domain-delete', { domain: 'a-qdlc.com', force: 1 })).status, 'ack');
+    assert.doesNotMatch((await list({})).body, /a-qdlc.com/);
+    assert.match((await list({})).body, /^b-qdlc.com /m);
   });
 });

@@ -3,6 +3,9 @@ import assert from 'node:assert/strict';
 import { forEachDatabase } from '../../../test/helpers/harness.ts';
 import { delegate, giveDomain, johnDoe, newContact, runAsync } from '../../../test/helpers/registry-fixtures.ts';
 import { parseKeyValues } from '../../dmapi/reply.ts';
+import { addGrant } from '../../../test/helpers/zones.ts';
+import { domainReseller, domainRow, registered, type DomainReseller } from '../../../test/helpers/domain-fixtures.ts';
+import { compactTimestamp } from '../../core/dates.ts';
 
 forEachDatabase('query-whois', (t) => {
   let sid = '';
@@ -95,5 +98,71 @@ forEachDatabase('query-whois', (t) => {
   it('works with a read-only key', async () => {
     const ro = await (await t().reseller('carol')).session('read-only');
     assert.equal((await whois({ contact: handle }, ro)).code, 2303);
+  });
+});
+
+forEachDatabase('query-whois for registered domains', (t) => {
+  let alice: DomainReseller;
+  let bob: DomainReseller;
+  const whois = async (domain: string, extra: Record<string, string> = {}, sid = alice.sid) => {
+    const r = await t().call('query-whois', { 'auth-sid': sid, domain, ...extra });
+    return { r, kv: new Map(parseKeyValues(r.body)) };
+  };
+
+  it('setup', async () => {
+    alice = await domainReseller(t(), 'qw-alice');
+    bob = await domainReseller(t(), 'qw-bob');
+    await registered(t(), alice, 'open-qw.com', { autorenew: 1 });
+    await registered(t(), alice, 'basic-qw.com', { privacy: 'basic' });
+    await registered(t(), alice, 'pro-qw.com', { privacy: 'pro' });
+  });
+
+  it('shows the whole domain without privacy, dates as YYYYMMDDHHMMSS', async () => {
+    const { r, kv } = await whois('open-qw.com');
+    const d = (await domainRow(t(), 'open-qw.com'))!;
+    assert.equal(r.code, 0, r.raw);
+    assert.deepEqual(parseKeyValues(r.body).slice(0, 3), [['domain.fqdn', 'open-qw.com'], ['domain.status', 'production,autorenew'], ['domain.name', 'Jane Owner']]);
+    assert.equal(kv.get('domain.email'), 'qw-alice-owner@example.org');
+    assert.equal(kv.get('domain.owner-c-email'), 'qw-alice-owner@example.org');
+    assert.equal(kv.get('domain.address-1'), 'Main Street 1');
+    assert.equal(kv.get('domain.owner-c'), alice.contact);
+    assert.equal(kv.get('domain.privacy'), 'off');
+    assert.equal(kv.get('domain.dnssec'), 'unsigned');
+    assert.equal(kv.get('domain.created.date'), compactTimestamp(d.created_at));
+    assert.equal(kv.get('domain.expires'), compactTimestamp(d.expires_at));
+    assert.match(r.body, /^domain.nservers.nserver.no: 1\ndomain.nservers.nserver.handle: a.ns.joker.com\ndomain.nservers.nserver.no: 2\ndomain.nservers.nserver.handle: b.ns.joker.com$/m);
+  });
+
+  it('basic privacy keeps name and organisation and masks the rest; pro masks all; internal=1 shows the holder the real data', async () => {
+    const basic = (await whois('basic-qw.com')).kv;
+    assert.equal(basic.get('domain.name'), 'Jane Owner');
+    for (const k of ['domain.address-1', 'domain.city', 'domain.postal-code', 'domain.country', 'domain.email', 'domain.phone', 'domain.owner-c-email']) assert.equal(basic.get(k), 'REDACTED FOR PRIVACY', k);
+    assert.equal(basic.get('domain.privacy'), 'basic');
+    const pro = (await whois('pro-qw.com')).kv;
+    assert.equal(pro.get('domain.name'), 'REDACTED FOR PRIVACY');
+    assert.equal(pro.get('domain.email'), 'REDACTED FOR PRIVACY');
+    const real = (await whois('pro-qw.com', { internal: '1' })).kv;
+    assert.equal(real.get('domain.name'), 'Jane Owner');
+    assert.equal(real.get('domain.email'), 'qw-alice-owner@example.org');
+    assert.equal(real.get('domain.privacy'), 'pro');
+  });
+
+  it('whois-opt-out hides the owner like pro privacy; switching privacy off discloses it', async () => {
+    assert.equal((await t().call('domain-set-property', { 'auth-sid': alice.sid, domain: 'open-qw.com', pname: 'whois-opt-out', pvalue: 1 })).code, 0);
+    const kv = (await whois('open-qw.com')).kv;
+    assert.equal(kv.get('domain.name'), 'REDACTED FOR PRIVACY');
+    assert.equal(kv.get('domain.whois-opt-out'), '1');
+    assert.equal((await t().call('domain-set-property', { 'auth-sid': alice.sid, domain: 'basic-qw.com', privacy: 'off' })).code, 0);
+    assert.equal((await whois('basic-qw.com')).kv.get('domain.city'), 'Springfield');
+  });
+
+  it('grantees see the domain masked even with internal=1; other accounts get 2303', async () => {
+    await addGrant(t(), (await domainRow(t(), 'pro-qw.com'))!.id, alice.id, bob.id, '@tech');
+    const g = await whois('pro-qw.com', { internal: '1' }, bob.sid);
+    assert.equal(g.r.code, 0);
+    assert.equal(g.kv.get('domain.name'), 'REDACTED FOR PRIVACY');
+    const other = await whois('open-qw.com', {}, bob.sid);
+    assert.equal(other.r.code, 2303);
+    assert.equal(other.r.get('Error'), 'domain open-qw.com not found');
   });
 });
