@@ -52,7 +52,11 @@ describe('the command table', () => {
   it('keeps the generated docs and the client name list in step (run `npm run docs`)', () => {
     for (const [path, content] of Object.entries(generatedFiles(commands))) {
       assert.ok(existsSync(path), `${path} is missing: run npm run docs`);
-      assert.equal(readFileSync(path, 'utf8'), content, `${path} is stale: run npm run docs`);
+      const lines = readFileSync(path, 'utf8').split('\n');
+      const want = content.split('\n');
+      const at = want.findIndex((line, i) => line !== lines[i]);
+      // Report the first differing line, not two whole documents.
+      assert.ok(at < 0 && lines.length === want.length, `${path} is stale (line ${at + 1}: ${JSON.stringify(lines[at])} should be ${JSON.stringify(want[at])}): run npm run docs`);
     }
   });
 });
