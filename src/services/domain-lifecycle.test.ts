@@ -2,7 +2,7 @@ import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { forEachDatabase } from '../../test/helpers/harness.ts';
 import { newContact } from '../../test/helpers/registry-fixtures.ts';
-import { atRegistry, domainReseller, domainRow, later, money, ordersOf, performed, registered, type DomainReseller } from '../../test/helpers/domain-fixtures.ts';
+import { atRegistry, domainReseller, domainRow, later, money, ordersOf, performed, registered, registryStatus, type DomainReseller } from '../../test/helpers/domain-fixtures.ts';
 import { DAY, HOUR } from '../core/clock.ts';
 import { addMonths } from '../core/period.ts';
 import { AUTORENEW_LEAD_MS, runAutorenew, runExpiry, runPrivacyExpiry, runRedemption } from './domain-lifecycle.ts';
@@ -123,6 +123,22 @@ forEachDatabase('domain lifecycle', (t) => {
     const after = (await domainRow(t(), 'jump-life.com'))!;
     assert.deepEqual([after.status, after.expires_at], ['active', addMonths(d.expires_at, 12)]);
     assert.deepEqual(await money(t(), alice.id), { balance: before.balance - 1125, reserved: 0 });
+  });
+
+  it('a domain the registry refuses to delete at expiry stays registered until the registry\'s next expiry, with a nack result', async () => {
+    alice = await later(t(), alice, 0);
+    await registered(t(), alice, 'stuck-life.com');
+    await registryStatus(t(), 'stuck-life.com', { add: ['clientDeleteProhibited'] });
+    const d = (await domainRow(t(), 'stuck-life.com'))!;
+    t().clock.advance(d.expires_at - now() + 1000);
+    assert.ok(!(await runExpiry(deps(), now())).includes('stuck-life.com'));
+    const after = (await domainRow(t(), 'stuck-life.com'))!;
+    assert.deepEqual([after.status, after.expires_at], ['active', addMonths(d.expires_at, 12)]);
+    const last = (await results('stuck-life.com')).at(-1)!;
+    assert.deepEqual([last.request_type, last.status], ['domain-expire', 'nack']);
+    assert.match(last.content!, /stuck-life.com expired but the registry refused to delete it: registry: stuck-life.com has a delete prohibition/);
+    assert.ok(!(await runExpiry(deps(), now())).includes('stuck-life.com'));
+    assert.equal((await results('stuck-life.com')).length, 1, 'no retry before the next expiry');
   });
 
   it('domain-delete type=endoflife lapses at the expiry', async () => {

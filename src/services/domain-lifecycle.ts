@@ -189,7 +189,7 @@ export async function runExpiry(deps: AppDeps, now: number): Promise<string[]> {
   return expired;
 }
 
-async function expireOne(deps: AppDeps, db: Executor, now: number, d: DomainRecord): Promise<string> {
+async function expireOne(deps: AppDeps, db: Executor, now: number, d: DomainRecord): Promise<string | undefined> {
   const tld = deps.tlds.get(d.tld);
   const redemptionDays = tld?.grace.redemption ?? 30;
   const pendingDays = tld?.grace.pendingDelete ?? 5;
@@ -206,7 +206,17 @@ async function expireOne(deps: AppDeps, db: Executor, now: number, d: DomainReco
     purgeAt = d.expires_at + (redemptionDays + pendingDays) * DAY;
   } else {
     // Autorenew-model TLDs: the registry renewed at the expiry; deleting inside the auto-renew grace period credits that year.
-    const outcome = await atRegistry(() => registry.deleteDomain(d.name));
+    let outcome;
+    try {
+      outcome = await atRegistry(() => registry.deleteDomain(d.name));
+    } catch (err) {
+      if (!(err instanceof DmapiError)) throw err;
+      // The registry keeps it (a delete prohibition, name servers below it): it stays registered as
+      // the registry renewed it, and the next attempt waits for that expiry instead of every run.
+      await db.updateTable('domains').set({ expires_at: info.expiresAt, updated_at: now }).where('id', '=', d.id).execute();
+      await record(db, now, d, 'domain-expire', 'nack', resultLines([['result_msg', `${d.name} expired but the registry refused to delete it: ${err.details[0]}`], ['expires', isoDate(info.expiresAt)]]));
+      return undefined;
+    }
     redemptionEnds = outcome.purged || redemptionDays <= 0 ? null : now + redemptionDays * DAY;
     purgeAt = outcome.purged ? now : outcome.purgeAt;
   }
