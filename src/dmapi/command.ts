@@ -70,6 +70,11 @@ export interface JobOutcome {
   /** Replaces the result's object name (contact-create learns its handle here). */
   object?: string;
   text: string;
+  /**
+   * The request goes on after this job (a transfer waits days for answers): the worker leaves the
+   * result pending (`?`) and the flow completes it later with completeResult.
+   */
+  pending?: boolean;
 }
 
 interface CommandBase<P extends z.ZodType> {
