@@ -17,6 +17,7 @@ import { registerCallCommand } from './call.ts';
 import { registerMailCommands } from './mail.ts';
 import { creditAccount, registerBillingCommands } from './billing.ts';
 import { registerRegistryCommands } from './registry.ts';
+import { registerTransferCommands } from './transfers.ts';
 
 /** Opens the configured database (migrated), runs `fn`, closes it. */
 async function withDb<T>(fn: (db: Executor) => Promise<T>): Promise<T> {
@@ -194,6 +195,7 @@ registerCallCommand(program);
 registerMailCommands(program);
 registerBillingCommands(program);
 registerRegistryCommands(program);
+registerTransferCommands(program);
 
 program.parseAsync().catch((err: unknown) => {
   // zod's own message is a JSON dump; the issue messages already name the field.

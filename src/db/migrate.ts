@@ -7,6 +7,7 @@ import { billing } from './migrations/0003-billing.ts';
 import { zones } from './migrations/0004-zones.ts';
 import { mailGrantsVerification } from './migrations/0005-mail-grants-verification.ts';
 import { domains } from './migrations/0007-domains.ts';
+import { transfersCor } from './migrations/0008-transfers-cor.ts';
 
 /** Ordered list of migrations; names sort in the order they must run. Append, never edit. */
 const all: Array<[string, (ctx: MigrationContext) => MigrationStep]> = [
@@ -16,6 +17,7 @@ const all: Array<[string, (ctx: MigrationContext) => MigrationStep]> = [
   ['0004-zones', zones],
   ['0005-mail-grants-verification', mailGrantsVerification],
   ['0007-domains', domains],
+  ['0008-transfers-cor', transfersCor],
 ];
 
 class StaticProvider implements MigrationProvider {

@@ -35,6 +35,11 @@ export interface Database {
   promos: PromosTable;
   orders: OrdersTable;
   ledger: LedgerTable;
+  transfers_in: TransfersInTable;
+  transfer_events: TransferEventsTable;
+  transfers_out: TransfersOutTable;
+  owner_changes: OwnerChangesTable;
+  sim_transfer_policies: SimTransferPoliciesTable;
 }
 
 export type Scope = 'full' | 'read-only' | 'modify-only';
@@ -535,4 +540,143 @@ export interface RegistryMessagesTable {
   text: string;
   created_at: number;
   acked_at: number | null;
+}
+
+/**
+ * The state of a transfer-in as domain-transfer-control shows it: the seeds' names, in their
+ * "natural" order, plus dmapid's two endings for a transfer that did not complete.
+ */
+export type TransferState =
+  | 'IN_DB'
+  | 'PAYMENT_PREPARED'
+  | 'PAYMENT_ACQUIRED'
+  | 'PENDING_FOA_SENDING'
+  | 'FOA_BEEN_SENT'
+  | 'FOA_NACK'
+  | 'FOA_ACK'
+  | 'REGISTRY_REQUEST_SENT'
+  | 'REGISTRY_REQUEST_RECEIVED_NOW_WAITING'
+  | 'REGISTRY_CANCELATION_PENDING'
+  | 'DOMAIN_WITH_JOKER_PENDING_COMPLETE'
+  | 'PAYMENT_COMMITTED'
+  | 'TRANSFER_PROCESSED_SUCCESSFULLY'
+  | 'TRANSFER_CANCELLED'
+  | 'TRANSFER_FAILED';
+export type TransferOutcome = 'open' | 'done' | 'failed' | 'cancelled';
+
+/** A domain-transfer-in-reseller request and where it stands (migration 0008; src/services/transfers.ts). */
+export interface TransfersInTable {
+  /** The transfer-id of domain-transfer-control show. */
+  id: Generated<number>;
+  account_id: number;
+  /** The request's Proc-ID; its result stays `?` until the transfer ends. */
+  result_id: number;
+  domain: string;
+  tld: string;
+  state: TransferState;
+  outcome: TransferOutcome;
+  /** Why it failed or was cancelled. */
+  reason: string | null;
+  /** The transfer auth code, kept only until the registry request is sent. */
+  auth_code: string | null;
+  owner_c: string;
+  admin_c: string | null;
+  tech_c: string | null;
+  billing_c: string | null;
+  /** JSON array of host names; null keeps the delegation the domain has. */
+  ns_list: string | null;
+  /** status=lock: lock the domain once it arrived. */
+  lock_after: number;
+  autorenew: number;
+  privacy: PrivacyLevel;
+  /** Months the registry adds (the TLD's transfer period; 0 for DENIC-style TLDs). */
+  period_months: number;
+  transfer_order_id: number;
+  privacy_order_id: number | null;
+  /** The sponsor when the request was checked. */
+  losing_registrar: string | null;
+  /** The FOA answer-page key (mailed to owner and admin). */
+  foa_key: string | null;
+  foa_owner_email: string | null;
+  foa_admin_email: string | null;
+  foa_sent_at: number | null;
+  foa_deadline_at: number | null;
+  foa_answered_at: number | null;
+  registry_requested_at: number | null;
+  /** When the registry approves on its own (the 5-day window). */
+  registry_act_by: number | null;
+  created_at: number;
+  updated_at: number;
+  completed_at: number | null;
+}
+
+/** Every state a transfer-in passed through, with the time (and what moved it). */
+export interface TransferEventsTable {
+  id: Generated<number>;
+  transfer_id: number;
+  state: TransferState;
+  at: number;
+  note: ColumnType<string, string | undefined, string>;
+}
+
+export type TransferOutState = 'pending' | 'approving' | 'rejecting' | 'transferred' | 'rejected' | 'cancelled';
+
+/** A foreign registrar asking for one of the platform's domains (src/services/transfer-out.ts). */
+export interface TransfersOutTable {
+  id: Generated<number>;
+  account_id: number;
+  /** A `domain-transfer-out` result in the reseller's result-list; null when none was opened. */
+  result_id: number | null;
+  domain: string;
+  /** The gaining registrar's id at the registry. */
+  gaining: string;
+  state: TransferOutState;
+  reason: string | null;
+  /** The key of the reseller's approve/reject answer page. */
+  answer_key: string;
+  requested_at: number;
+  /** When the registry lets the domain go unless it is rejected. */
+  act_by: number;
+  answered_at: number | null;
+  completed_at: number | null;
+}
+
+export type OwnerChangeState = 'pending' | 'confirmed' | 'applied' | 'rejected' | 'expired' | 'failed';
+
+/** domain-owner-change: the new registrant's data waiting for the current registrant's confirmation (src/services/owner-change.ts). */
+export interface OwnerChangesTable {
+  id: Generated<number>;
+  account_id: number;
+  domain_id: number;
+  domain: string;
+  result_id: number;
+  state: OwnerChangeState;
+  /** The key of cor-verify and the confirmation page; null when no confirmation is needed. */
+  confirm_key: string | null;
+  /** Where the confirmation went: the current registrant's e-mail. */
+  recipient: string | null;
+  old_owner: string | null;
+  /** The handle made for the new registrant, once applied. */
+  new_owner: string | null;
+  /** JSON ContactFields of the new registrant. */
+  fields: string;
+  /** 1: name, organisation or e-mail change (IRTP-C material change: confirmation and lock). */
+  material: number;
+  lock_opt_out: number;
+  reason: string | null;
+  created_at: number;
+  deadline_at: number;
+  answered_at: number | null;
+  applied_at: number | null;
+  /** The IRTP-C inter-registrar transfer lock this change leaves (null: none, opted out). */
+  lock_until: number | null;
+}
+
+/** How a simulated foreign registrar answers a transfer away from it; registrars without a row stay silent. */
+export interface SimTransferPoliciesTable {
+  registrar: string;
+  answer: 'approve' | 'reject' | 'silent';
+  /** How long after the request it answers. */
+  delay_ms: number;
+  updated_at: number;
 }

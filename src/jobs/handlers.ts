@@ -3,11 +3,13 @@ import type { JobHandler } from './worker.ts';
 import { dnsNotifyJob, NOTIFY_JOB } from '../dns/server/notify.ts';
 import { MAIL_SEND_JOB } from '../mail/outbox.ts';
 import { deliverMail } from '../mail/sender.ts';
+import { transferJobHandlers } from '../services/transfer-jobs.ts';
 
 /** Job kinds not tied to a request (mail delivery, lifecycle steps) register here. */
 export const serviceJobHandlers: Array<[string, JobHandler]> = [
   [MAIL_SEND_JOB, deliverMail],
   [NOTIFY_JOB, dnsNotifyJob],
+  ...transferJobHandlers,
 ];
 
 /** Every async request's `perform`, under the request's name, plus the service handlers. */

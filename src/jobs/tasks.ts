@@ -5,6 +5,7 @@ import { DAY, HOUR } from '../core/clock.ts';
 import { runVerificationDeadlines } from '../services/verification.ts';
 import { runAutorenew, runExpiry, runPrivacyExpiry, runRedemption } from '../services/domain-lifecycle.ts';
 import { registryOf } from '../registry/index.ts';
+import { runTransferTasks } from '../services/transfer-jobs.ts';
 
 /** The lifecycle scheduler's tasks; each reads the clock and is safe to run in several processes. */
 export const periodicTasks: PeriodicTask[] = [
@@ -22,6 +23,8 @@ export const periodicTasks: PeriodicTask[] = [
   { name: 'domain-privacy-expiry', everyMs: 5 * 60_000, run: async (deps, now) => void (await runPrivacyExpiry(deps, now)) },
   // The simulated registry's time-driven work: auto-renew or expiry, transfer auto-approval, grace ends, purges.
   { name: 'registry-sweep', everyMs: 5 * 60_000, run: async (deps, now) => void (await registryOf(deps).sweep(deps.db, now)) },
+  // Transfers in and out and changes of registrant: FOA and confirmation deadlines, the losing registrars' answers, the registry's outcome.
+  { name: 'transfers', everyMs: 5 * 60_000, run: (deps, now) => runTransferTasks(deps, now) },
   {
     name: 'purge-result-content',
     everyMs: HOUR,

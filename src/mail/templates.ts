@@ -100,3 +100,104 @@ export function grantNoticeMail(p: { domain: string; role: string; inviter: stri
     body: ['Hello,', '', line, '', signature(p.publicUrl)].join('\n'),
   };
 }
+
+/** The FOA (ICANN "Initial Authorization for Registrar Transfer") to the owner and the admin contact of a domain coming in. */
+export function transferFoaMail(p: { domain: string; role: 'owner' | 'admin' | 'owner and admin'; losing: string; link: string; key: string; deadline: number; publicUrl: string; resent?: boolean }): RenderedMail {
+  return {
+    subject: `${p.resent ? 'Reminder: ' : ''}Transfer of ${p.domain}: please confirm`,
+    body: [
+      'Hello,',
+      '',
+      `A transfer of the domain ${p.domain} to this registrar was requested. You receive this mail as`,
+      `the ${p.role} contact of the domain, as ICANN's transfer policy requires. The domain is`,
+      `currently held by the registrar ${p.losing}.`,
+      '',
+      'To confirm the transfer, or to stop it, open this link:',
+      '',
+      `  ${p.link}`,
+      '',
+      `Authorization key: ${p.key}`,
+      '',
+      `If the transfer is not confirmed by ${mailDate(p.deadline)}, it is cancelled. If you did not`,
+      'ask for this transfer, answer "no" (or ignore this mail): the domain stays where it is.',
+      '',
+      signature(p.publicUrl),
+    ].join('\n'),
+  };
+}
+
+/** To the reseller: a foreign registrar asked for one of its domains. */
+export function transferOutRequestMail(p: { domain: string; gaining: string; actBy: number; link: string; publicUrl: string }): RenderedMail {
+  return {
+    subject: `Transfer away requested: ${p.domain}`,
+    body: [
+      'Hello,',
+      '',
+      `The registrar ${p.gaining} has asked to take over the domain ${p.domain} from your account.`,
+      `Unless you reject it, the domain is transferred on ${mailDate(p.actBy)} and leaves your account.`,
+      '',
+      'To reject the transfer (or to let it go at once), open this link:',
+      '',
+      `  ${p.link}`,
+      '',
+      `The same is possible with the DMAPI request domain-transfer-control action=reject-out (or`,
+      `approve-out) domain=${p.domain}.`,
+      '',
+      signature(p.publicUrl),
+    ].join('\n'),
+  };
+}
+
+/** To the reseller: how a transfer away ended. */
+export function transferOutResultMail(p: { domain: string; gaining: string; outcome: 'transferred' | 'rejected'; reason: string; publicUrl: string }): RenderedMail {
+  const line = p.outcome === 'transferred' ? `The domain ${p.domain} has been transferred to ${p.gaining} and has left your account.` : `The transfer of ${p.domain} to ${p.gaining} was rejected: ${p.reason}.`;
+  return {
+    subject: p.outcome === 'transferred' ? `Domain transferred away: ${p.domain}` : `Transfer away rejected: ${p.domain}`,
+    body: ['Hello,', '', line, '', signature(p.publicUrl)].join('\n'),
+  };
+}
+
+/** To the current registrant: confirm (or refuse) a change of registrant (IRTP-C). */
+export function ownerChangeConfirmationMail(p: { domain: string; currentName: string; newName: string; newOrganization: string; newEmail: string; lockOptOut: boolean; link: string; key: string; deadline: number; publicUrl: string }): RenderedMail {
+  const newOwner = [p.newName, p.newOrganization, p.newEmail].filter(Boolean).join(', ');
+  return {
+    subject: `Change of registrant for ${p.domain}: please confirm`,
+    body: [
+      'Hello,',
+      '',
+      `A change of the registrant (owner) of the domain ${p.domain} was requested.`,
+      '',
+      `  current registrant: ${p.currentName || '(unnamed)'}`,
+      `  new registrant:     ${newOwner}`,
+      '',
+      'As the current registrant you must confirm this change before it takes effect. To confirm or',
+      'refuse it, open this link:',
+      '',
+      `  ${p.link}`,
+      '',
+      `Authorization key: ${p.key}`,
+      '',
+      p.lockOptOut
+        ? 'The registrant chose not to lock the domain against transfers after the change.'
+        : 'After the change the domain cannot be transferred to another registrar for 60 days (ICANN transfer policy).',
+      `Without an answer by ${mailDate(p.deadline)} the change is cancelled.`,
+      '',
+      signature(p.publicUrl),
+    ].join('\n'),
+  };
+}
+
+/** To the previous and the new registrant: the change of registrant was made. */
+export function ownerChangeNoticeMail(p: { domain: string; newName: string; lockUntil: number | null; publicUrl: string }): RenderedMail {
+  return {
+    subject: `Registrant of ${p.domain} changed`,
+    body: [
+      'Hello,',
+      '',
+      `The registrant of the domain ${p.domain} is now ${p.newName}.`,
+      p.lockUntil !== null ? `The domain cannot be transferred to another registrar until ${mailDate(p.lockUntil)}.` : 'No transfer lock was applied (the registrant opted out).',
+      '',
+      signature(p.publicUrl),
+    ].join('\n'),
+  };
+}

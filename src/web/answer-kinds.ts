@@ -1,6 +1,9 @@
 import type { Executor } from '../db/database.ts';
 import type { MailContext } from '../mail/outbox.ts';
 import { grantAnswerKind } from './kinds/grant.ts';
+import { ownerChangeAnswerKind } from './kinds/owner-change.ts';
+import { transferAnswerKind } from './kinds/transfer.ts';
+import { transferOutAnswerKind } from './kinds/transfer-out.ts';
 import { verifyEmailAnswerKind } from './kinds/verify-email.ts';
 
 /** What the page shows before the person answers. Texts are plain; the page escapes them. */
@@ -32,4 +35,4 @@ export interface AnswerKind {
 }
 
 /** Every answer page; a flow that mails a link adds its kind here (one line). */
-export const answerKinds: readonly AnswerKind[] = [grantAnswerKind, verifyEmailAnswerKind];
+export const answerKinds: readonly AnswerKind[] = [grantAnswerKind, verifyEmailAnswerKind, transferAnswerKind, transferOutAnswerKind, ownerChangeAnswerKind];

@@ -2,6 +2,7 @@ import type { Command } from '../command.ts';
 import { contactCreate } from './contact-create.ts';
 import { contactDelete } from './contact-delete.ts';
 import { contactModify } from './contact-modify.ts';
+import { corVerify } from './cor-verify.ts';
 import { dnsZoneGet } from './dns-zone-get.ts';
 import { dnsZoneList } from './dns-zone-list.ts';
 import { dnsZonePut } from './dns-zone-put.ts';
@@ -10,12 +11,15 @@ import { domainDelete } from './domain-delete.ts';
 import { domainGetProperty } from './domain-get-property.ts';
 import { domainLock } from './domain-lock.ts';
 import { domainModify } from './domain-modify.ts';
+import { domainOwnerChange } from './domain-owner-change.ts';
 import { domainPrivacyOrder } from './domain-privacy-order.ts';
 import { domainRedeem } from './domain-redeem.ts';
 import { domainRegister } from './domain-register.ts';
 import { domainRenew } from './domain-renew.ts';
 import { domainSetProperty } from './domain-set-property.ts';
+import { domainTransferControl } from './domain-transfer-control.ts';
 import { domainTransferGetAuthId } from './domain-transfer-get-auth-id.ts';
+import { domainTransferInReseller } from './domain-transfer-in-reseller.ts';
 import { domainUnlock } from './domain-unlock.ts';
 import { grantsInvite } from './grants-invite.ts';
 import { grantsList } from './grants-list.ts';
@@ -51,6 +55,7 @@ export const commands: readonly Command[] = [
   contactCreate,
   contactDelete,
   contactModify,
+  corVerify,
   dnsZoneGet,
   dnsZoneList,
   dnsZonePut,
@@ -59,12 +64,15 @@ export const commands: readonly Command[] = [
   domainGetProperty,
   domainLock,
   domainModify,
+  domainOwnerChange,
   domainPrivacyOrder,
   domainRedeem,
   domainRegister,
   domainRenew,
   domainSetProperty,
+  domainTransferControl,
   domainTransferGetAuthId,
+  domainTransferInReseller,
   domainUnlock,
   grantsInvite,
   grantsList,

@@ -1,0 +1,28 @@
+import type { AppDeps } from '../app-deps.ts';
+import type { JobHandler } from '../jobs/worker.ts';
+import { cancelAtRegistry, completeTransferIn, runTransfers, sendRegistryRequest, TRANSFER_CANCEL_JOB, TRANSFER_COMPLETE_JOB, TRANSFER_REQUEST_JOB } from './transfers.ts';
+import { performTransferOutAnswer, runTransfersOut, TRANSFER_OUT_ANSWER_JOB } from './transfer-out.ts';
+import { COR_APPLY_JOB, failOwnerChange, performOwnerChangeJob, runOwnerChangeDeadlines } from './owner-change.ts';
+
+/**
+ * The worker's part of transfers and changes of registrant: one job kind per step that talks to the
+ * registry (registered in jobs/handlers.ts), and the periodic task (jobs/tasks.ts).
+ */
+const applyOwnerChange: JobHandler = (ctx, p: { id: number }) => performOwnerChangeJob(ctx, p.id);
+// Its writes were rolled back: the change ends failed and the domain-owner-change result says why.
+applyOwnerChange.failed = (ctx, p: { id: number }, reason) => failOwnerChange(ctx, p.id, reason, true);
+
+export const transferJobHandlers: Array<[string, JobHandler]> = [
+  [TRANSFER_REQUEST_JOB, (ctx, p: { transferId: number }) => sendRegistryRequest(ctx, p.transferId)],
+  [TRANSFER_COMPLETE_JOB, (ctx, p: { transferId: number }) => completeTransferIn(ctx, p.transferId)],
+  [TRANSFER_CANCEL_JOB, (ctx, p: { transferId: number }) => cancelAtRegistry(ctx, p.transferId)],
+  [TRANSFER_OUT_ANSWER_JOB, (ctx, p: { id: number }) => performTransferOutAnswer(ctx, p.id)],
+  [COR_APPLY_JOB, applyOwnerChange],
+];
+
+/** The periodic step: transfers in, transfers out, change-of-registrant deadlines. */
+export async function runTransferTasks(deps: AppDeps, now: number): Promise<void> {
+  await runTransfers(deps, now);
+  await runTransfersOut(deps, now);
+  await runOwnerChangeDeadlines(deps, now);
+}

@@ -1,0 +1,698 @@
+import type { Selectable, Updateable } from 'kysely';
+import type { AppDeps } from '../app-deps.ts';
+import type { Executor } from '../db/database.ts';
+import type { PrivacyLevel, TransferOutcome, TransferState, TransfersInTable } from '../db/schema.ts';
+import { DAY } from '../core/clock.ts';
+import { isoDate } from '../core/dates.ts';
+import { randomToken } from '../core/ids.ts';
+import { addMonths } from '../core/period.ts';
+import { DmapiError } from '../dmapi/errors.ts';
+import { checkMaxPrice, money, quote, type Quote } from '../billing/quote.ts';
+import { commitReservation, reserve } from '../billing/ledger.ts';
+import { orderTypeOf } from '../billing/operations.ts';
+import { enqueue } from '../jobs/queue.ts';
+import { queueMail } from '../mail/outbox.ts';
+import { answerUrl } from '../mail/links.ts';
+import { isPlainAddress } from '../mail/address.ts';
+import { transferFoaMail } from '../mail/templates.ts';
+import { registryOf, simulatorOf, RegistryError } from '../registry/index.ts';
+import type { DomainInfo, TransferInfo } from '../registry/port.ts';
+import { createDefaultZone } from '../zone/store.ts';
+import { atRegistry } from './registry-errors.ts';
+import { completeResult } from './results.ts';
+import { isPostgres } from './domain-access.ts';
+import { startVerification } from './verification.ts';
+import { transferPolicy } from './transfer-policy.ts';
+import {
+  accountRow,
+  catalogPremium,
+  checkOwnBailiwick,
+  ensureExternalHosts,
+  isGenericTld,
+  lockNames,
+  parseDomainName,
+  parseNsList,
+  releasePending,
+  resolveContacts,
+  resultLines,
+  setDelegation,
+  usesPlatformNs,
+  type RoleHandles,
+} from './domains.ts';
+import { checkPrivacyOffered, privacyOperation, type PaidPrivacy } from './privacy.ts';
+
+/**
+ * Transfers in: domain-transfer-in-reseller and the state machine domain-transfer-control shows
+ * (the seeds' states, in their natural order):
+ *
+ *   IN_DB → PAYMENT_PREPARED → PAYMENT_ACQUIRED            request accepted, price held
+ *     → FOA_BEEN_SENT (or PENDING_FOA_SENDING)             worker: registry checks, FOA to owner and admin
+ *     → FOA_ACK | FOA_NACK                                  the FOA's answer page (5 days, else FOA_NACK)
+ *     → REGISTRY_REQUEST_SENT → REGISTRY_REQUEST_RECEIVED_NOW_WAITING
+ *                                                           the registry's transfer request; the losing
+ *                                                           registrar approves, rejects, or stays silent
+ *                                                           until the registry approves after 5 days
+ *     (→ REGISTRY_CANCELATION_PENDING → TRANSFER_CANCELLED  action=cancel while waiting)
+ *     → DOMAIN_WITH_JOKER_PENDING_COMPLETE → PAYMENT_COMMITTED → TRANSFER_PROCESSED_SUCCESSFULLY
+ *
+ * A transfer that does not complete ends in FOA_NACK, TRANSFER_CANCELLED or TRANSFER_FAILED, its
+ * money is released, and the request's result (pending until then) becomes a nack with the reason.
+ * Every step is one transaction that re-reads the transfer locked and moves it only from the state
+ * it expects, so several workers may run the steps at once.
+ */
+
+export type TransferRow = Selectable<TransfersInTable>;
+
+/** The answer-page kind of FOA links. */
+export const TRANSFER_PAGE = 'transfer';
+/** The owner has this long to answer the FOA (seeds: "Owner has 5 days to react"). */
+export const FOA_DAYS = 5;
+
+export const TRANSFER_REQUEST_JOB = 'transfer-registry-request';
+export const TRANSFER_COMPLETE_JOB = 'transfer-complete';
+export const TRANSFER_CANCEL_JOB = 'transfer-cancel';
+
+/** States in which the transfer is still open, in order. */
+export const transferStates: readonly TransferState[] = [
+  'IN_DB',
+  'PAYMENT_PREPARED',
+  'PAYMENT_ACQUIRED',
+  'PENDING_FOA_SENDING',
+  'FOA_BEEN_SENT',
+  'FOA_NACK',
+  'FOA_ACK',
+  'REGISTRY_REQUEST_SENT',
+  'REGISTRY_REQUEST_RECEIVED_NOW_WAITING',
+  'REGISTRY_CANCELATION_PENDING',
+  'DOMAIN_WITH_JOKER_PENDING_COMPLETE',
+  'PAYMENT_COMMITTED',
+  'TRANSFER_PROCESSED_SUCCESSFULLY',
+  'TRANSFER_CANCELLED',
+  'TRANSFER_FAILED',
+];
+
+/** Before the registry is asked, a cancel simply ends the transfer. */
+const cancelNow: readonly TransferState[] = ['IN_DB', 'PAYMENT_PREPARED', 'PAYMENT_ACQUIRED', 'PENDING_FOA_SENDING', 'FOA_BEEN_SENT', 'FOA_ACK'];
+
+/** The transaction and the clock reading. */
+export interface TxContext {
+  readonly db: Executor;
+  readonly now: number;
+}
+
+/** What the flows need: the transaction, the clock reading and the app's services. */
+export interface FlowContext extends TxContext {
+  readonly deps: AppDeps;
+}
+
+// ------------------------------------------------------------------ request
+
+export interface TransferInRequest {
+  domain: string;
+  authCode: string | undefined;
+  roles: Partial<Record<'owner-c' | 'admin-c' | 'tech-c' | 'billing-c', string | undefined>>;
+  /** `lock`, `production`, or both comma-separated. */
+  status: string | undefined;
+  autorenew: boolean | undefined;
+  nsList: string | undefined;
+  privacy: 'basic' | 'pro' | 'none' | undefined;
+  maxPrice: string | undefined;
+}
+
+/**
+ * Request time (the request's transaction): every check that needs no registry, the price held,
+ * the transfer row in PAYMENT_ACQUIRED. Returns the row and the price.
+ */
+export async function acceptTransferIn(ctx: FlowContext & { readonly accountId: number; readonly procId: number }, p: TransferInRequest): Promise<{ transfer: TransferRow; price: Quote }> {
+  const { db, now, deps } = ctx;
+  const { tlds } = deps;
+  const d = parseDomainName(tlds, p.domain);
+  const held = await db.selectFrom('domains').select(['account_id']).where('name', '=', d.name).executeTakeFirst();
+  if (held) throw new DmapiError('OBJECT_EXISTS', held.account_id === ctx.accountId ? `domain: ${d.name} is already in your account` : `domain: ${d.name} is already registered with this registrar`);
+  const open = await openTransfer(db, ctx.accountId, d.name);
+  if (open) throw new DmapiError('STATUS_PROHIBITS', `domain: a transfer of ${d.name} is already in progress (state ${open.state}); see domain-transfer-control`);
+  const authCode = p.authCode?.trim() || undefined;
+  if (d.tld.transfer.authCode && !authCode) throw new DmapiError('PARAM_MISSING', `missing parameter: transfer-auth-id (.${d.tld.tld} transfers need the AUTH-ID from the current registrar)`);
+  if (!p.roles['owner-c']?.trim()) throw new DmapiError('PARAM_MISSING', 'missing parameter: owner-c (the owner contact the domain gets with this registrar)');
+  const roles = await resolveContacts(db, tlds, ctx.accountId, d.tld, p.roles, false);
+  // Roles the TLD uses but the request leaves out go to the owner (the older docs required them all).
+  const owner = roles.owner!;
+  for (const role of d.tld.contacts.roles) roles[role] ??= owner;
+  const lockAfter = statusWordsLock(p.status);
+  const ns = p.nsList !== undefined ? parseNsList(p.nsList, tlds, d.tld) : null;
+  if (ns) await checkOwnBailiwick(db, tlds, ns);
+  const privacy: PaidPrivacy | null = p.privacy && p.privacy !== 'none' ? p.privacy : null;
+  if (privacy) checkPrivacyOffered(d.tld, privacy);
+
+  const account = await accountRow(db, ctx.accountId);
+  // A TLD whose registry adds no time (DENIC-style) still costs one transfer fee: the price of a year.
+  const priceMonths = d.tld.periods.transfer || 12;
+  const price = await quote(db, account, { tld: d.tld.tld, operation: 'transfer', periodMonths: priceMonths, domain: d.name, now, premium: catalogPremium(tlds) });
+  checkMaxPrice(price, p.maxPrice, `the transfer of ${d.name}`);
+  const order = { accountId: account.id, identifier: d.name, tld: d.tld.tld, procId: ctx.procId, now };
+  const transferOrder = await reserve(db, { ...order, type: 'transfer', price });
+  let privacyOrderId: number | null = null;
+  if (privacy) {
+    const op = privacyOperation(privacy);
+    const pq = await quote(db, account, { tld: d.tld.tld, operation: op, periodMonths: 12, now });
+    privacyOrderId = (await reserve(db, { ...order, type: orderTypeOf[op], price: pq })).orderId;
+  }
+  const row = await db
+    .insertInto('transfers_in')
+    .values({
+      account_id: account.id,
+      result_id: ctx.procId,
+      domain: d.name,
+      tld: d.tld.tld,
+      state: 'IN_DB',
+      outcome: 'open',
+      reason: null,
+      auth_code: authCode ?? null,
+      owner_c: roles.owner!,
+      admin_c: roles.admin ?? null,
+      tech_c: roles.tech ?? null,
+      billing_c: roles.billing ?? null,
+      ns_list: ns ? JSON.stringify(ns) : null,
+      lock_after: lockAfter ? 1 : 0,
+      autorenew: p.autorenew === false ? 0 : 1,
+      privacy: privacy ?? 'off',
+      period_months: d.tld.periods.transfer,
+      transfer_order_id: transferOrder.orderId,
+      privacy_order_id: privacyOrderId,
+      losing_registrar: null,
+      foa_key: null,
+      foa_owner_email: null,
+      foa_admin_email: null,
+      foa_sent_at: null,
+      foa_deadline_at: null,
+      foa_answered_at: null,
+      registry_requested_at: null,
+      registry_act_by: null,
+      created_at: now,
+      updated_at: now,
+      completed_at: null,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await event(db, row.id, 'IN_DB', now, 'request accepted');
+  let t = await move(db, now, row, 'PAYMENT_PREPARED', `price ${money(price.brutto, price.currency)}`);
+  t = await move(db, now, t, 'PAYMENT_ACQUIRED', 'price held on the account');
+  return { transfer: t, price };
+}
+
+/** `status=lock` (or `lock,production`) locks the domain once it arrives; `production` alone does not. */
+function statusWordsLock(status: string | undefined): boolean {
+  if (status === undefined || status.trim() === '') return false;
+  const words = status.split(',').map((w) => w.trim().toLowerCase()).filter(Boolean);
+  for (const w of words) if (w !== 'lock' && w !== 'production') throw new DmapiError('PARAM_SYNTAX', `status: ${w} is not a domain status a transfer can set (lock, production)`);
+  return words.includes('lock');
+}
+
+// ------------------------------------------------------------------ worker: checks and FOA
+
+/**
+ * The request's job: asks the registry whether the name can move at all (so no FOA goes out for a
+ * transfer that cannot happen), then mails the FOA. A refusal is thrown (a nack; `failTransferJob`
+ * releases the money in the failure's transaction).
+ */
+export async function checkAndSendFoa(ctx: FlowContext, transferId: number): Promise<void> {
+  const { db, now, deps } = ctx;
+  const t = await lockedTransfer(db, transferId);
+  if (!t || t.outcome !== 'open' || t.state !== 'PAYMENT_ACQUIRED') return;
+  const tld = deps.tlds.get(t.tld);
+  if (!tld) throw new DmapiError('PARAM_POLICY', `.${t.tld} is no longer offered`);
+  const registry = registryOf(deps).open(db, now);
+  const info = await atRegistry(() => registry.infoDomain(t.domain));
+  if (!info) throw new DmapiError('OBJECT_NOT_FOUND', `${t.domain} is not registered, so it cannot be transferred (register it with domain-register)`);
+  if (info.sponsor === registryOf(deps).registrarId) throw new DmapiError('OBJECT_EXISTS', `${t.domain} is already with this registrar`);
+  if (info.statuses.includes('serverTransferProhibited')) throw new DmapiError('STATUS_PROHIBITS', `${t.domain} has a registry lock (serverTransferProhibited); the current registrar must have it lifted first`);
+  if (info.statuses.includes('clientTransferProhibited')) throw new DmapiError('STATUS_PROHIBITS', `${t.domain} is locked by its current registrar (clientTransferProhibited); it must be unlocked there first`);
+  if (info.statuses.includes('pendingDelete')) throw new DmapiError('STATUS_PROHIBITS', `${t.domain} is pending deletion`);
+  if (info.pendingTransfer) throw new DmapiError('STATUS_PROHIBITS', `${t.domain} is already pending transfer to ${info.pendingTransfer.gaining}`);
+  const lockDays = tld.transfer.lockAfterCreate;
+  if (lockDays > 0 && info.createdAt + lockDays * DAY > now) {
+    throw new DmapiError('POLICY_VIOLATION', `${t.domain} was registered on ${isoDate(info.createdAt)}, less than ${lockDays} days ago; it can be transferred from ${isoDate(info.createdAt + lockDays * DAY)}`);
+  }
+  const afterTransfer = tld.transfer.lockAfterTransfer;
+  if (afterTransfer > 0 && info.transferredAt !== null && info.transferredAt + afterTransfer * DAY > now) {
+    throw new DmapiError('POLICY_VIOLATION', `${t.domain} was transferred on ${isoDate(info.transferredAt)}, less than ${afterTransfer} days ago; it can be transferred again from ${isoDate(info.transferredAt + afterTransfer * DAY)}`);
+  }
+  if (tld.transfer.authCode && !(t.auth_code && (await atRegistry(() => registry.verifyAuthCode(t.domain, t.auth_code!))))) {
+    throw new DmapiError('ACCESS_DENIED', `transfer-auth-id: the AUTH-ID is not valid for ${t.domain}; ask the current registrar for a new one`);
+  }
+  const withLosing = { ...t, losing_registrar: info.sponsor };
+  await db.updateTable('transfers_in').set({ losing_registrar: info.sponsor }).where('id', '=', t.id).execute();
+  await sendFoaOrWait(ctx, withLosing, info);
+}
+
+/** The FOA's recipients as the losing registrar's whois shows them; null where none is known. */
+async function foaRecipients(ctx: FlowContext, info: DomainInfo): Promise<{ owner: string | null; admin: string | null }> {
+  const backend = registryOf(ctx.deps);
+  // A real registry hides other registrars' contacts; the simulator plays the losing registrar's whois.
+  if (backend.kind !== 'simulated') return { owner: null, admin: null };
+  const whois = simulatorOf(ctx.deps).openAs(info.sponsor, ctx.db, ctx.now);
+  const email = async (handle: string | null) => {
+    if (!handle) return null;
+    try {
+      const c = await whois.infoContact(handle);
+      const e = c?.postal.email.trim().toLowerCase() ?? '';
+      return isPlainAddress(e) ? e : null;
+    } catch (err) {
+      if (err instanceof RegistryError) return null;
+      throw err;
+    }
+  };
+  return { owner: await email(info.registrant), admin: await email(info.admin) };
+}
+
+/** Mails the FOA when a recipient is known (FOA_BEEN_SENT); otherwise PENDING_FOA_SENDING. */
+async function sendFoaOrWait(ctx: FlowContext, t: TransferRow, info: DomainInfo): Promise<TransferRow> {
+  const { db, now } = ctx;
+  const to = await foaRecipients(ctx, info);
+  if (!to.owner && !to.admin) {
+    if (t.state === 'PENDING_FOA_SENDING') return t;
+    return move(db, now, t, 'PENDING_FOA_SENDING', 'no e-mail address of the owner or admin contact is known');
+  }
+  const key = randomToken(16);
+  const deadline = now + FOA_DAYS * DAY;
+  const next = await move(db, now, t, 'FOA_BEEN_SENT', `FOA sent to ${[to.owner, to.admin].filter(Boolean).join(', ')}`, {
+    foa_key: key,
+    foa_owner_email: to.owner,
+    foa_admin_email: to.admin,
+    foa_sent_at: now,
+    foa_deadline_at: deadline,
+  });
+  await mailFoa(ctx, next, false);
+  return next;
+}
+
+async function mailFoa(ctx: FlowContext, t: TransferRow, resent: boolean): Promise<void> {
+  const { config } = ctx.deps;
+  const targets = new Map<string, 'owner' | 'admin' | 'owner and admin'>();
+  if (t.foa_owner_email) targets.set(t.foa_owner_email, 'owner');
+  if (t.foa_admin_email) targets.set(t.foa_admin_email, targets.has(t.foa_admin_email) ? 'owner and admin' : 'admin');
+  for (const [to, role] of targets) {
+    const mail = transferFoaMail({ domain: t.domain, role, losing: t.losing_registrar ?? 'unknown', link: answerUrl(config, TRANSFER_PAGE, t.foa_key!), key: t.foa_key!, deadline: t.foa_deadline_at!, publicUrl: config.publicUrl, resent });
+    await queueMail(ctx, { to, kind: resent ? 'transfer-foa-resent' : 'transfer-foa', ...mail, accountId: t.account_id, object: t.domain });
+  }
+}
+
+/** The request job's failure (its own writes rolled back): the transfer ends failed, the money comes back. */
+export async function failTransferJob(ctx: FlowContext, transferId: number, reason: string): Promise<void> {
+  const t = await lockedTransfer(ctx.db, transferId);
+  if (!t || t.outcome !== 'open') return;
+  // The worker writes the nack of the result itself.
+  await finish(ctx, t, 'failed', 'TRANSFER_FAILED', reason, false);
+}
+
+// ------------------------------------------------------------------ the FOA answer
+
+export interface FoaView {
+  domain: string;
+  losing: string;
+  deadline: number;
+  state: TransferState;
+}
+
+/** What the FOA page shows; undefined for an unknown key. */
+export async function describeFoa(db: Executor, key: string): Promise<FoaView | undefined> {
+  const t = await db.selectFrom('transfers_in').selectAll().where('foa_key', '=', key.trim()).executeTakeFirst();
+  if (!t) return undefined;
+  return { domain: t.domain, losing: t.losing_registrar ?? 'unknown', deadline: t.foa_deadline_at ?? t.created_at, state: t.state };
+}
+
+export type FoaOutcome = { outcome: 'accepted' | 'refused' | 'expired'; domain: string } | { outcome: 'unknown' } | { outcome: 'closed'; domain: string; state: TransferState };
+
+/**
+ * Records the answer to the FOA (the answer page's transaction). Yes: FOA_ACK, and the worker asks
+ * the registry. No: FOA_NACK, the transfer ends. After the deadline the transfer has ended already.
+ */
+export async function answerFoa(ctx: TxContext, key: string, answer: 'yes' | 'no'): Promise<FoaOutcome> {
+  const { db, now } = ctx;
+  const found = await db.selectFrom('transfers_in').select('id').where('foa_key', '=', key.trim()).executeTakeFirst();
+  if (!found) return { outcome: 'unknown' };
+  const t = (await lockedTransfer(db, found.id))!;
+  if (t.outcome !== 'open' || t.state !== 'FOA_BEEN_SENT') return { outcome: 'closed', domain: t.domain, state: t.state };
+  if (t.foa_deadline_at !== null && t.foa_deadline_at <= now) {
+    await expireFoa(ctx, t);
+    return { outcome: 'expired', domain: t.domain };
+  }
+  if (answer === 'no') {
+    await finish(ctx, await move(db, now, t, 'FOA_NACK', 'the FOA was refused', { foa_answered_at: now }), 'failed', 'FOA_NACK', `the transfer of ${t.domain} was refused in answer to the FOA`, true);
+    return { outcome: 'refused', domain: t.domain };
+  }
+  await move(db, now, t, 'FOA_ACK', 'the FOA was confirmed', { foa_answered_at: now });
+  await enqueue(db, now, TRANSFER_REQUEST_JOB, { transferId: t.id }, { accountId: t.account_id });
+  return { outcome: 'accepted', domain: t.domain };
+}
+
+async function expireFoa(ctx: TxContext, t: TransferRow): Promise<void> {
+  const next = await move(ctx.db, ctx.now, t, 'FOA_NACK', 'the FOA was not answered in time');
+  await finish(ctx, next, 'failed', 'FOA_NACK', `the FOA for ${t.domain} was not confirmed within ${FOA_DAYS} days (by ${isoDate(t.foa_deadline_at ?? ctx.now)})`, true);
+}
+
+// ------------------------------------------------------------------ worker: the registry request
+
+/** FOA_ACK → the registry's transfer request → REGISTRY_REQUEST_RECEIVED_NOW_WAITING (or the end, when refused). */
+export async function sendRegistryRequest(ctx: FlowContext, transferId: number): Promise<void> {
+  const { db, now, deps } = ctx;
+  const t = await lockedTransfer(db, transferId);
+  if (!t || t.outcome !== 'open' || t.state !== 'FOA_ACK') return;
+  await lockNames(db, [`domain:${t.domain}`]);
+  const sent = await move(db, now, t, 'REGISTRY_REQUEST_SENT', 'transfer request sent to the registry');
+  let info: TransferInfo;
+  try {
+    info = await registryOf(deps).open(db, now).requestTransfer(t.domain, t.auth_code ?? undefined, t.period_months);
+  } catch (err) {
+    if (!(err instanceof RegistryError)) throw err;
+    await finish(ctx, sent, 'failed', 'TRANSFER_FAILED', `the registry refused the transfer of ${t.domain}: ${err.message} (EPP ${err.code})`, true);
+    return;
+  }
+  await move(db, now, sent, 'REGISTRY_REQUEST_RECEIVED_NOW_WAITING', `waiting for ${info.losing}; the registry approves on ${isoDate(info.actBy)} unless it is rejected`, {
+    auth_code: null,
+    losing_registrar: info.losing,
+    registry_requested_at: now,
+    registry_act_by: info.actBy,
+  });
+}
+
+// ------------------------------------------------------------------ periodic: deadlines, the losing side, the registry's answer
+
+/**
+ * The scheduler's step: FOA deadlines, FOA recipients still unknown, the simulated losing
+ * registrars' answers, and the registry's outcome of every waiting transfer. Returns what moved.
+ */
+export async function runTransfers(deps: AppDeps, now: number): Promise<{ moved: string[] }> {
+  const open = await deps.db
+    .selectFrom('transfers_in')
+    .select(['id', 'domain', 'state'])
+    .where('outcome', '=', 'open')
+    .where('state', 'in', ['PENDING_FOA_SENDING', 'FOA_BEEN_SENT', 'REGISTRY_REQUEST_RECEIVED_NOW_WAITING'])
+    .orderBy('id')
+    .limit(500)
+    .execute();
+  const moved: string[] = [];
+  for (const o of open) {
+    try {
+      const to = await deps.db.transaction().execute(async (db) => {
+        const t = await lockedTransfer(db, o.id);
+        if (!t || t.outcome !== 'open' || t.state !== o.state) return undefined;
+        const after = await stepTransfer({ db, now, deps }, t);
+        return after.state !== t.state ? after.state : undefined;
+      });
+      if (to) moved.push(`${o.domain}: ${to}`);
+    } catch (err) {
+      deps.log.error({ err, domain: o.domain, transfer: o.id }, 'transfer step failed');
+    }
+  }
+  return { moved };
+}
+
+async function stepTransfer(ctx: FlowContext, t: TransferRow): Promise<TransferRow> {
+  const { db, now, deps } = ctx;
+  if (t.state === 'FOA_BEEN_SENT') {
+    if (t.foa_deadline_at !== null && t.foa_deadline_at <= now) {
+      await expireFoa(ctx, t);
+      return { ...t, state: 'FOA_NACK' };
+    }
+    return t;
+  }
+  if (t.state === 'PENDING_FOA_SENDING') {
+    if (t.created_at + FOA_DAYS * DAY <= now) {
+      await finish(ctx, t, 'failed', 'TRANSFER_FAILED', `no e-mail address for the FOA of ${t.domain} was found within ${FOA_DAYS} days`, true);
+      return { ...t, state: 'TRANSFER_FAILED' };
+    }
+    const info = await atRegistry(() => registryOf(deps).open(db, now).infoDomain(t.domain));
+    if (!info) {
+      await finish(ctx, t, 'failed', 'TRANSFER_FAILED', `${t.domain} is no longer registered`, true);
+      return { ...t, state: 'TRANSFER_FAILED' };
+    }
+    return sendFoaOrWait(ctx, t, info);
+  }
+  if (t.state !== 'REGISTRY_REQUEST_RECEIVED_NOW_WAITING') return t;
+  await answerAsLosingRegistrar(ctx, t);
+  const info = await registryOf(deps).open(db, now).queryTransfer(t.domain).catch((err: unknown) => {
+    if (err instanceof RegistryError && err.code === 2303) return undefined;
+    throw err;
+  });
+  return settleWithRegistry(ctx, t, info);
+}
+
+/** Acts on the registry's view of the transfer: still pending, approved, rejected, or gone. */
+async function settleWithRegistry(ctx: FlowContext, t: TransferRow, info: TransferInfo | undefined): Promise<TransferRow> {
+  const { db, now, deps } = ctx;
+  const ours = registryOf(deps).registrarId;
+  if (!info || info.gaining !== ours || (t.registry_requested_at !== null && info.requestedAt < t.registry_requested_at)) {
+    await finish(ctx, t, 'failed', 'TRANSFER_FAILED', `the registry no longer knows the transfer of ${t.domain}`, true);
+    return { ...t, state: 'TRANSFER_FAILED' };
+  }
+  switch (info.status) {
+    case 'pending':
+      return t;
+    case 'clientApproved':
+    case 'serverApproved': {
+      const how = info.status === 'clientApproved' ? `approved by ${info.losing}` : `approved by the registry after ${isoDate(info.actBy)} (${info.losing} did not answer)`;
+      const next = await move(db, now, t, 'DOMAIN_WITH_JOKER_PENDING_COMPLETE', how);
+      await enqueue(db, now, TRANSFER_COMPLETE_JOB, { transferId: t.id }, { accountId: t.account_id });
+      return next;
+    }
+    case 'clientRejected':
+      await finish(ctx, t, 'failed', 'TRANSFER_FAILED', `the transfer of ${t.domain} was rejected by the losing registrar ${info.losing}`, true);
+      return { ...t, state: 'TRANSFER_FAILED' };
+    case 'clientCancelled':
+      await finish(ctx, t, 'cancelled', 'TRANSFER_CANCELLED', `the transfer of ${t.domain} was cancelled`, true);
+      return { ...t, state: 'TRANSFER_CANCELLED' };
+    case 'serverCancelled':
+      await finish(ctx, t, 'failed', 'TRANSFER_FAILED', `the registry cancelled the transfer of ${t.domain} (the name was deleted)`, true);
+      return { ...t, state: 'TRANSFER_FAILED' };
+  }
+}
+
+/** The simulated losing registrar answers by its policy once its delay has passed (silent ones never do). */
+async function answerAsLosingRegistrar(ctx: FlowContext, t: TransferRow): Promise<void> {
+  const { db, now, deps } = ctx;
+  const backend = registryOf(deps);
+  if (backend.kind !== 'simulated' || !t.losing_registrar || t.losing_registrar === backend.registrarId) return;
+  const policy = await transferPolicy(db, t.losing_registrar);
+  if (policy.answer === 'silent' || (t.registry_requested_at ?? now) + policy.delayMs > now) return;
+  const losing = simulatorOf(deps).openAs(t.losing_registrar, db, now);
+  try {
+    if (policy.answer === 'approve') await losing.approveTransfer(t.domain);
+    else await losing.rejectTransfer(t.domain);
+  } catch (err) {
+    // Answered already, or the registry's own deadline came first.
+    if (!(err instanceof RegistryError && (err.code === 2301 || err.code === 2303))) throw err;
+  }
+}
+
+// ------------------------------------------------------------------ worker: the domain arrives
+
+/**
+ * DOMAIN_WITH_JOKER_PENDING_COMPLETE: the registry moved the name to this platform. Sets the
+ * requested contacts, name servers and lock at the registry, puts the domain in the account,
+ * books the held money (PAYMENT_COMMITTED) and ends the transfer with the result's ack.
+ */
+export async function completeTransferIn(ctx: FlowContext, transferId: number): Promise<void> {
+  const { db, now, deps } = ctx;
+  const t = await lockedTransfer(db, transferId);
+  if (!t || t.outcome !== 'open' || t.state !== 'DOMAIN_WITH_JOKER_PENDING_COMPLETE') return;
+  await lockNames(db, [`domain:${t.domain}`]);
+  const registry = registryOf(deps).open(db, now);
+  const info = await atRegistry(() => registry.infoDomain(t.domain));
+  if (!info || info.sponsor !== registry.registrarId) {
+    await finish(ctx, t, 'failed', 'TRANSFER_FAILED', `${t.domain} did not arrive at this registrar`, true);
+    return;
+  }
+  if (await db.selectFrom('domains').select('id').where('name', '=', t.domain).executeTakeFirst()) {
+    await finish(ctx, t, 'failed', 'TRANSFER_FAILED', `${t.domain} is already in an account of this platform`, true);
+    return;
+  }
+  const tld = deps.tlds.get(t.tld);
+  const lines: Array<[string, string]> = [['result_msg', `${t.domain} transferred from ${t.losing_registrar ?? 'its previous registrar'}; expires ${isoDate(info.expiresAt)}`]];
+  const wanted: RoleHandles = { owner: t.owner_c, ...(t.admin_c ? { admin: t.admin_c } : {}), ...(t.tech_c ? { tech: t.tech_c } : {}), ...(t.billing_c ? { billing: t.billing_c } : {}) };
+  const ns = t.ns_list ? (JSON.parse(t.ns_list) as string[]) : info.nameservers;
+  let roles: RoleHandles = wanted;
+  let delegation = info.nameservers;
+  let locked = false;
+  // The domain is ours whatever happens now: a refused update leaves it as it came, with a warning.
+  try {
+    if (t.ns_list) await ensureExternalHosts(registry, deps.tlds, ns);
+    const used = (role: 'admin' | 'tech' | 'billing') => tld?.contacts.roles.includes(role) ?? true;
+    const updated = await atRegistry(() =>
+      registry.updateDomain(t.domain, {
+        registrant: wanted.owner,
+        ...(used('admin') ? { admin: wanted.admin ?? null } : {}),
+        ...(used('tech') ? { tech: wanted.tech ?? null } : {}),
+        ...(used('billing') ? { billing: wanted.billing ?? null } : {}),
+        ...(t.ns_list ? { nameservers: ns } : {}),
+        ...(t.lock_after ? { addStatuses: ['clientTransferProhibited' as const] } : {}),
+      }),
+    );
+    delegation = updated.nameservers;
+    locked = updated.statuses.includes('clientTransferProhibited');
+  } catch (err) {
+    if (!(err instanceof DmapiError)) throw err;
+    roles = {};
+    lines.push(['warning', `the contacts, name servers or lock could not be set: ${err.details[0]}`]);
+  }
+  const privacy: PrivacyLevel = t.privacy;
+  const privacyUntil = privacy !== 'off' ? Math.min(addMonths(now, 12), info.expiresAt) : null;
+  const row = await db
+    .insertInto('domains')
+    .values({
+      account_id: t.account_id,
+      name: t.domain,
+      tld: t.tld,
+      created_at: info.createdAt,
+      expires_at: info.expiresAt,
+      updated_at: now,
+      autorenew: t.autorenew,
+      locked: locked ? 1 : 0,
+      owner_c: roles.owner ?? null,
+      admin_c: roles.admin ?? null,
+      tech_c: roles.tech ?? null,
+      billing_c: roles.billing ?? null,
+      status: 'active',
+      roid: info.roid,
+      privacy,
+      privacy_origin: privacy,
+      privacy_expires_at: privacyUntil,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await setDelegation(db, row.id, delegation);
+  if (usesPlatformNs(deps.config.dnsNameservers, delegation)) {
+    await createDefaultZone(db, row.id, now);
+    lines.push(['zone', `hosted zone ${t.domain} created`]);
+  }
+  await commitReservation(db, { accountId: t.account_id, orderId: t.transfer_order_id, now });
+  if (t.privacy_order_id !== null) await commitReservation(db, { accountId: t.account_id, orderId: t.privacy_order_id, now });
+  let next = await move(db, now, t, 'PAYMENT_COMMITTED', 'held money booked');
+  if (isGenericTld(t.tld) && roles.owner) {
+    const owner = await db.selectFrom('contacts').select('email').where('handle', '=', roles.owner).executeTakeFirst();
+    if (owner?.email) {
+      const v = await startVerification(ctx, { email: owner.email, domain: t.domain, accountId: t.account_id });
+      if (v.status === 'pending') lines.push(['whois_verification', `pending for ${owner.email} until ${isoDate(v.deadline)}`]);
+    }
+  }
+  lines.push(['registry_roid', info.roid]);
+  next = await move(db, now, next, 'TRANSFER_PROCESSED_SUCCESSFULLY', 'the domain is in the account', { outcome: 'done', completed_at: now });
+  await completeResult(db, next.result_id, { status: 'ack', object: t.domain, text: resultLines(lines) }, now);
+}
+
+// ------------------------------------------------------------------ domain-transfer-control
+
+/** action=cancel: before the registry request the transfer simply ends; while waiting the registry is asked to cancel. */
+export async function cancelTransferIn(ctx: FlowContext, accountId: number, domain: string): Promise<{ state: TransferState; text: string }> {
+  const { db, now } = ctx;
+  const t = await openTransferOrFail(db, accountId, domain, true);
+  if (cancelNow.includes(t.state)) {
+    await finish(ctx, t, 'cancelled', 'TRANSFER_CANCELLED', `the transfer of ${t.domain} was cancelled by the reseller`, true);
+    return { state: 'TRANSFER_CANCELLED', text: `transfer of ${t.domain} cancelled; the held money was released` };
+  }
+  if (t.state === 'REGISTRY_REQUEST_RECEIVED_NOW_WAITING') {
+    await move(db, now, t, 'REGISTRY_CANCELATION_PENDING', 'cancel requested by the reseller');
+    await enqueue(db, now, TRANSFER_CANCEL_JOB, { transferId: t.id }, { accountId: t.account_id });
+    return { state: 'REGISTRY_CANCELATION_PENDING', text: `cancellation of the transfer of ${t.domain} sent to the registry` };
+  }
+  throw new DmapiError('STATUS_PROHIBITS', `the transfer of ${t.domain} can no longer be cancelled (state ${t.state})`);
+}
+
+/** REGISTRY_CANCELATION_PENDING: the registry's cancel; when the registry decided first, that decision wins. */
+export async function cancelAtRegistry(ctx: FlowContext, transferId: number): Promise<void> {
+  const { db, now, deps } = ctx;
+  const t = await lockedTransfer(db, transferId);
+  if (!t || t.outcome !== 'open' || t.state !== 'REGISTRY_CANCELATION_PENDING') return;
+  const registry = registryOf(deps).open(db, now);
+  try {
+    await registry.cancelTransfer(t.domain);
+    await finish(ctx, t, 'cancelled', 'TRANSFER_CANCELLED', `the transfer of ${t.domain} was cancelled by the reseller`, true);
+    return;
+  } catch (err) {
+    if (!(err instanceof RegistryError)) throw err;
+  }
+  const info = await registry.queryTransfer(t.domain).catch(() => undefined);
+  const back = info?.status === 'pending' ? await move(db, now, t, 'REGISTRY_REQUEST_RECEIVED_NOW_WAITING', 'the registry did not cancel the transfer') : t;
+  await settleWithRegistry(ctx, back, info);
+}
+
+/** action=resend-foa: the same FOA (same key and deadline) once more; only while it waits for an answer. */
+export async function resendFoa(ctx: FlowContext, accountId: number, domain: string): Promise<string> {
+  const t = await openTransferOrFail(ctx.db, accountId, domain, true);
+  if (t.state !== 'FOA_BEEN_SENT') throw new DmapiError('STATUS_PROHIBITS', `the FOA of ${t.domain} can only be re-sent in state FOA_BEEN_SENT (the transfer is in ${t.state})`);
+  await mailFoa(ctx, t, true);
+  await event(ctx.db, t.id, 'FOA_BEEN_SENT', ctx.now, 'FOA re-sent');
+  return `FOA for ${t.domain} re-sent to ${[t.foa_owner_email, t.foa_admin_email].filter((e, i, a) => e && a.indexOf(e) === i).join(', ')}; answer by ${isoDate(t.foa_deadline_at!)}`;
+}
+
+/** action=list: `<domain> <state> <owner-email> <admin-email>`, TAB-separated, for every open transfer. */
+export async function listTransfersIn(db: Executor, accountId: number): Promise<string[]> {
+  const rows = await db.selectFrom('transfers_in').selectAll().where('account_id', '=', accountId).where('outcome', '=', 'open').orderBy('created_at').orderBy('id').execute();
+  return rows.map((t) => [t.domain, t.state, t.foa_owner_email ?? '-', t.foa_admin_email ?? '-'].join('\t'));
+}
+
+/** action=show: the account's latest transfer of the domain, open or ended. */
+export async function showTransferIn(db: Executor, accountId: number, domain: string): Promise<string[]> {
+  const name = normalName(domain);
+  const t = await db.selectFrom('transfers_in').selectAll().where('account_id', '=', accountId).where('domain', '=', name).orderBy('id', 'desc').limit(1).executeTakeFirst();
+  if (!t) throw new DmapiError('OBJECT_NOT_FOUND', `no transfer of ${name} in this account`);
+  const lines = [`domain: ${t.domain}`, `status: ${t.state}`, `owner_email: ${t.foa_owner_email ?? '-'}`, `admin_email: ${t.foa_admin_email ?? '-'}`, `transfer-id: ${t.result_id}`];
+  if (t.reason) lines.push(`reason: ${t.reason}`);
+  return lines;
+}
+
+/** The states a transfer passed through, oldest first. */
+export async function transferHistory(db: Executor, transferId: number): Promise<Array<{ state: TransferState; at: number; note: string }>> {
+  return db.selectFrom('transfer_events').select(['state', 'at', 'note']).where('transfer_id', '=', transferId).orderBy('id').execute();
+}
+
+// ------------------------------------------------------------------ helpers
+
+function normalName(domain: string): string {
+  return domain.trim().replace(/\.$/, '').toLowerCase();
+}
+
+async function openTransfer(db: Executor, accountId: number, name: string): Promise<TransferRow | undefined> {
+  return db.selectFrom('transfers_in').selectAll().where('account_id', '=', accountId).where('domain', '=', name).where('outcome', '=', 'open').orderBy('id', 'desc').limit(1).executeTakeFirst();
+}
+
+async function openTransferOrFail(db: Executor, accountId: number, domain: string, forUpdate: boolean): Promise<TransferRow> {
+  const name = normalName(domain);
+  const found = await openTransfer(db, accountId, name);
+  if (!found) throw new DmapiError('OBJECT_NOT_FOUND', `no transfer of ${name} in progress in this account`);
+  return forUpdate ? (await lockedTransfer(db, found.id))! : found;
+}
+
+async function lockedTransfer(db: Executor, id: number): Promise<TransferRow | undefined> {
+  let q = db.selectFrom('transfers_in').selectAll().where('id', '=', id);
+  if (isPostgres(db)) q = q.forUpdate();
+  return q.executeTakeFirst();
+}
+
+async function event(db: Executor, transferId: number, state: TransferState, at: number, note: string): Promise<void> {
+  await db.insertInto('transfer_events').values({ transfer_id: transferId, state, at, note }).execute();
+}
+
+/** Moves an open transfer from the state it is in (checked) to `to`, with an event. */
+async function move(db: Executor, now: number, t: TransferRow, to: TransferState, note: string, set: Updateable<TransfersInTable> = {}): Promise<TransferRow> {
+  const res = await db.updateTable('transfers_in').set({ ...set, state: to, updated_at: now }).where('id', '=', t.id).where('state', '=', t.state).where('outcome', '=', 'open').executeTakeFirst();
+  if (Number(res.numUpdatedRows) !== 1) throw new Error(`transfer ${t.id} of ${t.domain} is no longer in state ${t.state}`);
+  await event(db, t.id, to, now, note);
+  return { ...t, ...(set as Partial<TransferRow>), state: to, updated_at: now };
+}
+
+/** Ends an open transfer that did not complete: final state, money released, and (unless the worker does it) the result's nack. */
+async function finish(ctx: TxContext, t: TransferRow, outcome: Exclude<TransferOutcome, 'open' | 'done'>, state: TransferState, reason: string, nack: boolean): Promise<void> {
+  const { db, now } = ctx;
+  const res = await db
+    .updateTable('transfers_in')
+    .set({ state, outcome, reason, auth_code: null, updated_at: now, completed_at: now })
+    .where('id', '=', t.id)
+    .where('outcome', '=', 'open')
+    .executeTakeFirst();
+  if (Number(res.numUpdatedRows) !== 1) return;
+  if (state !== t.state) await event(db, t.id, state, now, reason);
+  await releasePending(db, t.account_id, [t.transfer_order_id, t.privacy_order_id], now, `transfer of ${t.domain}: ${reason}`);
+  if (nack) await completeResult(db, t.result_id, { status: 'nack', object: t.domain, text: resultLines([['result_msg', reason], ['transfer_status', state]]) }, now);
+}
+
