@@ -1,6 +1,16 @@
 import type { AppDeps } from '../app-deps.ts';
 import type { JobHandler } from '../jobs/worker.ts';
-import { cancelAtRegistry, completeTransferIn, runTransfers, sendRegistryRequest, TRANSFER_CANCEL_JOB, TRANSFER_COMPLETE_JOB, TRANSFER_REQUEST_JOB } from './transfers.ts';
+import {
+  cancelAtRegistry,
+  completeTransferIn,
+  registryCancelFailed,
+  registryRequestFailed,
+  runTransfers,
+  sendRegistryRequest,
+  TRANSFER_CANCEL_JOB,
+  TRANSFER_COMPLETE_JOB,
+  TRANSFER_REQUEST_JOB,
+} from './transfers.ts';
 import { performTransferOutAnswer, runTransfersOut, TRANSFER_OUT_ANSWER_JOB } from './transfer-out.ts';
 import { COR_APPLY_JOB, failOwnerChange, performOwnerChangeJob, runOwnerChangeDeadlines } from './owner-change.ts';
 
@@ -12,10 +22,16 @@ const applyOwnerChange: JobHandler = (ctx, p: { id: number }) => performOwnerCha
 // Its writes were rolled back: the change ends failed and the domain-owner-change result says why.
 applyOwnerChange.failed = (ctx, p: { id: number }, reason) => failOwnerChange(ctx, p.id, reason, true);
 
+const registryRequest: JobHandler = (ctx, p: { transferId: number }) => sendRegistryRequest(ctx, p.transferId);
+registryRequest.failed = (ctx, p: { transferId: number }, reason) => registryRequestFailed(ctx, p.transferId, reason);
+const registryCancel: JobHandler = (ctx, p: { transferId: number }) => cancelAtRegistry(ctx, p.transferId);
+registryCancel.failed = (ctx, p: { transferId: number }, reason) => registryCancelFailed(ctx, p.transferId, reason);
+
 export const transferJobHandlers: Array<[string, JobHandler]> = [
-  [TRANSFER_REQUEST_JOB, (ctx, p: { transferId: number }) => sendRegistryRequest(ctx, p.transferId)],
+  [TRANSFER_REQUEST_JOB, registryRequest],
+  // Should it fail for good the transfer stays in DOMAIN_WITH_JOKER_PENDING_COMPLETE, the seeds' "manual work is necessary".
   [TRANSFER_COMPLETE_JOB, (ctx, p: { transferId: number }) => completeTransferIn(ctx, p.transferId)],
-  [TRANSFER_CANCEL_JOB, (ctx, p: { transferId: number }) => cancelAtRegistry(ctx, p.transferId)],
+  [TRANSFER_CANCEL_JOB, registryCancel],
   [TRANSFER_OUT_ANSWER_JOB, (ctx, p: { id: number }) => performTransferOutAnswer(ctx, p.id)],
   [COR_APPLY_JOB, applyOwnerChange],
 ];

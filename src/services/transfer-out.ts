@@ -133,14 +133,15 @@ export async function performTransferOutAnswer(ctx: OutContext, id: number): Pro
 
 /** The scheduler's step: every waiting transfer away, against the registry (its 5-day approval included). */
 export async function runTransfersOut(deps: AppDeps, now: number): Promise<{ transferred: string[]; ended: string[] }> {
-  const waiting = await deps.db.selectFrom('transfers_out').select(['id', 'domain']).where('state', '=', 'pending').orderBy('act_by').limit(500).execute();
+  // Answered ones too: should the answer's job have failed for good, the registry's deadline still ends them.
+  const waiting = await deps.db.selectFrom('transfers_out').select(['id', 'domain']).where('state', 'in', ['pending', 'approving', 'rejecting']).orderBy('act_by').limit(500).execute();
   const transferred: string[] = [];
   const ended: string[] = [];
   for (const w of waiting) {
     try {
       const state = await deps.db.transaction().execute(async (db) => {
         const row = await lockedOut(db, w.id);
-        if (!row || row.state !== 'pending') return undefined;
+        if (!row || !(row.state === 'pending' || row.state === 'approving' || row.state === 'rejecting')) return undefined;
         const info = await registryOf(deps).open(db, now).queryTransfer(row.domain).catch(() => undefined);
         return settleOut({ db, now, deps }, row, info);
       });
@@ -180,9 +181,10 @@ async function settleOut(ctx: OutContext, row: TransferOutRow, info: TransferInf
 /** The domain went to the gaining registrar: it leaves the account with its zone, delegation, grants and hosts. */
 async function leaveAccount(ctx: OutContext, row: TransferOutRow, how: string): Promise<void> {
   const { db } = ctx;
-  const d = await db.selectFrom('domains').select(['id']).where('name', '=', row.domain).where('account_id', '=', row.account_id).executeTakeFirst();
+  // By name: the domain may have moved to another account (@creator) while the transfer waited.
+  const d = await db.selectFrom('domains').select(['id', 'account_id']).where('name', '=', row.domain).executeTakeFirst();
   if (d) {
-    await db.deleteFrom('hosts').where('account_id', '=', row.account_id).where('name', 'like', `%.${row.domain}`).execute();
+    await db.deleteFrom('hosts').where('account_id', '=', d.account_id).where('name', 'like', `%.${row.domain}`).execute();
     // Zone, delegation, grants, verifications and owner changes go with the row (ON DELETE CASCADE).
     await db.deleteFrom('domains').where('id', '=', d.id).execute();
   }

@@ -376,6 +376,20 @@ export async function sendRegistryRequest(ctx: FlowContext, transferId: number):
   });
 }
 
+/** The registry request job failed for good (not a refusal: those end the transfer themselves). */
+export async function registryRequestFailed(ctx: TxContext, transferId: number, reason: string): Promise<void> {
+  const t = await lockedTransfer(ctx.db, transferId);
+  if (!t || t.outcome !== 'open' || t.state !== 'FOA_ACK') return;
+  await finish(ctx, t, 'failed', 'TRANSFER_FAILED', `the transfer of ${t.domain} could not be requested at the registry: ${reason}`, true);
+}
+
+/** The registry cancel job failed for good: back to waiting, where the registry's own decision ends it. */
+export async function registryCancelFailed(ctx: TxContext, transferId: number, reason: string): Promise<void> {
+  const t = await lockedTransfer(ctx.db, transferId);
+  if (!t || t.outcome !== 'open' || t.state !== 'REGISTRY_CANCELATION_PENDING') return;
+  await move(ctx.db, ctx.now, t, 'REGISTRY_REQUEST_RECEIVED_NOW_WAITING', `the cancel could not be sent to the registry: ${reason}`);
+}
+
 // ------------------------------------------------------------------ periodic: deadlines, the losing side, the registry's answer
 
 /**
