@@ -192,27 +192,6 @@ export interface DomainsTable {
 export type DomainState = 'active' | 'redemption' | 'pending-delete';
 export type PrivacyLevel = 'off' | 'basic' | 'pro';
 
-/** A hosted zone (src/zone/); the records are the DMAPI zone model as JSON, in put order. */
-export interface ZonesTable {
-  id: Generated<number>;
-  domain_id: number;
-  account_id: number;
-  /** The domain name: lowercase A-label. */
-  name: string;
-  /** SOA serial before validity windows; see src/zone/serial.ts for the served value. */
-  serial: number;
-  dnssec: ColumnType<number, number | undefined, number>;
-  dyndns: ColumnType<number, number | undefined, number>;
-  dyndns_user: ColumnType<string, string | undefined, string>;
-  dyndns_password: ColumnType<string, string | undefined, string>;
-  /** JSON array of ZoneRecord (src/zone/records.ts). */
-  records: ColumnType<string, string | undefined, string>;
-  /** JSON array of epoch-ms instants at which a record's valid-from/valid-to takes effect, sorted. */
-  validity_bounds: ColumnType<string, string | undefined, string>;
-  created_at: number;
-  updated_at: number;
-}
-
 /** A list price (retail, netto, before rebate and VAT) per year of the period; see src/billing. */
 export interface PricesTable {
   id: Generated<number>;
