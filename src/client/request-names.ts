@@ -24,6 +24,7 @@ export const requestNames = [
   'domain-transfer-get-auth-id',
   'domain-transfer-in-reseller',
   'domain-unlock',
+  'grants-accept',
   'grants-invite',
   'grants-list',
   'grants-revoke',

@@ -21,6 +21,7 @@ import { domainTransferControl } from './domain-transfer-control.ts';
 import { domainTransferGetAuthId } from './domain-transfer-get-auth-id.ts';
 import { domainTransferInReseller } from './domain-transfer-in-reseller.ts';
 import { domainUnlock } from './domain-unlock.ts';
+import { grantsAccept } from './grants-accept.ts';
 import { grantsInvite } from './grants-invite.ts';
 import { grantsList } from './grants-list.ts';
 import { grantsRevoke } from './grants-revoke.ts';
@@ -74,6 +75,7 @@ export const commands: readonly Command[] = [
   domainTransferGetAuthId,
   domainTransferInReseller,
   domainUnlock,
+  grantsAccept,
   grantsInvite,
   grantsList,
   grantsRevoke,
