@@ -54,7 +54,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     clock: options.clock ?? shared!.clock,
     config,
     log,
-    tlds: loadTldCatalogue(),
+    tlds: loadTldCatalogue(config.tldCatalogue),
     wake: () => worker?.wake(),
     syncClock: shared?.sync ?? (async () => {}),
   };

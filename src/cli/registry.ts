@@ -116,12 +116,13 @@ function dateOption(flag: string, value: string): number {
 
 /** Opens the database (migrated) with the sandbox clock and the catalogue the server uses. */
 async function withRegistry(fn: (c: RegistryCliContext) => Promise<string[]>): Promise<void> {
-  const handle = openDatabase(loadConfig().database);
+  const config = loadConfig();
+  const handle = openDatabase(config.database);
   try {
     await migrate(handle);
     const { clock, sync } = databaseClock(handle.db);
     await sync();
-    const sim = simulatorOf({ tlds: loadTldCatalogue() as TldCatalogue, dialect: handle.dialect as Dialect });
+    const sim = simulatorOf({ tlds: loadTldCatalogue(config.tldCatalogue) as TldCatalogue, dialect: handle.dialect as Dialect });
     const lines = await handle.db.transaction().execute((db) => fn({ db, now: clock.now(), sim }));
     for (const l of lines) console.log(l);
   } finally {

@@ -52,7 +52,7 @@ async function withContext(fn: (c: TransferCliContext) => Promise<string[]>): Pr
     await migrate(handle);
     const { clock, sync } = databaseClock(handle.db);
     await sync();
-    const deps = { config, tlds: loadTldCatalogue() as TldCatalogue, dialect: handle.dialect as Dialect };
+    const deps = { config, tlds: loadTldCatalogue(config.tldCatalogue) as TldCatalogue, dialect: handle.dialect as Dialect };
     const lines = await handle.db.transaction().execute((db) => fn({ db, now: clock.now(), deps }));
     for (const l of lines) console.log(l);
   } finally {

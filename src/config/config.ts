@@ -64,6 +64,8 @@ export const configSchema = z.object({
   loginFailureLimit: z.coerce.number().int().min(1).default(10),
   /** Answer an internal error when a request answers an error missing from its declaration (tests). */
   strictErrors: onOff.default(false),
+  /** An operator's TLD catalogue file (JSON) instead of the shipped src/tld/tlds.json. */
+  tldCatalogue: z.string().min(1).optional(),
   /** Run the authoritative DNS server (UDP and TCP) in this process. */
   dns: onOff.default(true),
   /** Addresses the DNS listeners bind; an IPv6 one is skipped when the host has no IPv6. */
@@ -127,6 +129,7 @@ const envNames: Record<keyof Config, string> = {
   logLevel: 'DMAPID_LOG_LEVEL',
   loginFailureLimit: 'DMAPID_LOGIN_FAILURE_LIMIT',
   strictErrors: 'DMAPID_STRICT_ERRORS',
+  tldCatalogue: 'DMAPID_TLD_CATALOGUE',
   dns: 'DMAPID_DNS',
   dnsHost: 'DMAPID_DNS_HOST',
   dnsPort: 'DMAPID_DNS_PORT',

@@ -5,7 +5,7 @@ import { parseAmount } from '../core/money.ts';
 
 /**
  * The TLD catalogue: what the platform knows about each TLD it sells. The shipped default is
- * `tlds.json`; an operator may point DMAPID_TLD_CATALOGUE (or loadTldCatalogue) at a file of
+ * `tlds.json`; an operator may point DMAPID_TLD_CATALOGUE (config.tldCatalogue) at a file of
  * their own. Everything not given takes the gTLD-style defaults of registry-rules §1.1.
  */
 const months = z
@@ -140,6 +140,6 @@ export function tldCatalogue(input: unknown): TldCatalogue {
 }
 
 /** Loads the catalogue (the shipped default, or an operator's file); TLDs come out sorted. */
-export function loadTldCatalogue(path: string | URL = process.env['DMAPID_TLD_CATALOGUE'] || defaultPath): TldCatalogue {
+export function loadTldCatalogue(path: string | URL = defaultPath): TldCatalogue {
   return tldCatalogue(JSON.parse(readFileSync(path, 'utf8')));
 }
