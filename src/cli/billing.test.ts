@@ -1,33 +1,16 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { openDatabase, type DbHandle } from '../db/database.ts';
-
-const root = fileURLToPath(new URL('../../', import.meta.url));
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+import { dmapid } from '../../test/helpers/cli.ts';
 
 /** The operator CLI as a separate process on a temporary SQLite database. */
 describe('dmapid price / promo / account credit (CLI)', () => {
   let dir = '';
   let database = '';
-  const run = (...args: string[]) =>
-    new Promise<Run>((resolve) => {
-      execFile(
-        process.execPath,
-        ['--import', 'tsx', 'src/cli/main.ts', ...args],
-        { cwd: root, env: { ...process.env, DMAPID_DATABASE: database, DMAPID_LOG_LEVEL: 'silent' } },
-        (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-      );
-    });
+  const run = (...args: string[]) => dmapid(database, args);
   const ok = async (...args: string[]) => {
     const r = await run(...args);
     assert.equal(r.code, 0, `dmapid ${args.join(' ')} failed: ${r.stderr}`);

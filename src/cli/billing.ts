@@ -1,13 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { z } from 'zod';
-import { loadConfig } from '../config/config.ts';
-import { openDatabase, type Executor } from '../db/database.ts';
-import { migrate } from '../db/migrate.ts';
-import { databaseClock } from '../core/settings-clock.ts';
 import { currencyExponent, formatAmount, parseAmount } from '../core/money.ts';
 import { findAccountByUsername } from '../services/accounts.ts';
-import { DmapiError } from '../dmapi/errors.ts';
 import { parseOperation, promoOperations, type PriceOperation } from '../billing/operations.ts';
 import { deletePrices, findPrice, importPrices, listPrices, setPrice, toPriceFile } from '../billing/prices.ts';
 import { readPriceFile, defaultPriceRows } from '../billing/default-prices.ts';
@@ -16,23 +11,7 @@ import { money, quote } from '../billing/quote.ts';
 import { euVatRates, formatRate, sellerCountry, setSellerCountry } from '../billing/vat.ts';
 import { isoInstant } from '../billing/format.ts';
 import { topUp } from '../billing/ledger.ts';
-
-/** Opens the configured database (migrated) and the sandbox clock, runs `fn`, closes it. */
-async function withDb<T>(fn: (db: Executor, now: number) => Promise<T>): Promise<T> {
-  const handle = openDatabase(loadConfig().database);
-  try {
-    await migrate(handle);
-    const { clock, sync } = databaseClock(handle.db);
-    await sync();
-    return await fn(handle.db, clock.now());
-  } catch (err) {
-    // DMAPI errors carry their explanation in the details.
-    if (err instanceof DmapiError) throw new Error(err.details.join('; '));
-    throw err;
-  } finally {
-    await handle.close();
-  }
-}
+import { withDb } from './with-db.ts';
 
 const currencyOpt = (v: string) => {
   const c = v.toUpperCase();

@@ -1,11 +1,8 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { loadConfig, type Config } from '../config/config.ts';
-import { openDatabase, type Executor } from '../db/database.ts';
-import { migrate } from '../db/migrate.ts';
 import type { MailRow, MailStatus } from '../db/schema.ts';
-import { databaseClock } from '../core/settings-clock.ts';
 import { isoSeconds } from '../core/dates.ts';
 import { formatMail, getMail, listMail, requeueMail } from '../mail/outbox.ts';
+import { withDb } from './with-db.ts';
 
 const statuses = ['held', 'queued', 'sent', 'failed'] as const satisfies readonly MailStatus[];
 
@@ -28,19 +25,6 @@ export function mailShowText(m: MailRow): string {
     ...(m.last_error ? [`X-Outbox-Last-Error: ${m.last_error}`] : []),
   ];
   return `${state.join('\n')}\n${formatMail(m)}`;
-}
-
-async function withDb<T>(fn: (db: Executor, now: number, config: Config) => Promise<T>): Promise<T> {
-  const config = loadConfig();
-  const handle = openDatabase(config.database);
-  try {
-    await migrate(handle);
-    const { clock, sync } = databaseClock(handle.db);
-    await sync();
-    return await fn(handle.db, clock.now(), config);
-  } finally {
-    await handle.close();
-  }
 }
 
 const positive = (v: string) => {

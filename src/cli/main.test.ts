@@ -1,8 +1,7 @@
 import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { forEachDatabase } from '../../test/helpers/harness.ts';
+import { dmapid as run, type CliRun } from '../../test/helpers/cli.ts';
 import { persistentDatabase, type PersistentDatabase } from '../../test/helpers/databases.ts';
 import { createApp } from '../app.ts';
 import { loadConfig } from '../config/config.ts';
@@ -12,25 +11,7 @@ import { resolveApiKey } from '../dmapi/sessions.ts';
 import { HOUR } from '../core/clock.ts';
 import { parseReply } from '../dmapi/reply.ts';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-
-interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `dmapid …` as the operator would (tsx on src/cli/main.ts) against `url`. */
-function dmapid(url: string, ...args: string[]): Promise<CliRun> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', 'src/cli/main.ts', ...args],
-      { cwd: root, env: { ...process.env, DMAPID_DATABASE: url, DMAPID_LOG_LEVEL: 'silent' }, timeout: 60_000 },
-      (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const dmapid = (url: string, ...args: string[]): Promise<CliRun> => run(url, args);
 
 /** Asserts a refused command: non-zero exit, one clear `dmapid: …` line, nothing on stdout. */
 function assertRefused(run: CliRun, message: RegExp): void {

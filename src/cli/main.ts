@@ -14,26 +14,12 @@ import { isoSeconds } from '../core/dates.ts';
 import type { Scope } from '../db/schema.ts';
 import type { Executor } from '../db/database.ts';
 import { registerCallCommand } from './call.ts';
+import { withDb } from './with-db.ts';
+import { registerJobCommands } from './jobs.ts';
 import { registerMailCommands } from './mail.ts';
 import { creditAccount, registerBillingCommands } from './billing.ts';
 import { registerRegistryCommands } from './registry.ts';
 import { registerTransferCommands } from './transfers.ts';
-
-/** Opens the configured database (migrated), runs `fn`, closes it. */
-async function withDb<T>(fn: (db: Executor) => Promise<T>): Promise<T> {
-  const handle = openDatabase(loadConfig().database);
-  try {
-    await migrate(handle);
-    return await fn(handle.db);
-  } finally {
-    await handle.close();
-  }
-}
-
-/** The sandbox clock (wall time plus the offset `clock advance` stored): what the server reads too. */
-async function sandboxNow(db: Executor): Promise<number> {
-  return Date.now() + (await readClockOffset(db));
-}
 
 async function accountOrFail(db: Executor, login: string) {
   const a = await findAccountByUsername(db, login);
@@ -103,10 +89,10 @@ account
   .option('--currency <code>', 'account currency', 'USD')
   .option('--balance <amount>', 'opening balance', money, '0')
   .action(async (login: string, o: { email: string; password?: string; currency: string; balance: string }) => {
-    await withDb(async (db) => {
+    await withDb(async (db, now) => {
       const balance = parseAmount(o.balance, o.currency);
       if (balance === undefined) throw new Error(`--balance ${o.balance} does not fit currency ${o.currency}`);
-      const a = await createAccount(db, { login, email: o.email, currency: o.currency, balance, ...(o.password ? { password: o.password } : {}) }, await sandboxNow(db));
+      const a = await createAccount(db, { login, email: o.email, currency: o.currency, balance, ...(o.password ? { password: o.password } : {}) }, now);
       console.log(`created account ${a.login} (UID ${a.id})`);
     });
   });
@@ -150,9 +136,9 @@ apikey
   .option('--label <label>', 'what the key is for', '')
   .action(async (login: string, o: { scope: string; label: string }) => {
     if (!(scopes as readonly string[]).includes(o.scope)) throw new Error(`--scope must be one of ${scopes.join(', ')}`);
-    await withDb(async (db) => {
+    await withDb(async (db, now) => {
       const a = await accountOrFail(db, login);
-      const k = await createApiKey(db, a.id, o.scope as Scope, o.label, await sandboxNow(db));
+      const k = await createApiKey(db, a.id, o.scope as Scope, o.label, now);
       console.log(`key ${k.id} (${o.scope}): ${k.key}`);
     });
   });
@@ -165,8 +151,8 @@ apikey.command('list <login>').action(async (login: string) => {
 });
 apikey.command('revoke <id>').action(async (id: string) => {
   if (!/^\d{1,15}$/.test(id)) throw new Error(`${id} is not a key id (the number apikey list shows)`);
-  await withDb(async (db) => {
-    const res = await db.updateTable('api_keys').set({ revoked_at: await sandboxNow(db) }).where('id', '=', Number(id)).where('revoked_at', 'is', null).executeTakeFirst();
+  await withDb(async (db, now) => {
+    const res = await db.updateTable('api_keys').set({ revoked_at: now }).where('id', '=', Number(id)).where('revoked_at', 'is', null).executeTakeFirst();
     if (Number(res.numUpdatedRows) !== 1) throw new Error(`no active key ${id}`);
     console.log(`key ${id} revoked`);
   });
@@ -196,6 +182,7 @@ registerMailCommands(program);
 registerBillingCommands(program);
 registerRegistryCommands(program);
 registerTransferCommands(program);
+registerJobCommands(program);
 
 program.parseAsync().catch((err: unknown) => {
   // zod's own message is a JSON dump; the issue messages already name the field.

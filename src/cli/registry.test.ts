@@ -1,20 +1,14 @@
 import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { forEachDatabase } from '../../test/helpers/harness.ts';
+import { dmapid as run } from '../../test/helpers/cli.ts';
 import { persistentDatabase, type PersistentDatabase } from '../../test/helpers/databases.ts';
 import { registryCli, type RegistryCliContext } from './registry.ts';
 import { OWN_REGISTRAR, simulatorOf } from '../registry/index.ts';
 import { DAY } from '../core/clock.ts';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const dmapid = (url: string, ...args: string[]) =>
-  new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: root, env: { ...process.env, DMAPID_DATABASE: url, DMAPID_LOG_LEVEL: 'silent' }, timeout: 60_000 }, (err, stdout, stderr) =>
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
+const dmapid = (url: string, ...args: string[]) => run(url, args);
+
 
 forEachDatabase('dmapid registry', (t) => {
   const ctx = (): RegistryCliContext => ({ db: t().app.deps.db, now: t().clock.now(), sim: simulatorOf(t().app.deps) });

@@ -1,8 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { loadConfig } from '../config/config.ts';
-import { openDatabase, type Dialect, type Executor } from '../db/database.ts';
-import { migrate } from '../db/migrate.ts';
-import { databaseClock } from '../core/settings-clock.ts';
+import { withDb } from './with-db.ts';
+import { type Executor } from '../db/database.ts';
 import { isoDate, isoSeconds, parseIsoDate } from '../core/dates.ts';
 import { loadTldCatalogue, type TldCatalogue } from '../tld/catalogue.ts';
 import { simulatorOf } from '../registry/index.ts';
@@ -116,18 +114,11 @@ function dateOption(flag: string, value: string): number {
 
 /** Opens the database (migrated) with the sandbox clock and the catalogue the server uses. */
 async function withRegistry(fn: (c: RegistryCliContext) => Promise<string[]>): Promise<void> {
-  const config = loadConfig();
-  const handle = openDatabase(config.database);
-  try {
-    await migrate(handle);
-    const { clock, sync } = databaseClock(handle.db);
-    await sync();
-    const sim = simulatorOf({ tlds: loadTldCatalogue(config.tldCatalogue) as TldCatalogue, dialect: handle.dialect as Dialect });
-    const lines = await handle.db.transaction().execute((db) => fn({ db, now: clock.now(), sim }));
-    for (const l of lines) console.log(l);
-  } finally {
-    await handle.close();
-  }
+  const lines = await withDb((db, now, config, dialect) => {
+    const sim = simulatorOf({ tlds: loadTldCatalogue(config.tldCatalogue) as TldCatalogue, dialect });
+    return db.transaction().execute((trx) => fn({ db: trx, now, sim }));
+  });
+  for (const l of lines) console.log(l);
 }
 
 const wholeNumber = (v: string) => {

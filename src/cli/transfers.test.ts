@@ -1,21 +1,15 @@
 import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { forEachDatabase } from '../../test/helpers/harness.ts';
+import { dmapid as run } from '../../test/helpers/cli.ts';
 import { persistentDatabase, type PersistentDatabase } from '../../test/helpers/databases.ts';
 import { domainReseller, type DomainReseller } from '../../test/helpers/domain-fixtures.ts';
 import { LOSING, ownDomain } from '../../test/helpers/transfer-fixtures.ts';
 import { transferCli, type TransferCliContext } from './transfers.ts';
 import { transferPolicy } from '../services/transfer-policy.ts';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const dmapid = (url: string, ...args: string[]) =>
-  new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: root, env: { ...process.env, DMAPID_DATABASE: url, DMAPID_LOG_LEVEL: 'silent' }, timeout: 60_000 }, (err, stdout, stderr) =>
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
+const dmapid = (url: string, ...args: string[]) => run(url, args);
+
 
 forEachDatabase('dmapid registry transfer-out / transfer-policy', (t) => {
   const ctx = (): TransferCliContext => ({ db: t().app.deps.db, now: t().clock.now(), deps: t().app.deps });

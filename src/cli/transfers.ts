@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
-import { loadConfig, type Config } from '../config/config.ts';
-import { openDatabase, type Dialect, type Executor } from '../db/database.ts';
-import { migrate } from '../db/migrate.ts';
-import { databaseClock } from '../core/settings-clock.ts';
+import { withDb } from './with-db.ts';
+import { type Config } from '../config/config.ts';
+import { type Dialect, type Executor } from '../db/database.ts';
 import { parseDuration } from '../core/clock.ts';
 import { isoSeconds } from '../core/dates.ts';
 import { loadTldCatalogue, type TldCatalogue } from '../tld/catalogue.ts';
@@ -46,18 +45,11 @@ export const transferCli = {
 };
 
 async function withContext(fn: (c: TransferCliContext) => Promise<string[]>): Promise<void> {
-  const config = loadConfig();
-  const handle = openDatabase(config.database);
-  try {
-    await migrate(handle);
-    const { clock, sync } = databaseClock(handle.db);
-    await sync();
-    const deps = { config, tlds: loadTldCatalogue(config.tldCatalogue) as TldCatalogue, dialect: handle.dialect as Dialect };
-    const lines = await handle.db.transaction().execute((db) => fn({ db, now: clock.now(), deps }));
-    for (const l of lines) console.log(l);
-  } finally {
-    await handle.close();
-  }
+  const lines = await withDb((db, now, config, dialect) => {
+    const deps = { config, tlds: loadTldCatalogue(config.tldCatalogue) as TldCatalogue, dialect };
+    return db.transaction().execute((trx) => fn({ db: trx, now, deps }));
+  });
+  for (const l of lines) console.log(l);
 }
 
 /** Adds the transfer commands to the `registry` group (registered after registerRegistryCommands). */

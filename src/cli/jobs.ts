@@ -1,0 +1,55 @@
+import { InvalidArgumentError, type Command } from 'commander';
+import type { JobStatus } from '../db/schema.ts';
+import { isoSeconds } from '../core/dates.ts';
+import { withDb } from './with-db.ts';
+
+const statuses = ['queued', 'running', 'done', 'failed'] as const satisfies readonly JobStatus[];
+
+/** `dmapid job list|retry`: look into the queue, and give a job that failed for good another run. */
+export function registerJobCommands(program: Command): void {
+  const job = program.command('job').description('the job queue behind asynchronous requests, mail and lifecycle steps');
+  job
+    .command('list')
+    .description('newest jobs first: id, kind, status(attempts), next run, result Proc-ID, last error')
+    .option('--status <status>', `only ${statuses.join(', ')}`, (v: string) => {
+      if (!(statuses as readonly string[]).includes(v)) throw new InvalidArgumentError(`one of ${statuses.join(', ')}`);
+      return v as JobStatus;
+    })
+    .option('--kind <kind>', 'only this job kind')
+    .option('--limit <n>', 'at most this many', (v: string) => {
+      const n = Number(v);
+      if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('a positive whole number');
+      return n;
+    }, 50)
+    .action(async (o: { status?: JobStatus; kind?: string; limit: number }) => {
+      await withDb(async (db) => {
+        let q = db.selectFrom('jobs').selectAll().orderBy('id', 'desc').limit(o.limit);
+        if (o.status) q = q.where('status', '=', o.status);
+        if (o.kind) q = q.where('kind', '=', o.kind);
+        for (const j of await q.execute()) {
+          console.log([j.id, j.kind, `${j.status}(${j.attempts})`, isoSeconds(j.run_at), j.result_id ?? '-', j.last_error ?? ''].join('\t'));
+        }
+      });
+    });
+  job
+    .command('retry <id>')
+    .description('run a failed job again now, with a fresh count of attempts (after fixing what made it fail)')
+    .action(async (id: string) => {
+      await withDb(async (db, now) => {
+        const row = /^\d+$/.test(id) ? await db.selectFrom('jobs').select(['kind', 'status']).where('id', '=', Number(id)).executeTakeFirst() : undefined;
+        if (!row || row.status !== 'failed') throw new Error(`no failed job ${id}`);
+        // A job whose failure was undone (money released, state rolled back) must not run after all.
+        const { commands } = await import('../dmapi/commands/index.ts');
+        const { jobHandlers } = await import('../jobs/handlers.ts');
+        if (jobHandlers(commands).get(row.kind)?.failed) throw new Error(`job ${id} (${row.kind}) was failed for good and undone; send the request again instead`);
+        const res = await db
+          .updateTable('jobs')
+          .set({ status: 'queued', attempts: 0, run_at: now, locked_by: null, locked_until: null, finished_at: null })
+          .where('id', '=', Number(id))
+          .where('status', '=', 'failed')
+          .executeTakeFirst();
+        if (Number(res.numUpdatedRows) !== 1) throw new Error(`no failed job ${id}`);
+        console.log(`job ${id} queued again`);
+      });
+    });
+}

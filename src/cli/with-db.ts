@@ -1,0 +1,26 @@
+import { loadConfig, type Config } from '../config/config.ts';
+import { openDatabase, type Dialect, type Executor } from '../db/database.ts';
+import { migrate } from '../db/migrate.ts';
+import { databaseClock } from '../core/settings-clock.ts';
+import { DmapiError } from '../dmapi/errors.ts';
+
+/**
+ * What every operator command runs in: the configured database (migrated), the sandbox clock's
+ * reading (wall time plus the offset `clock advance` stored, as the server reads it) and the config.
+ * A DmapiError from a service becomes a plain error with its explanation.
+ */
+export async function withDb<T>(fn: (db: Executor, now: number, config: Config, dialect: Dialect) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const handle = openDatabase(config.database);
+  try {
+    await migrate(handle);
+    const { clock, sync } = databaseClock(handle.db);
+    await sync();
+    return await fn(handle.db, clock.now(), config, handle.dialect);
+  } catch (err) {
+    if (err instanceof DmapiError) throw new Error(err.details.join('; '));
+    throw err;
+  } finally {
+    await handle.close();
+  }
+}
