@@ -121,37 +121,8 @@ export async function startKnot(primaryPort: number, zones: string[], knotPort?:
     '',
   ].join('\n');
   writeFileSync(join(dir, 'knot.conf'), conf);
-  let output = '';
-  const child: ChildProcess = spawn(findTool('knotd')!, ['-c', join(dir, 'knot.conf')], { stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  // Ready when it answers at all (REFUSED or SERVFAIL before the first transfer is fine).
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    try {
-      await query({ host: '127.0.0.1', port }, zones[0]!, 6, { tcp: true });
-      break;
-    } catch {
-      if (child.exitCode !== null || Date.now() > deadline) {
-        rmSync(dir, { recursive: true, force: true });
-        throw new Error(`knotd did not start:\n${output}`);
-      }
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-  return {
-    port,
-    dir,
-    log: () => output,
-    async stop() {
-      if (child.exitCode === null) {
-        child.kill('SIGTERM');
-        await exited;
-      }
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  const server = await startSecondary('knotd', ['-c', join(dir, 'knot.conf')], dir, port, zones[0]!);
+  return { port, dir, ...server };
 }
 
 export interface Nsd {
@@ -188,35 +159,8 @@ export async function startNsd(primaryPort: number, zones: string[]): Promise<Ns
     '',
   ].join('\n');
   writeFileSync(join(dir, 'nsd.conf'), conf);
-  let output = '';
-  const child = spawn(findTool('nsd')!, ['-d', '-c', join(dir, 'nsd.conf')], { stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout.on('data', (d) => (output += d));
-  child.stderr.on('data', (d) => (output += d));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    try {
-      await query({ host: '127.0.0.1', port }, zones[0]!, 6, { tcp: true });
-      break;
-    } catch {
-      if (child.exitCode !== null || Date.now() > deadline) {
-        rmSync(dir, { recursive: true, force: true });
-        throw new Error(`nsd did not start:\n${output}`);
-      }
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-  return {
-    port,
-    log: () => output,
-    async stop() {
-      if (child.exitCode === null) {
-        child.kill('SIGTERM');
-        await exited;
-      }
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  const server = await startSecondary('nsd', ['-d', '-c', join(dir, 'nsd.conf')], dir, port, zones[0]!);
+  return { port, ...server };
 }
 
 /** Polls `probe` every `everyMs` until it returns true; returns the milliseconds it took. */
@@ -227,4 +171,39 @@ export async function waitFor(probe: () => Promise<boolean>, timeoutMs = 15_000,
     if (performance.now() - start > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
+}
+
+/**
+ * Runs a secondary server in the foreground until it answers on `port` at all (REFUSED or
+ * SERVFAIL before its first transfer is fine); stop() ends it and removes its directory.
+ */
+async function startSecondary(tool: string, args: string[], dir: string, port: number, zone: string): Promise<{ log(): string; stop(): Promise<void> }> {
+  let output = '';
+  const child: ChildProcess = spawn(findTool(tool)!, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      await query({ host: '127.0.0.1', port }, zone, 6, { tcp: true });
+      break;
+    } catch {
+      if (child.exitCode !== null || Date.now() > deadline) {
+        rmSync(dir, { recursive: true, force: true });
+        throw new Error(`${tool} did not start:\n${output}`);
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  return {
+    log: () => output,
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        await exited;
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
