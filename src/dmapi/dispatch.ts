@@ -35,11 +35,11 @@ export interface DispatchOutcome {
 /** Errors any request may answer, whatever its own list says. */
 const universalErrors: readonly ErrorKey[] = ['SESSION_INVALID', 'ACCESS_DENIED', 'PARAM_MISSING', 'PARAM_SYNTAX', 'PARAM_RANGE', 'INTERNAL', 'UNKNOWN_REQUEST'];
 
-const deniedText: Record<Scope, string> = {
-  full: '',
-  'read-only': 'this session uses a read-only API key, which cannot modify anything',
-  'modify-only': 'this session uses a modify-only API key, which cannot run requests that cause costs',
-};
+// No colon in these texts: LEX shows an Error value only up to its first colon (dmapi-wire §1.3).
+const deniedText = (scope: Scope, request: string): string =>
+  scope === 'read-only'
+    ? `this session uses a read-only API key, which cannot modify anything (${request})`
+    : `this session uses a modify-only API key, which cannot run requests that cause costs (${request})`;
 
 function allowed(scope: Scope, c: Command): boolean {
   if (scope === 'full') return true;
@@ -124,7 +124,7 @@ export function createDispatcher(deps: AppDeps, table: CommandTable) {
       if (!command) throw new DmapiError('UNKNOWN_REQUEST', `unknown request '${req.name}'`);
       if (command.session === 'required') {
         session = await authenticate(raw, req.cookieSid, now);
-        if (!allowed(session.scope, command)) throw new DmapiError('ACCESS_DENIED', `${command.name}: ${deniedText[session.scope]}`);
+        if (!allowed(session.scope, command)) throw new DmapiError('ACCESS_DENIED', deniedText(session.scope, command.name));
       }
       rejectNul(raw);
       const parsed = command.params.safeParse(raw, { reportInput: true });

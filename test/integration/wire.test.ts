@@ -271,7 +271,7 @@ forEachDatabase('DMAPI wire format', (t) => {
         const res = await send(t(), post(name, form({ 'auth-sid': readOnly })));
         assert.equal(res.code, 2201, `${name} with a read-only key`);
         assert.equal(res.get('Status-Text'), 'Authorization error');
-        assert.deepEqual(res.all('Error'), [`${c.name}: this session uses a read-only API key, which cannot modify anything`]);
+        assert.deepEqual(res.all('Error'), [`this session uses a read-only API key, which cannot modify anything (${c.name})`]);
         assert.equal(res.get('Proc-ID'), undefined);
       }
     }
@@ -279,7 +279,7 @@ forEachDatabase('DMAPI wire format', (t) => {
       for (const name of [c.name, ...(c.aliases ?? [])]) {
         const res = await send(t(), post(name, form({ 'auth-sid': modifyOnly })));
         assert.equal(res.code, 2201, `${name} with a modify-only key`);
-        assert.deepEqual(res.all('Error'), [`${c.name}: this session uses a modify-only API key, which cannot run requests that cause costs`]);
+        assert.deepEqual(res.all('Error'), [`this session uses a modify-only API key, which cannot run requests that cause costs (${c.name})`]);
       }
     }
     // The refusals changed nothing: no result rows were written.
@@ -296,7 +296,7 @@ forEachDatabase('DMAPI wire format', (t) => {
       for (const name of ['test-charge', 'TEST-CHARGE-ALIAS']) {
         const mo = await extra.call(name, { 'auth-sid': await r.session('modify-only') });
         assert.equal(mo.code, 2201);
-        assert.deepEqual(mo.all('Error'), ['test-charge: this session uses a modify-only API key, which cannot run requests that cause costs']);
+        assert.deepEqual(mo.all('Error'), ['this session uses a modify-only API key, which cannot run requests that cause costs (test-charge)']);
         assert.equal((await extra.call(name, { 'auth-sid': await r.session('read-only') })).code, 2201);
         const full = await extra.call(name, { 'auth-sid': r.sid });
         assert.equal(full.code, 0);

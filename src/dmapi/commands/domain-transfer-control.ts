@@ -35,7 +35,7 @@ export const domainTransferControl = defineCommand({
     'resend-foa, cancel, approve-out and reject-out need a modify-only or full key (2201 for a read-only key).',
   async run(ctx, p) {
     if (changing.includes(p.action) && ctx.scope === 'read-only') {
-      throw new DmapiError('ACCESS_DENIED', `domain-transfer-control action=${p.action}: this session uses a read-only API key, which cannot modify anything`);
+      throw new DmapiError('ACCESS_DENIED', `this session uses a read-only API key, which cannot modify anything (domain-transfer-control action=${p.action})`);
     }
     if (p.action === 'list') return { body: lines(await listTransfersIn(ctx.db, ctx.account.id)) };
     if (p.action === 'list-out') return { body: lines(await listTransfersOut(ctx.db, ctx.account.id)) };
