@@ -48,15 +48,29 @@ program
     const base = `http://${config.host}:${(app.http.server.address() as AddressInfo).port}`;
     console.log(`dmapid listening: DMAPI ${base}/request/<name> (database ${app.handle.dialect}: ${config.database})`);
     if (opts.demo) console.log(`try: curl '${base}/request/login?username=${DEMO.login}&password=${DEMO.password}'`);
+    // DMAPI is the product: a side listener that cannot bind (port 5353 taken by mDNS, say) is
+    // reported and left out rather than taking the whole server down.
+    const sideListener = async (what: string, setting: string, start: () => Promise<string>) => {
+      try {
+        console.log(`dmapid listening: ${await start()}`);
+      } catch (err) {
+        console.error(`dmapid: ${what} not started: ${err instanceof Error ? err.message : String(err)} (change ${setting}, or turn it off)`);
+      }
+    };
     if (app.dns) {
-      await app.dns.listen();
-      const show = (h: string) => (h.includes(':') ? `[${h}]` : h);
-      console.log(`dmapid listening: DNS ${[...new Set(app.dns.addresses().map((a) => `${show(a.address)}:${a.port}`))].join(', ')} (UDP and TCP)`);
+      const dns = app.dns;
+      await sideListener('DNS', 'DMAPID_DNS_PORT', async () => {
+        await dns.listen();
+        const show = (h: string) => (h.includes(':') ? `[${h}]` : h);
+        return `DNS ${[...new Set(dns.addresses().map((a) => `${show(a.address)}:${a.port}`))].join(', ')} (UDP and TCP)`;
+      });
     }
     const redirect = config.redirect ? (await import('../redirect/server.ts')).createRedirectServer(app.deps) : undefined;
     if (redirect) {
-      await redirect.listen({ port: config.redirectPort, host: config.redirectHost });
-      console.log(`dmapid listening: redirect http://${config.redirectHost}:${(redirect.server.address() as AddressInfo).port}/ (URL and FRAME records)`);
+      await sideListener('redirect service', 'DMAPID_REDIRECT_PORT', async () => {
+        await redirect.listen({ port: config.redirectPort, host: config.redirectHost });
+        return `redirect http://${config.redirectHost}:${(redirect.server.address() as AddressInfo).port}/ (URL and FRAME records)`;
+      });
     }
     const stop = async () => {
       await redirect?.close();

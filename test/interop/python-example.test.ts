@@ -1,12 +1,12 @@
 import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
+import { startServer, stopServer } from '../helpers/serve.ts';
 import { fileURLToPath } from 'node:url';
 import { forEachDatabase } from '../helpers/harness.ts';
 import { persistentDatabase, type PersistentDatabase } from '../helpers/databases.ts';
 import { insertDomain } from '../helpers/test-commands.ts';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const here = fileURLToPath(new URL('.', import.meta.url));
 
 /**
@@ -19,33 +19,6 @@ function pythonWithRequests(): string | undefined {
     if (probe.status === 0) return candidate;
   }
   return undefined;
-}
-
-/** Starts `dmapid serve --demo` on a free port; resolves with its base URL once it listens. */
-function startServer(url: string): Promise<{ base: string; child: ChildProcess; output: () => string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--demo'], {
-    cwd: root,
-    env: { ...process.env, DMAPID_DATABASE: url, DMAPID_PORT: '0', DMAPID_HOST: '127.0.0.1', DMAPID_DNS: 'off', DMAPID_REDIRECT: 'off', DMAPID_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 90_000);
-    const onData = (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /dmapid listening: DMAPI (http:\/\/127\.0\.0\.1:\d+)\/request\//.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ base: m[1]!, child, output: () => out });
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited with ${code}:\n${out}`));
-    });
-  });
 }
 
 function runPython(python: string, script: string, base: string): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -78,11 +51,7 @@ forEachDatabase('the DMAPI manual\'s Python example', (t) => {
     }
   });
   after(async () => {
-    if (server) {
-      const exited = new Promise((resolve) => server!.child.once('exit', resolve));
-      server.child.kill('SIGTERM');
-      await exited;
-    }
+    if (server) await stopServer(server);
     await db?.drop();
   });
 
