@@ -8,6 +8,7 @@ import { zones } from './migrations/0004-zones.ts';
 import { mailGrantsVerification } from './migrations/0005-mail-grants-verification.ts';
 import { domains } from './migrations/0007-domains.ts';
 import { transfersCor } from './migrations/0008-transfers-cor.ts';
+import { expiryReminders } from './migrations/0009-expiry-reminders.ts';
 
 /** Ordered list of migrations; names sort in the order they must run. Append, never edit. */
 const all: Array<[string, (ctx: MigrationContext) => MigrationStep]> = [
@@ -18,6 +19,7 @@ const all: Array<[string, (ctx: MigrationContext) => MigrationStep]> = [
   ['0005-mail-grants-verification', mailGrantsVerification],
   ['0007-domains', domains],
   ['0008-transfers-cor', transfersCor],
+  ['0009-expiry-reminders', expiryReminders],
 ];
 
 class StaticProvider implements MigrationProvider {

@@ -15,6 +15,7 @@ export interface Database {
   settings: SettingsTable;
   domains: DomainsTable;
   contacts: ContactsTable;
+  expiry_reminders: ExpiryRemindersTable;
   hosts: HostsTable;
   domain_nameservers: DomainNameserversTable;
   id_counters: IdCountersTable;
@@ -290,6 +291,14 @@ export interface ZonesTable {
   validity_bounds: ColumnType<string, string | undefined, string>;
   created_at: number;
   updated_at: number;
+}
+
+/** An expiry reminder mailed (src/services/expiry-reminders.ts). */
+export interface ExpiryRemindersTable {
+  domain_id: number;
+  expires_at: number;
+  stage: 'month' | 'week' | 'expired';
+  sent_at: number;
 }
 
 export type Account = Selectable<AccountsTable>;

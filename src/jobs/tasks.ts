@@ -6,6 +6,7 @@ import { runVerificationDeadlines } from '../services/verification.ts';
 import { runAutorenew, runExpiry, runPrivacyExpiry, runRedemption } from '../services/domain-lifecycle.ts';
 import { registryOf } from '../registry/index.ts';
 import { runTransferTasks } from '../services/transfer-jobs.ts';
+import { runExpiryReminders } from '../services/expiry-reminders.ts';
 
 /** The lifecycle scheduler's tasks; each reads the clock and is safe to run in several processes. */
 export const periodicTasks: PeriodicTask[] = [
@@ -20,6 +21,8 @@ export const periodicTasks: PeriodicTask[] = [
   { name: 'domain-autorenew', everyMs: 5 * 60_000, run: async (deps, now) => void (await runAutorenew(deps, now)) },
   { name: 'domain-expiry', everyMs: 5 * 60_000, run: async (deps, now) => void (await runExpiry(deps, now)) },
   { name: 'domain-redemption', everyMs: 5 * 60_000, run: async (deps, now) => void (await runRedemption(deps, now)) },
+  // ERRP reminders to the registrant, a month and a week ahead and once after an expiry.
+  { name: 'expiry-reminders', everyMs: HOUR, run: async (deps, now) => void (await runExpiryReminders(deps, now)) },
   { name: 'domain-privacy-expiry', everyMs: 5 * 60_000, run: async (deps, now) => void (await runPrivacyExpiry(deps, now)) },
   // The simulated registry's time-driven work: auto-renew or expiry, transfer auto-approval, grace ends, purges.
   { name: 'registry-sweep', everyMs: 5 * 60_000, run: async (deps, now) => void (await registryOf(deps).sweep(deps.db, now)) },

@@ -201,3 +201,25 @@ export function ownerChangeNoticeMail(p: { domain: string; newName: string; lock
     ].join('\n'),
   };
 }
+
+/** ERRP expiry reminders: about a month and a week before the expiry, and once just after it. */
+export function expiryReminderMail(p: { domain: string; expires: number; stage: 'month' | 'week' | 'expired'; autorenew: boolean; publicUrl: string }): RenderedMail {
+  const when = mailDate(p.expires);
+  const lines =
+    p.stage === 'expired'
+      ? [
+          `The registration of ${p.domain} expired on ${when} and was not renewed.`,
+          'It can still be restored for a while (redemption period); after that the name is released.',
+          'Ask your provider to restore it if you want to keep it.',
+        ]
+      : [
+          `The registration of ${p.domain} expires on ${when}.`,
+          p.autorenew
+            ? 'It is set to renew automatically shortly before that date, as long as the account can pay for it.'
+            : 'It is not set to renew automatically: ask your provider to renew it if you want to keep it.',
+        ];
+  return {
+    subject: p.stage === 'expired' ? `Domain ${p.domain} has expired` : `Domain ${p.domain} expires on ${when}`,
+    body: ['Hello,', '', ...lines, '', signature(p.publicUrl)].join('\n'),
+  };
+}
