@@ -46,15 +46,8 @@ export async function inviteGrant(
       await notify(ctx, target.email, { domain: domain.name, role: p.role, inviter: account.login, event: 'moved' }, target.id);
       return { kind: 'moved', id };
     }
-    const dup = await db
-      .selectFrom('grants')
-      .select('id')
-      .where('domain_id', '=', domain.id)
-      .where('invitee_account_id', '=', target.id)
-      .where('role', '=', p.role)
-      .where('state', '=', 'active')
-      .executeTakeFirst();
-    if (dup) throw new DmapiError('OBJECT_EXISTS', `account ${target.id} holds ${p.role} on ${domain.name} already (scope ${dup.id})`);
+    const dup = await activeGrantId(db, domain.id, target.id, p.role);
+    if (dup !== undefined) throw new DmapiError('OBJECT_EXISTS', `account ${target.id} holds ${p.role} on ${domain.name} already (scope ${dup})`);
     const id = await insertGrant(db, { domain, inviter: account.id, role: p.role, email, nickname, invitee: target.id, key: null, state: 'active', now });
     await notify(ctx, target.email, { domain: domain.name, role: p.role, inviter: account.login, event: 'granted' }, target.id);
     return { kind: 'grant', id };
@@ -239,15 +232,9 @@ export async function answerInvitation(ctx: MailContext, key: string, answer: 'y
   const chosen = view.candidates.length === 1 && !login ? view.candidates[0] : view.candidates.find((c) => c.login === login);
   if (!chosen) throw new DmapiError('PARAM_MISSING', `several accounts use ${grant.email}: choose the one that accepts`);
   if (grant.role !== '@creator') {
-    const dup = await db
-      .selectFrom('grants')
-      .select('id')
-      .where('domain_id', '=', grant.domain_id)
-      .where('invitee_account_id', '=', chosen.id)
-      .where('role', '=', grant.role)
-      .where('state', '=', 'active')
-      .executeTakeFirst();
-    if (dup) throw new DmapiError('OBJECT_EXISTS', `account ${chosen.login} holds ${grant.role} on ${view.domain} already`);
+    if ((await activeGrantId(db, grant.domain_id, chosen.id, grant.role)) !== undefined) {
+      throw new DmapiError('OBJECT_EXISTS', `account ${chosen.login} holds ${grant.role} on ${view.domain} already`);
+    }
   }
   const moved = grant.role === '@creator';
   const res = await db
@@ -260,4 +247,17 @@ export async function answerInvitation(ctx: MailContext, key: string, answer: 'y
   if (Number(res.numUpdatedRows) !== 1) throw new DmapiError('OBJECT_NOT_FOUND', 'this invitation was answered already');
   if (moved) await moveDomain(db, grant.domain_id, chosen.id, now, grant.id);
   return { outcome: 'accepted', domain: view.domain, role: grant.role, login: chosen.login, moved };
+}
+
+/** The scope of the account's active grant of `role` on the domain, if it holds one. */
+async function activeGrantId(db: Executor, domainId: number, accountId: number, role: GrantRole): Promise<number | undefined> {
+  const row = await db
+    .selectFrom('grants')
+    .select('id')
+    .where('domain_id', '=', domainId)
+    .where('invitee_account_id', '=', accountId)
+    .where('role', '=', role)
+    .where('state', '=', 'active')
+    .executeTakeFirst();
+  return row?.id;
 }
