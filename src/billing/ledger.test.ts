@@ -77,7 +77,7 @@ forEachDatabase('ledger', (t) => {
     await reserve(db(), { accountId: acct, type: 'renew', identifier: 'held.com', now, price: price(600) });
     await assert.rejects(
       charge(db(), { accountId: acct, type: 'create', identifier: 'big.com', now, price: price(500) }),
-      (e: unknown) => insufficient(e) && (e as DmapiError).details[0] === 'insufficient funds for create of big.com: 5.00 USD needed, 4.00 USD available',
+      (e: unknown) => insufficient(e) && (e as DmapiError).details[0] === 'insufficient funds for create of big.com (5.00 USD needed, 4.00 USD available)',
     );
     await assert.rejects(reserve(db(), { accountId: acct, type: 'transfer', identifier: 'big.com', now, price: price(401) }), insufficient);
     const orders = await db().selectFrom('orders').select('identifier').where('account_id', '=', acct).execute();
@@ -160,7 +160,7 @@ forEachDatabase('ledger', (t) => {
     assert.equal(d.balance, 700);
     const o = await order(d.orderId);
     assert.deepEqual([o.type, o.amount_brutto], ['credit-decrease', 300]);
-    await assert.rejects(topUp(db(), { accountId: acct, amount: -701, now }), (e: unknown) => insufficient(e) && /the debit: 7\.01 USD needed, 7\.00 USD available/.test((e as DmapiError).details[0]!));
+    await assert.rejects(topUp(db(), { accountId: acct, amount: -701, now }), (e: unknown) => insufficient(e) && /the debit \(7\.01 USD needed, 7\.00 USD available\)/.test((e as DmapiError).details[0]!));
     await assert.rejects(topUp(db(), { accountId: acct, amount: 0, now }), /non-zero/);
     await assertInvariants(db(), acct);
   });

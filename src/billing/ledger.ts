@@ -76,7 +76,7 @@ async function insufficient(db: Executor, accountId: number, needed: number, wha
   const a = await db.selectFrom('accounts').select(['balance', 'reserved', 'currency']).where('id', '=', accountId).executeTakeFirst();
   if (!a) return new DmapiError('INTERNAL', `account ${accountId} does not exist`);
   const m = (n: number) => `${formatAmount(n, a.currency)} ${a.currency}`;
-  return new DmapiError('INSUFFICIENT_FUNDS', `insufficient funds for ${what}: ${m(needed)} needed, ${m(a.balance - a.reserved)} available`);
+  return new DmapiError('INSUFFICIENT_FUNDS', `insufficient funds for ${what} (${m(needed)} needed, ${m(a.balance - a.reserved)} available)`);
 }
 
 async function writeLedger(

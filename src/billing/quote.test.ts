@@ -99,7 +99,7 @@ forEachDatabase('quote', (t) => {
     await assert.rejects(q(account, 'de', 'privacy-pro'), dmapiError('PARAM_POLICY', /privacy-pro of \.de/));
     const { account: chf } = await t().reseller('q-chf', { currency: 'CHF' });
     await assert.rejects(q(chf, 'com', 'create'), dmapiError('PARAM_POLICY', /not offered in CHF/));
-    await assert.rejects(q(account, 'com', 'create', 18), dmapiError('PARAM_RANGE', /period: 18 months .* 12 to 120 months in steps of 12/));
+    await assert.rejects(q(account, 'com', 'create', 18), dmapiError('PARAM_RANGE', /invalid 'period' \(18 months .* 12 to 120 months in steps of 12/));
     await assert.rejects(q(account, 'com', 'create', 132), dmapiError('PARAM_RANGE', /132 months/));
     await assert.rejects(q(account, 'com', 'create', 0), dmapiError('PARAM_RANGE', /0 months/));
     await assert.rejects(q(account, 'de', 'renew', 24), dmapiError('PARAM_RANGE', /\.de; 12 months in steps of 12/));
@@ -187,9 +187,9 @@ forEachDatabase('quote', (t) => {
     const plain = await q(account, 'com', 'create', 24, { domain: 'plain.com', premium });
     assert.deepEqual([plain.class, plain.requiresMaxPrice, plain.netto], ['standard', false, 200]);
 
-    assert.throws(() => checkMaxPrice(r, undefined, 'gold.com'), dmapiError('PARAM_MISSING', /max-price: required for gold\.com, a premium name priced 1190\.00 USD/));
+    assert.throws(() => checkMaxPrice(r, undefined, 'gold.com'), dmapiError('PARAM_MISSING', /missing parameter 'max-price' \(required for gold\.com, a premium name priced 1190\.00 USD/));
     assert.throws(() => checkMaxPrice(r, '1189.99', 'gold.com'), dmapiError('PARAM_POLICY', /price of gold\.com is 1190\.00 USD, more than the max-price 1189\.99 USD/));
-    assert.throws(() => checkMaxPrice(r, 'lots', 'gold.com'), dmapiError('PARAM_SYNTAX', /max-price: lots is not an amount in USD/));
+    assert.throws(() => checkMaxPrice(r, 'lots', 'gold.com'), dmapiError('PARAM_SYNTAX', /invalid 'max-price' \(lots is not an amount in USD/));
     assert.throws(() => checkMaxPrice(r, '1.001', 'gold.com'), dmapiError('PARAM_SYNTAX', /1\.001/));
     checkMaxPrice(r, '1190', 'gold.com');
     checkMaxPrice(r, '5000.00', 'gold.com');

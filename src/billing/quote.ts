@@ -117,13 +117,13 @@ export function periodYears(row: PriceRow, operation: PriceOperation, months: nu
   const range = row.min_years === row.max_years ? `${row.min_years * 12} months` : `${row.min_years * 12} to ${row.max_years * 12} months`;
   if (proRata(operation)) {
     if (!Number.isInteger(months) || months < 1 || months > row.max_years * 12) {
-      throw new DmapiError('PARAM_RANGE', `period: ${months} months is not offered for ${operation} of .${row.tld}; 1 to ${row.max_years * 12} months`);
+      throw new DmapiError('PARAM_RANGE', `invalid 'period' (${months} months is not offered for ${operation} of .${row.tld}; 1 to ${row.max_years * 12} months)`);
     }
     return Math.ceil(months / 12);
   }
   const years = months / 12;
   if (!Number.isInteger(years) || years < row.min_years || years > row.max_years) {
-    throw new DmapiError('PARAM_RANGE', `period: ${months} months is not offered for ${operation} of .${row.tld}; ${range} in steps of 12`);
+    throw new DmapiError('PARAM_RANGE', `invalid 'period' (${months} months is not offered for ${operation} of .${row.tld}; ${range} in steps of 12)`);
   }
   return years;
 }
@@ -201,14 +201,14 @@ export function checkMaxPrice(q: Quote, maxPrice: string | undefined, what: stri
   const given = maxPrice !== undefined && maxPrice.trim() !== '';
   if (!given) {
     if (q.requiresMaxPrice) {
-      throw new DmapiError('PARAM_MISSING', `max-price: required for ${what}, a ${q.class} name priced ${money(q.brutto, q.currency)}`);
+      throw new DmapiError('PARAM_MISSING', `missing parameter 'max-price' (required for ${what}, a ${q.class} name priced ${money(q.brutto, q.currency)})`);
     }
     return;
   }
   const limit = parseAmount(maxPrice, q.currency);
-  if (limit === undefined || limit < 0) throw new DmapiError('PARAM_SYNTAX', `max-price: ${maxPrice} is not an amount in ${q.currency}`);
+  if (limit === undefined || limit < 0) throw new DmapiError('PARAM_SYNTAX', `invalid 'max-price' (${maxPrice} is not an amount in ${q.currency})`);
   if (q.brutto > limit) {
-    throw new DmapiError('PARAM_POLICY', `max-price: the price of ${what} is ${money(q.brutto, q.currency)}, more than the max-price ${money(limit, q.currency)}`);
+    throw new DmapiError('PARAM_POLICY', `invalid 'max-price' (the price of ${what} is ${money(q.brutto, q.currency)}, more than the max-price ${money(limit, q.currency)})`);
   }
 }
 

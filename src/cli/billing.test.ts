@@ -37,7 +37,7 @@ describe('dmapid price / promo / account credit (CLI)', () => {
     assert.equal(await ok('account', 'credit', 'alice', '--', '-5'), 'balance of alice: 20.50 USD (order 2)\n');
     const refused = await run('account', 'credit', 'alice', '--', '-20.51');
     assert.equal(refused.code, 1);
-    assert.equal(refused.stderr, 'dmapid: insufficient funds for the debit: 20.51 USD needed, 20.50 USD available\n');
+    assert.equal(refused.stderr, 'dmapid: insufficient funds for the debit (20.51 USD needed, 20.50 USD available)\n');
     await withDb(async ({ db }) => {
       const orders = await db.selectFrom('orders').select(['type', 'amount_brutto', 'currency']).orderBy('id').execute();
       assert.deepEqual(orders, [
@@ -110,7 +110,7 @@ describe('dmapid price / promo / account credit (CLI)', () => {
       await ok('price', 'quote', 'alice', 'com', 'create', '--period', '24'),
       ['operation: create .com, 24 months', 'retail: 22.50 USD', 'standard: 22.50 USD (rebate 0 %)', 'netto: 10.00 USD (promo 1, flex)', 'vat: 0.00 USD (rate 0)', 'brutto: 10.00 USD', ''].join('\n'),
     );
-    assert.match((await run('price', 'quote', 'alice', 'com', 'create', '--period', '13')).stderr, /^dmapid: period: 13 months is not offered/);
+    assert.match((await run('price', 'quote', 'alice', 'com', 'create', '--period', '13')).stderr, /^dmapid: invalid 'period' \(13 months is not offered/);
     assert.equal(await ok('promo', 'delete', '1'), 'promo 1 deleted\n');
     assert.equal((await run('promo', 'delete', '1')).stderr, 'dmapid: no promo 1\n');
   });

@@ -297,7 +297,7 @@ export function checkSwedishOrgId(input: string, hasOrganization: boolean): { ok
   const cc = m[1]!.toUpperCase();
   const rest = m[2]!;
   const country = checkCountry(cc);
-  if (!country.ok) return { ok: false, reason: `[${cc}]: ${country.reason}` };
+  if (!country.ok) return { ok: false, reason: `[${cc}] is not a country code (${country.reason})` };
   if (cc !== 'SE') {
     if ([...rest].length > 123) return { ok: false, reason: 'at most 123 characters may follow the country code' };
     return { ok: true, value: `[${cc}]${rest}` };

@@ -22,7 +22,7 @@ export function normalizeEmail(input: string): EmailCheck {
   if (atoms.some((a) => a === '')) return { ok: false, reason: `${s} has a dot at the start or end of the local part, or two dots in a row` };
   if (!atoms.every((a) => atext.test(a))) return { ok: false, reason: `the local part of ${s} has a character not allowed in an e-mail address` };
   const d = checkDomainName(domain);
-  if (!d.ok) return { ok: false, reason: `domain of ${s}: ${d.reason}` };
+  if (!d.ok) return { ok: false, reason: `the domain of ${s} is invalid (${d.reason})` };
   if (d.labels.length < 2) return { ok: false, reason: `domain of ${s} needs at least two labels` };
   if (/^\d+$/.test(d.labels[d.labels.length - 1]!)) return { ok: false, reason: `domain of ${s} ends in a number` };
   const value = `${local}@${d.ascii}`;

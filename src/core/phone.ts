@@ -23,7 +23,7 @@ export function normalizePhone(input: string): PhoneCheck {
     return { ok: false, reason: why === 'INVALID_COUNTRY' ? `${s} has an unknown country calling code` : `${s} is not a phone number` };
   }
   if (dotted && dotted[1] !== parsed.countryCallingCode) {
-    return { ok: false, reason: `${s}: +${dotted[1]} is not a country calling code (did you mean +${parsed.countryCallingCode}?)` };
+    return { ok: false, reason: `+${dotted[1]} in ${s} is not a country calling code (did you mean +${parsed.countryCallingCode}?)` };
   }
   const why = validatePhoneNumberLength(e164);
   if (why === 'TOO_SHORT') return { ok: false, reason: `${s} is too short for country calling code +${parsed.countryCallingCode}` };

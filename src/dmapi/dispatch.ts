@@ -57,7 +57,8 @@ export function paramErrors(issues: readonly z.core.$ZodIssue[]): DmapiError {
     const missing = (issue.code === 'invalid_type' || issue.code === 'invalid_value') && issue.input === undefined;
     const k: ErrorKey = missing ? 'PARAM_MISSING' : ((issue as { params?: { dmapi?: ErrorKey } }).params?.dmapi ?? 'PARAM_SYNTAX');
     key ??= k;
-    lines.push(missing ? `missing parameter: ${name}` : name ? `${name}: ${issue.message}` : issue.message);
+    // No colon between the name and its problem: lexicon keeps an Error value only up to its first colon.
+    lines.push(missing ? `missing parameter '${name}'` : name ? `invalid '${name}' (${issue.message})` : issue.message);
   }
   return new DmapiError(key ?? 'PARAM_SYNTAX', lines);
 }
@@ -65,7 +66,7 @@ export function paramErrors(issues: readonly z.core.$ZodIssue[]): DmapiError {
 /** No DMAPI value contains NUL, and PostgreSQL text cannot store it: refuse it up front, the same on both databases. */
 function rejectNul(raw: RawParams): void {
   const bad = Object.entries(raw).filter(([k, v]) => k.includes('\0') || v.includes('\0'));
-  if (bad.length) throw new DmapiError('PARAM_SYNTAX', bad.map(([k]) => `${k.replace(/\0/g, '\\0')}: must not contain NUL characters`));
+  if (bad.length) throw new DmapiError('PARAM_SYNTAX', bad.map(([k]) => `invalid '${k.replace(/\0/g, '\\0')}' (must not contain NUL characters)`));
 }
 
 function lowerKeys(params: Record<string, string>): RawParams {
@@ -92,7 +93,7 @@ export function createDispatcher(deps: AppDeps, table: CommandTable) {
       if (k) return { account: k.account, scope: k.scope, sessionId: null };
       throw new DmapiError('SESSION_INVALID', 'API key is invalid');
     }
-    throw new DmapiError('SESSION_INVALID', 'no session: log in and pass auth-sid');
+    throw new DmapiError('SESSION_INVALID', 'no session; log in and pass auth-sid');
   }
 
   function errorHeaders(err: DmapiError): HeaderList {
@@ -146,7 +147,7 @@ export function createDispatcher(deps: AppDeps, table: CommandTable) {
       const err = asDmapiError(caught, trackingId, command?.name);
       if (command && deps.config.strictErrors && !command.errors.includes(err.key) && !universalErrors.includes(err.key)) {
         deps.log.error({ request: command.name, error: err.key }, 'request answered an error missing from its declaration');
-        return failure(new DmapiError('INTERNAL', `${command.name} answered undeclared error ${err.key}: ${err.details.join('; ')}`), now);
+        return failure(new DmapiError('INTERNAL', `${command.name} answered undeclared error ${err.key} (${err.details.join('; ')})`), now);
       }
       return { text: render(errorHeaders(err), trackingId, {}, []), trackingId };
     }

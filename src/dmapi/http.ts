@@ -64,7 +64,7 @@ export async function registerDmapiRoutes(app: FastifyInstance, dispatcher: Disp
   // Malformed bodies, bodies over the limit and the like still get a DMAPI answer, never a 500 page.
   app.setErrorHandler(async (err: { statusCode?: number; message?: string }, req, reply) => {
     const tooLarge = err.statusCode === 413;
-    const detail = tooLarge ? `request body larger than ${BODY_LIMIT} bytes` : `malformed request: ${err.message ?? 'unreadable body'}`;
+    const detail = tooLarge ? `request body larger than ${BODY_LIMIT} bytes` : `malformed request (${err.message ?? 'unreadable body'})`;
     req.log.warn({ err }, 'rejected malformed request');
     const out = dispatcher.failure(new DmapiError('COMMAND_FAILED', detail));
     return send(reply, out.text, out.trackingId);

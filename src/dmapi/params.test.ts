@@ -23,7 +23,7 @@ describe('parameter schemas', () => {
       assert.ok(!r.success);
       const err = paramErrors(r.error.issues);
       assert.equal(err.key, 'PARAM_MISSING');
-      assert.deepEqual(err.details, ['missing parameter: x']);
+      assert.deepEqual(err.details, ["missing parameter 'x'"]);
     }
   });
 
@@ -32,13 +32,13 @@ describe('parameter schemas', () => {
     const range = parse(int(1, 10), '11');
     assert.ok(!range.success);
     assert.equal(paramErrors(range.error.issues).key, 'PARAM_RANGE');
-    assert.deepEqual(paramErrors(range.error.issues).details, ['x: must be between 1 and 10']);
+    assert.deepEqual(paramErrors(range.error.issues).details, ["invalid 'x' (must be between 1 and 10)"]);
     const syntax = parse(int(1, 10), '1.5');
     assert.equal(paramErrors(syntax.error!.issues).key, 'PARAM_SYNTAX');
     for (const [v, want] of [['1', true], ['Yes', true], ['on', true], ['0', false], ['N', false], ['false', false]] as const) assert.equal(parse(flag(), v).data?.x, want);
-    assert.equal(paramErrors(parse(flag(), 'perhaps').error!.issues).details[0], 'x: must be 1 or 0 (or yes/no)');
+    assert.equal(paramErrors(parse(flag(), 'perhaps').error!.issues).details[0], "invalid 'x' (must be 1 or 0 (or yes/no))");
     assert.equal(parse(oneOf(['ack', 'nack']), 'NACK').data?.x, 'nack');
     assert.equal(parse(text(5), '  abc ').data?.x, 'abc');
-    assert.equal(paramErrors(parse(text(5), 'abcdef').error!.issues).details[0], 'x: at most 5 characters');
+    assert.equal(paramErrors(parse(text(5), 'abcdef').error!.issues).details[0], "invalid 'x' (at most 5 characters)");
   });
 });

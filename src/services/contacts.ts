@@ -34,7 +34,7 @@ const issueKey: Record<IssueKind, ErrorKey> = { missing: 'PARAM_MISSING', syntax
 
 /** All problems as Error lines; the first one decides the status code. */
 export function issuesError(issues: readonly ContactIssue[]): DmapiError {
-  const lines = issues.map((i) => (i.kind === 'missing' ? `missing parameter: ${i.field} (${i.message})` : `${i.field}: ${i.message}`));
+  const lines = issues.map((i) => (i.kind === 'missing' ? `missing parameter '${i.field}' (${i.message})` : `invalid '${i.field}' (${i.message})`));
   return new DmapiError(issueKey[issues[0]!.kind], lines);
 }
 
@@ -58,7 +58,7 @@ export function rulesFor(tld: TldInfo): ContactRules {
 
 export function tldOrFail(tlds: TldCatalogue, name: string, field = 'tld'): TldInfo {
   const t = tlds.get(name.trim().replace(/^\./, ''));
-  if (!t) throw new DmapiError('PARAM_RANGE', `${field}: ${name} is not a TLD this platform offers (see query-tld-list)`);
+  if (!t) throw new DmapiError('PARAM_RANGE', `invalid '${field}' (${name} is not a TLD this platform offers; see query-tld-list)`);
   return t;
 }
 

@@ -80,7 +80,7 @@ forEachDatabase('domain access', (t) => {
     assert.deepEqual(ok.roles, ['@tech']);
     const denied = await refusal(accessDomain(db, guest.account.id, 'shared.org', 'billing'));
     assert.equal(denied.key, 'ACCESS_DENIED');
-    assert.match(denied.details[0]!, /shared\.org: your role @tech does not permit renewing/);
+    assert.match(denied.details[0]!, /your role @tech on shared\.org does not permit renewing/);
     assert.equal((await refusal(accessDomain(db, guest.account.id, 'shared.org', 'owner'))).key, 'ACCESS_DENIED');
 
     // Roles add up.

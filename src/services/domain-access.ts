@@ -90,7 +90,7 @@ export async function accessDomain(db: Executor, accountId: number, name: string
   if (grants.length === 0) throw missing(ascii);
   const roles = [...new Set(grants.map((g) => g.role))];
   if (!roles.some((r) => roleAllows(r, action))) {
-    throw new DmapiError('ACCESS_DENIED', `${ascii}: your role ${roles.join(', ')} does not permit ${actionWords[action]}`);
+    throw new DmapiError('ACCESS_DENIED', `your role ${roles.join(', ')} on ${ascii} does not permit ${actionWords[action]}`);
   }
   return { domain, owned: false, roles };
 }

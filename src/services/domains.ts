@@ -41,13 +41,13 @@ export interface DomainName {
 /** Checks a domain name a request wants to register or look at: valid IDNA, one label under a TLD of the catalogue. */
 export function parseDomainName(tlds: TldCatalogue, input: string, field = 'domain'): DomainName {
   const n = checkDomainName(input);
-  if (!n.ok) throw new DmapiError('PARAM_SYNTAX', `${field}: ${n.reason}`);
+  if (!n.ok) throw new DmapiError('PARAM_SYNTAX', `invalid '${field}' (${n.reason})`);
   const split = registrableDomain(n.ascii, tlds.names());
   if (!split) {
     // WHMCS and ClientExec look for exactly this phrase in the error of an unsupported TLD.
-    throw new DmapiError('PARAM_POLICY', `${field}: ${n.ascii} is not a Domain with extension supported by Joker.com (this server's TLDs: query-tld-list)`);
+    throw new DmapiError('PARAM_POLICY', `invalid '${field}' (${n.ascii} is not a Domain with extension supported by Joker.com; query-tld-list lists this server's TLDs)`);
   }
-  if (split.below !== '') throw new DmapiError('PARAM_POLICY', `${field}: ${n.ascii} is not registrable; register ${split.domain} (exactly one label under .${split.tld})`);
+  if (split.below !== '') throw new DmapiError('PARAM_POLICY', `invalid '${field}' (${n.ascii} is not registrable; register ${split.domain}, exactly one label under .${split.tld})`);
   return { name: n.ascii, unicode: n.unicode, tld: tlds.get(split.tld)!, label: split.label };
 }
 
@@ -59,9 +59,9 @@ export function isGenericTld(tld: string): boolean {
 /** A DMAPI period in months, checked against the periods the TLD offers for the operation. */
 export function checkPeriod(months: number, allowed: readonly number[], what: string, field = 'period'): number {
   if (months % 12 !== 0 || months < 12 || months > MAX_TERM_MONTHS) {
-    throw new DmapiError('PARAM_RANGE', `${field}: ${months} is not a period in months: use a multiple of 12 from 12 to 120 (the period is in months, not years)`);
+    throw new DmapiError('PARAM_RANGE', `invalid '${field}' (${months} is not a period in months; use a multiple of 12 from 12 to 120, the period is in months, not years)`);
   }
-  if (!allowed.includes(months)) throw new DmapiError('PARAM_RANGE', `${field}: ${months} months is not offered for ${what}; allowed: ${allowed.join(', ')}`);
+  if (!allowed.includes(months)) throw new DmapiError('PARAM_RANGE', `invalid '${field}' (${months} months is not offered for ${what}; allowed are ${allowed.join(', ')})`);
   return months;
 }
 
@@ -94,13 +94,13 @@ export async function resolveContacts(db: Executor, tlds: TldCatalogue, accountI
     const handle = given[field]?.trim();
     const used = tld.contacts.roles.includes(role);
     if (!handle) {
-      if (required && used) missing.push(`missing parameter: ${field} (.${tld.tld} domains need a${role === 'owner' || role === 'admin' ? 'n' : ''} ${role} contact)`);
+      if (required && used) missing.push(`missing parameter '${field}' (.${tld.tld} domains need a${role === 'owner' || role === 'admin' ? 'n' : ''} ${role} contact)`);
       continue;
     }
-    if (!used) throw new DmapiError('PARAM_POLICY', `${field}: .${tld.tld} domains have no ${role} contact; leave ${field} out`);
+    if (!used) throw new DmapiError('PARAM_POLICY', `invalid '${field}' (.${tld.tld} domains have no ${role} contact; leave ${field} out)`);
     const row = await findContact(db, accountId, handle);
-    if (!row) throw new DmapiError('OBJECT_NOT_FOUND', `${field}: contact ${handle} not found`);
-    if (!contactUsableFor(tlds, row, tld.tld)) throw new DmapiError('PARAM_POLICY', `${field}: contact ${row.handle} was made for .${row.tld} and cannot be used for .${tld.tld} domains (create one with tld=${tld.tld})`);
+    if (!row) throw new DmapiError('OBJECT_NOT_FOUND', `contact ${handle} not found (${field})`);
+    if (!contactUsableFor(tlds, row, tld.tld)) throw new DmapiError('PARAM_POLICY', `invalid '${field}' (contact ${row.handle} was made for .${row.tld} and cannot be used for .${tld.tld} domains; create one with tld=${tld.tld})`);
     out[role] = row.handle;
   }
   if (missing.length) throw new DmapiError('PARAM_MISSING', missing);
@@ -116,15 +116,15 @@ export function parseNsList(input: string, tlds: TldCatalogue, tld: TldInfo, fie
   const out: string[] = [];
   for (const p of parts) {
     const n = checkDomainName(p);
-    if (!n.ok) throw new DmapiError('PARAM_SYNTAX', `${field}: ${p}: ${n.reason}`);
-    if (tlds.get(n.ascii)) throw new DmapiError('PARAM_POLICY', `${field}: ${n.ascii} is a top-level domain, not a name server`);
-    if (n.labels.length < 2) throw new DmapiError('PARAM_POLICY', `${field}: ${n.ascii} is not a name server name (it needs at least two labels)`);
-    if (out.includes(n.ascii)) throw new DmapiError('PARAM_POLICY', `${field}: ${n.ascii} is listed twice`);
+    if (!n.ok) throw new DmapiError('PARAM_SYNTAX', `invalid '${field}' (${p} is not a host name; ${n.reason})`);
+    if (tlds.get(n.ascii)) throw new DmapiError('PARAM_POLICY', `invalid '${field}' (${n.ascii} is a top-level domain, not a name server)`);
+    if (n.labels.length < 2) throw new DmapiError('PARAM_POLICY', `invalid '${field}' (${n.ascii} is not a name server name; it needs at least two labels)`);
+    if (out.includes(n.ascii)) throw new DmapiError('PARAM_POLICY', `invalid '${field}' (${n.ascii} is listed twice)`);
     out.push(n.ascii);
   }
   const { min, max } = tld.nameservers;
-  if (out.length < Math.max(min, 1)) throw new DmapiError(out.length === 0 ? 'PARAM_MISSING' : 'PARAM_POLICY', `${field}: .${tld.tld} domains need at least ${Math.max(min, 1)} name servers, ${out.length} given`);
-  if (out.length > max) throw new DmapiError('PARAM_POLICY', `${field}: .${tld.tld} domains take at most ${max} name servers, ${out.length} given`);
+  if (out.length < Math.max(min, 1)) throw new DmapiError(out.length === 0 ? 'PARAM_MISSING' : 'PARAM_POLICY', `${out.length === 0 ? 'missing parameter' : 'invalid'} '${field}' (.${tld.tld} domains need at least ${Math.max(min, 1)} name servers, ${out.length} given)`);
+  if (out.length > max) throw new DmapiError('PARAM_POLICY', `invalid '${field}' (.${tld.tld} domains take at most ${max} name servers, ${out.length} given)`);
   return out;
 }
 
@@ -140,7 +140,7 @@ export async function checkOwnBailiwick(db: Executor, tlds: TldCatalogue, names:
     const parent = await db.selectFrom('domains').select('id').where('name', '=', split.domain).executeTakeFirst();
     if (!parent) continue;
     const h = await db.selectFrom('hosts').select('id').where('name', '=', host).executeTakeFirst();
-    if (!h) throw new DmapiError('OBJECT_NOT_FOUND', `${field}: name server ${host} does not exist; create it with ns-create first`);
+    if (!h) throw new DmapiError('OBJECT_NOT_FOUND', `name server ${host} in ${field} does not exist; create it with ns-create first`);
   }
 }
 
@@ -277,17 +277,17 @@ export function checkLanguage(d: DomainName, input: string | undefined, field = 
   let code: string;
   if (/^[a-z]{2}$/.test(t)) code = t;
   else if (/^[a-z]{3}$/.test(t) && iso639_2[t]) code = iso639_2[t]!;
-  else throw new DmapiError('PARAM_SYNTAX', `${field}: ${input.trim()} is not an ISO 639 language code (2 or 3 letters, like de or ger)`);
+  else throw new DmapiError('PARAM_SYNTAX', `invalid '${field}' (${input.trim()} is not an ISO 639 language code, 2 or 3 letters like de or ger)`);
   if (d.unicode === d.name) return code;
   const tables = d.tld.idn.filter((x) => x.language.split('-')[0] === code);
   if (tables.length === 0) {
     const offered = [...new Set(d.tld.idn.map((x) => x.language.split('-')[0]))];
-    throw new DmapiError('PARAM_POLICY', `${field}: .${d.tld.tld} has no IDN table for ${code}${offered.length ? ` (tables: ${offered.join(', ')})` : ' (it takes no internationalised names)'}`);
+    throw new DmapiError('PARAM_POLICY', `invalid '${field}' (.${d.tld.tld} has no IDN table for ${code}${offered.length ? `; its tables are ${offered.join(', ')}` : '; it takes no internationalised names'})`);
   }
   const label = d.unicode.slice(0, d.unicode.length - (d.tld.unicode ?? d.tld.tld).length - 1);
   const chars = [...label].filter((c) => !/[a-z0-9-]/.test(c));
   const fits = tables.some((x) => chars.every((c) => new RegExp(`^\\p{Script=${x.script}}$`, 'u').test(c)));
-  if (!fits) throw new DmapiError('PARAM_POLICY', `${field}: ${d.unicode} has characters outside the ${tables.map((x) => x.script).join('/')} script of the ${code} table`);
+  if (!fits) throw new DmapiError('PARAM_POLICY', `invalid '${field}' (${d.unicode} has characters outside the ${tables.map((x) => x.script).join('/')} script of the ${code} table)`);
   return code;
 }
 

@@ -32,14 +32,14 @@ export async function inviteGrant(
   const { db, now, account } = ctx;
   const { domain } = await accessDomain(db, account.id, p.domain, 'owner', { forUpdate: true });
   const email = p.email.trim();
-  if (!isPlainAddress(email)) throw new DmapiError('PARAM_SYNTAX', `email: ${JSON.stringify(p.email)} is not an e-mail address`);
+  if (!isPlainAddress(email)) throw new DmapiError('PARAM_SYNTAX', `invalid 'email' (${JSON.stringify(p.email)} is not an e-mail address)`);
   const nickname = p.nickname?.trim() || email;
 
   // A client-uid that matches the address applies the role silently; one that does not falls back
   // to an invitation, so the request never tells which uid has which address.
   const target = p.clientUid !== undefined ? await activeAccountWithEmail(db, p.clientUid, email) : undefined;
   if (target) {
-    if (target.id === domain.account_id) throw new DmapiError('PARAM_POLICY', `client-uid ${target.id}: ${domain.name} belongs to that account already`);
+    if (target.id === domain.account_id) throw new DmapiError('PARAM_POLICY', `invalid 'client-uid' (${domain.name} belongs to account ${target.id} already)`);
     if (p.role === '@creator') {
       const id = await insertGrant(db, { domain, inviter: account.id, role: p.role, email, nickname, invitee: target.id, key: null, state: 'transferred', now });
       await moveDomain(db, domain.id, target.id, now, id);
@@ -230,7 +230,7 @@ export async function answerInvitation(ctx: MailContext, key: string, answer: 'y
   }
   if (view.candidates.length === 0) throw new DmapiError('OBJECT_NOT_FOUND', `there is no account with the e-mail address ${grant.email} on this platform yet`);
   const chosen = view.candidates.length === 1 && !login ? view.candidates[0] : view.candidates.find((c) => c.login === login);
-  if (!chosen) throw new DmapiError('PARAM_MISSING', `several accounts use ${grant.email}: choose the one that accepts`);
+  if (!chosen) throw new DmapiError('PARAM_MISSING', `several accounts use ${grant.email}; choose the one that accepts`);
   if (grant.role !== '@creator') {
     if ((await activeGrantId(db, grant.domain_id, chosen.id, grant.role)) !== undefined) {
       throw new DmapiError('OBJECT_EXISTS', `account ${chosen.login} holds ${grant.role} on ${view.domain} already`);

@@ -31,16 +31,16 @@ export interface HostPlace {
 /** Checks a host name and says where it lies. */
 export function placeHost(tlds: TldCatalogue, input: string): HostPlace {
   const n = checkDomainName(input);
-  if (!n.ok) throw new DmapiError('PARAM_SYNTAX', `host: ${n.reason}`);
-  if (n.labels.length < 2) throw new DmapiError('PARAM_POLICY', `host: ${n.ascii} needs at least two labels, like ns1.example.com`);
+  if (!n.ok) throw new DmapiError('PARAM_SYNTAX', `invalid 'host' (${n.reason})`);
+  if (n.labels.length < 2) throw new DmapiError('PARAM_POLICY', `invalid 'host' (${n.ascii} needs at least two labels, like ns1.example.com)`);
   const inside = registrableDomain(n.ascii, tlds.names());
-  if (tlds.get(n.ascii)) throw new DmapiError('PARAM_POLICY', `host: ${n.ascii} is a top-level domain, not a name server`);
+  if (tlds.get(n.ascii)) throw new DmapiError('PARAM_POLICY', `invalid 'host' (${n.ascii} is a top-level domain, not a name server)`);
   if (inside) {
-    if (inside.below === '') throw new DmapiError('PARAM_POLICY', `host: ${n.ascii} is a domain; a name server needs a label below it, like ns1.${n.ascii}`);
+    if (inside.below === '') throw new DmapiError('PARAM_POLICY', `invalid 'host' (${n.ascii} is a domain; a name server needs a label below it, like ns1.${n.ascii})`);
     return { name: n.ascii, parent: inside.domain };
   }
   const ps = parsePublicSuffix(n.ascii, { allowPrivateDomains: false });
-  if (!ps.isIcann) throw new DmapiError('PARAM_POLICY', `host: .${ps.publicSuffix ?? n.labels[n.labels.length - 1]} is not a top-level domain`);
+  if (!ps.isIcann) throw new DmapiError('PARAM_POLICY', `invalid 'host' (.${ps.publicSuffix ?? n.labels[n.labels.length - 1]} is not a top-level domain)`);
   return { name: n.ascii, parent: null };
 }
 
@@ -51,12 +51,12 @@ export function placeHost(tlds: TldCatalogue, input: string): HostPlace {
 export function addressParam(value: string | undefined, family: IpFamily, field: string, allowClear: boolean): string[] | 'clear' | undefined {
   if (value === undefined || value.trim() === '') return undefined;
   if (value.trim() === '-') {
-    if (!allowClear) throw new DmapiError('PARAM_SYNTAX', `${field}: "-" (remove the addresses) only applies to ns-modify`);
+    if (!allowClear) throw new DmapiError('PARAM_SYNTAX', `invalid '${field}' ("-", remove the addresses, only applies to ns-modify)`);
     return 'clear';
   }
   const r = parseAddressList(value, family);
-  if (!r.ok) throw new DmapiError(r.kind === 'syntax' ? 'PARAM_SYNTAX' : 'PARAM_POLICY', r.reasons.map((x) => `${field}: ${x}`));
-  if (r.addresses.length > MAX_ADDRESSES) throw new DmapiError('PARAM_RANGE', `${field}: at most ${MAX_ADDRESSES} addresses`);
+  if (!r.ok) throw new DmapiError(r.kind === 'syntax' ? 'PARAM_SYNTAX' : 'PARAM_POLICY', r.reasons.map((x) => `invalid '${field}' (${x})`));
+  if (r.addresses.length > MAX_ADDRESSES) throw new DmapiError('PARAM_RANGE', `invalid '${field}' (at most ${MAX_ADDRESSES} addresses)`);
   return r.addresses;
 }
 
@@ -64,11 +64,11 @@ export function addressParam(value: string | undefined, family: IpFamily, field:
 export function checkPlacement(place: HostPlace, a: HostAddresses, modifying: boolean): void {
   const count = a.ipv4.length + a.ipv6.length;
   if (place.parent !== null && count === 0) {
-    if (modifying) throw new DmapiError('PARAM_POLICY', `ip: ${place.name} lies inside ${place.parent} and must keep at least one address`);
-    throw new DmapiError('PARAM_MISSING', `missing parameter: ip or ipv6 (${place.name} lies inside ${place.parent}, so it needs an address)`);
+    if (modifying) throw new DmapiError('PARAM_POLICY', `invalid 'ip' (${place.name} lies inside ${place.parent} and must keep at least one address)`);
+    throw new DmapiError('PARAM_MISSING', `missing parameter 'ip' or 'ipv6' (${place.name} lies inside ${place.parent}, so it needs an address)`);
   }
   if (place.parent === null && count > 0) {
-    throw new DmapiError('PARAM_POLICY', `${a.ipv4.length ? 'ip' : 'ipv6'}: ${place.name} is outside the platform's TLDs (out of bailiwick) and takes no addresses`);
+    throw new DmapiError('PARAM_POLICY', `invalid '${a.ipv4.length ? 'ip' : 'ipv6'}' (${place.name} is outside the platform's TLDs, out of bailiwick, and takes no addresses)`);
   }
 }
 
@@ -76,7 +76,7 @@ export function checkPlacement(place: HostPlace, a: HostAddresses, modifying: bo
 export async function checkParent(db: Executor, accountId: number, place: HostPlace): Promise<void> {
   if (place.parent === null) return;
   const d = await db.selectFrom('domains').select('id').where('account_id', '=', accountId).where('name', '=', place.parent).executeTakeFirst();
-  if (!d) throw new DmapiError('OBJECT_NOT_FOUND', `host: domain ${place.parent} not found in this account; a name server inside it needs its parent domain here`);
+  if (!d) throw new DmapiError('OBJECT_NOT_FOUND', `domain ${place.parent} not found in this account; the name server ${place.name} inside it needs its parent domain here`);
 }
 
 export async function findHost(db: Executor, accountId: number, name: string): Promise<HostRow | undefined> {

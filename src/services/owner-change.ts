@@ -65,10 +65,10 @@ export async function acceptOwnerChange(
   const { db, now, deps } = ctx;
   const d = await domainFor(ctx, p.domain, 'manage');
   const tld = deps.tlds.get(d.tld);
-  if (!tld) throw new DmapiError('PARAM_POLICY', `domain: .${d.tld} is no longer offered`);
+  if (!tld) throw new DmapiError('PARAM_POLICY', `.${d.tld} is no longer offered (domain ${d.name})`);
   const { fields, warnings } = checkNewContact(tld, ctx.raw);
   const waiting = await db.selectFrom('owner_changes').select(['id', 'state']).where('domain_id', '=', d.id).where('state', 'in', ['pending', 'confirmed']).executeTakeFirst();
-  if (waiting) throw new DmapiError('STATUS_PROHIBITS', `domain: a change of the owner of ${d.name} is already waiting (${waiting.state === 'pending' ? 'for the registrant\'s confirmation' : 'to be made'})`);
+  if (waiting) throw new DmapiError('STATUS_PROHIBITS', `a change of the owner of ${d.name} is already waiting (${waiting.state === 'pending' ? 'for the registrant\'s confirmation' : 'to be made'})`);
   const old = d.owner_c ? await db.selectFrom('contacts').selectAll().where('handle', '=', d.owner_c).executeTakeFirst() : undefined;
   const oldFields: ContactFields = old ? fieldsOf(old) : {};
   const material = !old || !same(oldFields.name, fields.name) || !same(oldFields.organization, fields.organization) || !same(oldFields.email, fields.email);
@@ -76,7 +76,7 @@ export async function acceptOwnerChange(
   let recipient: string | null = null;
   if (material) {
     recipient = oldFields.email?.trim().toLowerCase() ?? null;
-    if (!recipient || !isPlainAddress(recipient)) throw new DmapiError('STATUS_PROHIBITS', `domain: the current owner of ${d.name} has no e-mail address to confirm the change with`);
+    if (!recipient || !isPlainAddress(recipient)) throw new DmapiError('STATUS_PROHIBITS', `the current owner of ${d.name} has no e-mail address to confirm the change with`);
     key = randomToken(16);
   }
   const deadline = now + COR_CONFIRM_DAYS * DAY;

@@ -19,7 +19,7 @@ export const privacyOperation = (level: PaidPrivacy): PriceOperation => (level =
 export function checkPrivacyOffered(tld: TldInfo, level: PaidPrivacy, field = 'privacy'): void {
   if (!tld.privacy.includes(level)) {
     const offered = tld.privacy.length ? `only ${tld.privacy.join(' and ')}` : 'none';
-    throw new DmapiError('PARAM_POLICY', `${field}: ${level} privacy is not available for .${tld.tld} domains (offered: ${offered})`);
+    throw new DmapiError('PARAM_POLICY', `invalid '${field}' (${level} privacy is not available for .${tld.tld} domains; offered are ${offered})`);
   }
 }
 

@@ -27,7 +27,7 @@ const byCode: Record<EppErrorCode, ErrorKey> = {
 };
 
 export function registryToDmapi(err: RegistryError): DmapiError {
-  return new DmapiError(byCode[err.code], `registry: ${err.message} (EPP ${err.code})`);
+  return new DmapiError(byCode[err.code], `the registry says ${err.message} (EPP ${err.code})`);
 }
 
 /** Runs registry calls; a RegistryError comes out as the matching DmapiError (a nack in the worker). */

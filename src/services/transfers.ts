@@ -128,12 +128,12 @@ export async function acceptTransferIn(ctx: FlowContext & { readonly accountId: 
   const { tlds } = deps;
   const d = parseDomainName(tlds, p.domain);
   const held = await db.selectFrom('domains').select(['account_id']).where('name', '=', d.name).executeTakeFirst();
-  if (held) throw new DmapiError('OBJECT_EXISTS', held.account_id === ctx.accountId ? `domain: ${d.name} is already in your account` : `domain: ${d.name} is already registered with this registrar`);
+  if (held) throw new DmapiError('OBJECT_EXISTS', held.account_id === ctx.accountId ? `${d.name} is already in your account` : `${d.name} is already registered with this registrar`);
   const open = await openTransfer(db, ctx.accountId, d.name);
-  if (open) throw new DmapiError('STATUS_PROHIBITS', `domain: a transfer of ${d.name} is already in progress (state ${open.state}); see domain-transfer-control`);
+  if (open) throw new DmapiError('STATUS_PROHIBITS', `a transfer of ${d.name} is already in progress (state ${open.state}); see domain-transfer-control`);
   const authCode = p.authCode?.trim() || undefined;
-  if (d.tld.transfer.authCode && !authCode) throw new DmapiError('PARAM_MISSING', `missing parameter: transfer-auth-id (.${d.tld.tld} transfers need the AUTH-ID from the current registrar)`);
-  if (!p.roles['owner-c']?.trim()) throw new DmapiError('PARAM_MISSING', 'missing parameter: owner-c (the owner contact the domain gets with this registrar)');
+  if (d.tld.transfer.authCode && !authCode) throw new DmapiError('PARAM_MISSING', `missing parameter 'transfer-auth-id' (.${d.tld.tld} transfers need the AUTH-ID from the current registrar)`);
+  if (!p.roles['owner-c']?.trim()) throw new DmapiError('PARAM_MISSING', "missing parameter 'owner-c' (the owner contact the domain gets with this registrar)");
   const roles = await resolveContacts(db, tlds, ctx.accountId, d.tld, p.roles, false);
   // Roles the TLD uses but the request leaves out go to the owner (the older docs required them all).
   const owner = roles.owner!;
@@ -204,7 +204,7 @@ export async function acceptTransferIn(ctx: FlowContext & { readonly accountId: 
 function statusWordsLock(status: string | undefined): boolean {
   if (status === undefined || status.trim() === '') return false;
   const words = status.split(',').map((w) => w.trim().toLowerCase()).filter(Boolean);
-  for (const w of words) if (w !== 'lock' && w !== 'production') throw new DmapiError('PARAM_SYNTAX', `status: ${w} is not a domain status a transfer can set (lock, production)`);
+  for (const w of words) if (w !== 'lock' && w !== 'production') throw new DmapiError('PARAM_SYNTAX', `invalid 'status' (${w} is not a domain status a transfer can set; use lock or production)`);
   return words.includes('lock');
 }
 
@@ -238,7 +238,7 @@ export async function checkAndSendFoa(ctx: FlowContext, transferId: number): Pro
     throw new DmapiError('POLICY_VIOLATION', `${t.domain} was transferred on ${isoDate(info.transferredAt)}, less than ${afterTransfer} days ago; it can be transferred again from ${isoDate(info.transferredAt + afterTransfer * DAY)}`);
   }
   if (tld.transfer.authCode && !(t.auth_code && (await atRegistry(() => registry.verifyAuthCode(t.domain, t.auth_code!))))) {
-    throw new DmapiError('ACCESS_DENIED', `transfer-auth-id: the AUTH-ID is not valid for ${t.domain}; ask the current registrar for a new one`);
+    throw new DmapiError('ACCESS_DENIED', `the transfer-auth-id (AUTH-ID) is not valid for ${t.domain}; ask the current registrar for a new one`);
   }
   const withLosing = { ...t, losing_registrar: info.sponsor };
   await db.updateTable('transfers_in').set({ losing_registrar: info.sponsor }).where('id', '=', t.id).execute();

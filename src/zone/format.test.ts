@@ -60,10 +60,10 @@ describe('zone format: the seed examples', () => {
       label: 'naptr', type: 'NAPTR', order: 10, preference: 100, replacement: 'sip.example.com', flags: 'S', service: 'SIP+D2U', regexp: '', ttl: 0, validFrom: 0, validTo: 0,
     });
     assert.equal(one('e164 NAPTR 100/10 . 60 0 0 "u" "E2U+sip" "!^.*$!sip:info@example.com!"').type, 'NAPTR');
-    assert.deepEqual(errors('n NAPTR 10/100 sip.example.com 60 0 0 "S" "SIP+D2U" "!^.*$!sip:x@y!"'), ['line 1: NAPTR: with a regex the replacement must be "."']);
-    assert.deepEqual(errors('n NAPTR 10/100 . 60 0 0 "S" "SIP+D2U" ""'), ['line 1: NAPTR needs either a replacement or a regex']);
-    assert.deepEqual(errors('n NAPTR 10/100 . 60 0 0 S "SIP+D2U" "!x!y!"'), ['line 1: NAPTR needs 0 0 "flags" "service" "regex" after the ttl, all three quoted']);
-    assert.deepEqual(errors('n NAPTR 10 . 60 0 0 "S" "SIP+D2U" "!x!y!"'), ['line 1: NAPTR pri must be <order>/<preference> like 10/100, not 10']);
+    assert.deepEqual(errors('n NAPTR 10/100 sip.example.com 60 0 0 "S" "SIP+D2U" "!^.*$!sip:x@y!"'), ['line 1 (NAPTR with a regex needs the replacement ".")']);
+    assert.deepEqual(errors('n NAPTR 10/100 . 60 0 0 "S" "SIP+D2U" ""'), ['line 1 (NAPTR needs either a replacement or a regex)']);
+    assert.deepEqual(errors('n NAPTR 10/100 . 60 0 0 S "SIP+D2U" "!x!y!"'), ['line 1 (NAPTR needs 0 0 "flags" "service" "regex" after the ttl, all three quoted)']);
+    assert.deepEqual(errors('n NAPTR 10 . 60 0 0 "S" "SIP+D2U" "!x!y!"'), ['line 1 (NAPTR pri must be <order>/<preference> like 10/100, not 10)']);
   });
 });
 
@@ -94,7 +94,7 @@ describe('zone format: the TXT quirk (dmapi-wire §5.4)', () => {
   });
 
   it('requires quotes and a value', () => {
-    assert.deepEqual(errors('t TXT 0 bare 300\nu TXT 0 "   " 300'), ['line 1: the TXT value must be quoted, like "v=spf1 -all"', 'line 2: the TXT value is empty']);
+    assert.deepEqual(errors('t TXT 0 bare 300\nu TXT 0 "   " 300'), ['line 1 (the TXT value must be quoted, like "v=spf1 -all")', 'line 2 (the TXT value is empty)']);
   });
 });
 
@@ -119,14 +119,14 @@ describe('zone format: directives', () => {
 
   it('names what is wrong with a directive', () => {
     assert.deepEqual(errors('$dyndns=yes::\n$dyndns=maybe\n$dnssec=on\n$TTL=3600\n$dyndns=yes:a:b:c\n$dyndns=yes:a b:c'), [
-      'line 1: $dyndns=yes needs a user and a password: $dyndns=yes:<user>:<password>',
-      'line 2: $dyndns must be yes:<user>:<password> or no::',
-      'line 3: $dnssec must be yes or no, not on',
-      'line 4: unknown directive $TTL (only $dyndns and $dnssec are known)',
-      'line 5: $dyndns user and password may not contain ":"',
-      'line 6: $dyndns user may contain only printable characters without spaces',
+      'line 1 ($dyndns=yes needs a user and a password ($dyndns=yes:<user>:<password>))',
+      'line 2 ($dyndns must be yes:<user>:<password> or no::)',
+      'line 3 ($dnssec must be yes or no, not on)',
+      'line 4 (unknown directive $TTL (only $dyndns and $dnssec are known))',
+      'line 5 ($dyndns user and password may not contain ":")',
+      'line 6 ($dyndns user may contain only printable characters without spaces)',
     ]);
-    assert.deepEqual(errors('$dnssec=no\n$dnssec=yes'), ['line 2: $dnssec was already given on line 1']);
+    assert.deepEqual(errors('$dnssec=no\n$dnssec=yes'), ['line 2 ($dnssec was already given on line 1)']);
   });
 });
 
@@ -144,15 +144,15 @@ describe('zone format: syntax', () => {
   it('keeps valid-from/valid-to when set, and checks their order', () => {
     assert.equal(formatRecord(one('www A 0 192.0.2.1 300 1700000000 1800000000')), 'www A 0 192.0.2.1 300 1700000000 1800000000');
     assert.deepEqual(errors('www A 0 192.0.2.1 300 1800000000 1700000000\nx A 0 192.0.2.1 300 5'), [
-      'line 1: valid-to is before valid-from',
-      'line 2: valid-from must be followed by valid-to',
+      'line 1 (valid-to is before valid-from)',
+      'line 2 (valid-from must be followed by valid-to)',
     ]);
   });
 
   it('makes absolute labels inside the zone relative, and refuses others', () => {
     assert.equal(one('www.example.com. A 0 192.0.2.1 300').label, 'www');
     assert.equal(one('example.com. A 0 192.0.2.1 300').label, '@');
-    assert.deepEqual(errors('www.other.org. A 0 192.0.2.1 300'), ['line 1: label www.other.org. is not inside the zone example.com']);
+    assert.deepEqual(errors('www.other.org. A 0 192.0.2.1 300'), ['line 1 (label www.other.org. is not inside the zone example.com)']);
   });
 
   it('accepts wildcards, underscores and the STALWART CAA form', () => {
@@ -195,30 +195,30 @@ describe('zone format: syntax', () => {
       'extra A 0 192.0.2.1 300 0 0 junk',
     ].join('\n');
     assert.deepEqual(errors(text), [
-      'line 1: A target 1.2.3.400 is not an IPv4 address',
-      'line 3: AAAA target fe80::1%eth0 is not an IPv6 address',
-      'line 4: ttl 59 is below the minimum of 60 seconds (only NAPTR may go lower)',
-      'line 5: pri must be 0 for A records',
-      'line 6: MX pri (preference) x is not a whole number',
-      'line 7: SRV target must be <host>:<port> like sip.example.com:5060, not host.example.com',
-      'line 8: SRV port 70000 is not a port number (0…65535)',
-      'line 9: SRV label nosrv must start with _<service>._<protocol>, like _sip._tcp',
-      'line 10: the URL javascript:alert(1) must use http or https',
-      'line 11: URL redirect status must be one of 301, 302, 303, 307, 308, not 304',
-      'line 12: FRAME header Content-Length is set by the redirect service and cannot be given',
-      'line 13: MAILFW target not-an-address is not an e-mail address',
-      'line 14: the MAILFW spam-filter parameter must be 0 or 1, not 2',
-      'line 15: the CAA iodef value must be a mailto: or http(s):// URL',
-      'line 16: CAA flags (pri) 256 is out of range (0…255)',
-      'line 17: unknown record type SPF (known: A, AAAA, MX, CNAME, TXT, SRV, NAPTR, CAA, URL, FRAME, MAILFW, DYNA, DYNAAAA, NS)',
-      'line 18: SOA is managed by the platform and cannot be put',
-      'line 19: label bad_label! may contain only letters, digits, hyphens and underscores (use the xn-- form for IDN)',
-      'line 20: label a..b has an empty part (two dots in a row, or a leading dot)',
-      'line 21: label x.*.y: * is only allowed alone as the leftmost part (wildcard)',
-      'line 22: missing ttl',
-      'line 23: a quoted value is not closed (missing ")',
-      'line 24: a closing quote must be followed by a space or tab',
-      'line 25: A records take no parameters after valid-from/valid-to',
+      'line 1 (A target 1.2.3.400 is not an IPv4 address)',
+      'line 3 (AAAA target fe80::1%eth0 is not an IPv6 address)',
+      'line 4 (ttl 59 is below the minimum of 60 seconds (only NAPTR may go lower))',
+      'line 5 (pri must be 0 for A records)',
+      'line 6 (MX pri (preference) x is not a whole number)',
+      'line 7 (SRV target must be <host>:<port> like sip.example.com:5060, not host.example.com)',
+      'line 8 (SRV port 70000 is not a port number (0…65535))',
+      'line 9 (SRV label nosrv must start with _<service>._<protocol>, like _sip._tcp)',
+      'line 10 (the URL javascript:alert(1) must use http or https)',
+      'line 11 (URL redirect status must be one of 301, 302, 303, 307, 308, not 304)',
+      'line 12 (FRAME header Content-Length is set by the redirect service and cannot be given)',
+      'line 13 (MAILFW target not-an-address is not an e-mail address)',
+      'line 14 (the MAILFW spam-filter parameter must be 0 or 1, not 2)',
+      'line 15 (the CAA iodef value must be a mailto: or http(s):// URL)',
+      'line 16 (CAA flags (pri) 256 is out of range (0…255))',
+      'line 17 (unknown record type SPF (known types are A, AAAA, MX, CNAME, TXT, SRV, NAPTR, CAA, URL, FRAME, MAILFW, DYNA, DYNAAAA, NS))',
+      'line 18 (SOA is managed by the platform and cannot be put)',
+      'line 19 (label bad_label! may contain only letters, digits, hyphens and underscores (use the xn-- form for IDN))',
+      'line 20 (label a..b has an empty part (two dots in a row, or a leading dot))',
+      'line 21 (label x.*.y has a * that is not alone in the leftmost part (only a leftmost * is a wildcard))',
+      'line 22 (missing ttl)',
+      'line 23 (a quoted value is not closed (missing "))',
+      'line 24 (a closing quote must be followed by a space or tab)',
+      'line 25 (A records take no parameters after valid-from/valid-to)',
     ]);
   });
 });
@@ -226,30 +226,30 @@ describe('zone format: syntax', () => {
 describe('zone format: whole-zone rules', () => {
   it('refuses CNAME next to other data, at the apex, and twice', () => {
     assert.deepEqual(errors('www A 0 192.0.2.1 300\nwww CNAME 0 x.example.net. 300\nWWW TXT 0 "x" 300\n@ CNAME 0 x.example.net. 300'), [
-      'line 2: www: a CNAME cannot share its name with any other record (line 1)',
-      'line 4: the zone apex (@) cannot be a CNAME: it holds the SOA and NS records',
+      'line 2 (www clashes with line 1 (a CNAME cannot share its name with any other record))',
+      'line 4 (the zone apex (@) cannot be a CNAME because it holds the SOA and NS records)',
     ]);
   });
 
   it('refuses duplicates (case-insensitively for names)', () => {
     assert.deepEqual(errors('www A 0 192.0.2.1 300\nWWW A 0 192.0.2.1 600\nv6 AAAA 0 2001:db8::1 300\nv6 AAAA 0 2001:DB8:0::1 300'), [
-      'line 2: duplicate of line 1',
-      'line 4: duplicate of line 3',
+      'line 2 (duplicate of line 1)',
+      'line 4 (duplicate of line 3)',
     ]);
   });
 
   it('keeps URL/FRAME names for the redirect service alone', () => {
     assert.deepEqual(errors('r URL 0 http://x.example/ 300\nr A 0 192.0.2.1 300\nr FRAME 0 http://y.example/ 300\nr TXT 0 "fine" 300'), [
-      'line 2: r: a URL/FRAME name is answered by the redirect service and cannot hold A/AAAA/DYNA/DYNAAAA or another URL/FRAME record (line 1)',
-      'line 3: a second URL/FRAME record for r (the first is on line 1)',
+      'line 2 (r clashes with line 1 (a URL/FRAME name is answered by the redirect service and cannot hold A/AAAA/DYNA/DYNAAAA or another URL/FRAME record))',
+      'line 3 (a second URL/FRAME record for r (the first is on line 1))',
     ]);
   });
 
   it('delegates sub-domains with NS, allows glue below, refuses other data there', () => {
     ok('sub NS 0 ns1.sub.example.com. 3600\nsub NS 0 ns2.other.net. 3600\nns1.sub A 0 192.0.2.53 3600');
     assert.deepEqual(errors('sub NS 0 ns1.other.net 3600\nsub A 0 192.0.2.1 300\nwww.sub CNAME 0 x.example.net 300'), [
-      'line 2: sub: a delegated name (NS) cannot hold other records (line 1)',
-      'line 3: www.sub lies below the delegation of sub (line 1): only A/AAAA glue records may be there',
+      'line 2 (sub clashes with line 1 (a delegated name (NS) cannot hold other records))',
+      'line 3 (www.sub lies below the delegation of sub (line 1), where only A/AAAA glue records may be)',
     ]);
   });
 
@@ -257,13 +257,13 @@ describe('zone format: whole-zone rules', () => {
     const z = ok('@ NS 0 a.ns.dmapid.test 86400 0 0\n@ NS 0 B.NS.DMAPID.TEST. 86400\nwww A 0 192.0.2.1 300');
     assert.equal(z.records.length, 1);
     assert.deepEqual(errors('@ NS 0 ns1.elsewhere.net 86400'), [
-      "line 1: the apex NS records are the platform's name servers (a.ns.dmapid.test, b.ns.dmapid.test); NS records can only delegate sub-domains",
+      "line 1 (the apex NS records are the platform's name servers (a.ns.dmapid.test, b.ns.dmapid.test); NS records can only delegate sub-domains)",
     ]);
   });
 
   it('refuses zones with too many records', () => {
     const text = Array.from({ length: 4 }, (_, i) => `h${i} A 0 192.0.2.${i + 1} 300`).join('\n');
-    assert.deepEqual(errors(text, { ...opts, maxRecords: 3 }), ['line 4: the zone has more than 3 records']);
+    assert.deepEqual(errors(text, { ...opts, maxRecords: 3 }), ['line 4 (the zone has more than 3 records)']);
   });
 });
 

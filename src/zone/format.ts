@@ -165,11 +165,11 @@ function dnsLabel(raw: string, origin: string): string {
   parts.forEach((p, i) => {
     if (p === '*' && i === 0) return;
     if (p === '') fail(`label ${raw} has an empty part (two dots in a row, or a leading dot)`);
-    if (p.includes('*')) fail(`label ${raw}: * is only allowed alone as the leftmost part (wildcard)`);
-    if (p.length > 63) fail(`label ${raw}: the part ${p.slice(0, 20)}… is longer than 63 characters`);
+    if (p.includes('*')) fail(`label ${raw} has a * that is not alone in the leftmost part (only a leftmost * is a wildcard)`);
+    if (p.length > 63) fail(`label ${raw} has a part ${p.slice(0, 20)}… longer than 63 characters`);
     if (!labelPart.test(p)) fail(`label ${raw} may contain only letters, digits, hyphens and underscores (use the xn-- form for IDN)`);
   });
-  if (label.length + 1 + origin.length > 253) fail(`label ${raw}: the full name is longer than 253 characters`);
+  if (label.length + 1 + origin.length > 253) fail(`label ${raw} makes a full name longer than 253 characters`);
   return label;
 }
 
@@ -279,7 +279,7 @@ function directive(line: string): LineResult {
       if (!/^[\x21-\x7e]*$/.test(v)) fail(`$dyndns ${what} may contain only printable characters without spaces`);
       if (v.length > 64) fail(`$dyndns ${what} is longer than 64 characters`);
     }
-    if (onOff === 'yes' && (!user || !password)) return fail('$dyndns=yes needs a user and a password: $dyndns=yes:<user>:<password>');
+    if (onOff === 'yes' && (!user || !password)) return fail('$dyndns=yes needs a user and a password ($dyndns=yes:<user>:<password>)');
     return { kind: 'directive', name, value: { enabled: onOff === 'yes', user, password } };
   }
   return fail(`unknown directive $${m[1]} (only $dyndns and $dnssec are known)`);
@@ -291,7 +291,7 @@ function recordLine(tokens: Token[], o: ParseOptions): LineResult {
   const type = typeText.toUpperCase() as ZoneRecordType;
   if (!(recordTypes as readonly string[]).includes(type)) {
     if (type === ('SOA' as string)) fail('SOA is managed by the platform and cannot be put');
-    return fail(`unknown record type ${typeText} (known: ${recordTypes.join(', ')})`);
+    return fail(`unknown record type ${typeText} (known types are ${recordTypes.join(', ')})`);
   }
   const priText = plain(tokens[2], 'pri');
   // CAA's target is two fields (tag "value"); STALWART writes the flags once more before them.
@@ -300,7 +300,7 @@ function recordLine(tokens: Token[], o: ParseOptions): LineResult {
   if (type === 'CAA' && tokens[3] && !tokens[3].quoted && /^\d+$/.test(tokens[3].text) && tokens.length >= 7) caaFlagsToken = tokens[next++];
   const targetTokens = type === 'CAA' ? [tokens[next], tokens[next + 1]] : [tokens[next]];
   next += targetTokens.length;
-  if (targetTokens.some((t) => t === undefined)) fail(type === 'CAA' ? 'missing CAA tag and value (like: issue "letsencrypt.org")' : 'missing target');
+  if (targetTokens.some((t) => t === undefined)) fail(type === 'CAA' ? 'missing CAA tag and value (like issue "letsencrypt.org")' : 'missing target');
   const rest = tokens.slice(next);
   if (rest.length === 0) fail('missing ttl');
   const ttl = integer(rest[0], 'ttl', 0, MAX_TTL);
@@ -335,7 +335,7 @@ function recordLine(tokens: Token[], o: ParseOptions): LineResult {
       zeroPri();
       noParams();
       const l = label();
-      if (l === '@') fail('the zone apex (@) cannot be a CNAME: it holds the SOA and NS records');
+      if (l === '@') fail('the zone apex (@) cannot be a CNAME because it holds the SOA and NS records');
       const t = hostTarget(plain(target, 'target'), 'CNAME target', false);
       return { kind: 'record', record: { label: l, type, target: t, ...common } };
     }
@@ -397,7 +397,7 @@ function recordLine(tokens: Token[], o: ParseOptions): LineResult {
       if (!/^[A-Za-z0-9+:._-]*$/.test(service)) fail(`NAPTR service "${service}" may contain only letters, digits and + : . _ -`);
       noControl(regexp, 'the NAPTR regex');
       if (flags.length > 255 || service.length > 255 || regexp.length > 255) fail('NAPTR flags, service and regex are limited to 255 characters each');
-      if (regexp !== '' && replacement !== '.') fail('NAPTR: with a regex the replacement must be "."');
+      if (regexp !== '' && replacement !== '.') fail('NAPTR with a regex needs the replacement "."');
       if (regexp === '' && replacement === '.') fail('NAPTR needs either a replacement or a regex');
       return { kind: 'record', record: { label: label(), type, order, preference, replacement, flags, service, regexp, ...common } };
     }
@@ -418,7 +418,7 @@ function recordLine(tokens: Token[], o: ParseOptions): LineResult {
     case 'URL': {
       zeroPri();
       const url = checkUrl(plain(target, 'target'));
-      if (params.length > 1) fail('URL takes at most one parameter: the redirect status (301, 302, 303, 307 or 308)');
+      if (params.length > 1) fail('URL takes at most one parameter, the redirect status (301, 302, 303, 307 or 308)');
       let status: RedirectStatus | null = null;
       if (params.length === 1) {
         const s = Number(params[0]!.text);
@@ -430,7 +430,7 @@ function recordLine(tokens: Token[], o: ParseOptions): LineResult {
     case 'FRAME': {
       zeroPri();
       const url = checkUrl(plain(target, 'target'));
-      if (params.length > 4 || params.some((p) => !p.quoted)) fail('FRAME takes up to four quoted parameters: "headers" "head" "title" "body"');
+      if (params.length > 4 || params.some((p) => !p.quoted)) fail('FRAME takes up to four quoted parameters, "headers" "head" "title" "body"');
       const [headers = '', head = '', title = '', body = ''] = params.map((p) => p.text);
       frameHeaders(headers);
       for (const [what, v] of [['head', head], ['title', title], ['body', body]] as const) {
@@ -443,7 +443,7 @@ function recordLine(tokens: Token[], o: ParseOptions): LineResult {
       zeroPri();
       if (rawLabel !== '*' && !mailbox.test(rawLabel)) fail(`MAILFW label ${rawLabel} must be the mailbox name (the part before @), or * for every address`);
       const address = emailAddress(plain(target, 'target'), 'MAILFW target');
-      if (params.length > 1) fail('MAILFW takes one parameter: 1 to filter spam, 0 not to');
+      if (params.length > 1) fail('MAILFW takes one parameter (1 to filter spam, 0 not to)');
       const flag = params[0]?.text ?? '0';
       if (flag !== '0' && flag !== '1') fail(`the MAILFW spam-filter parameter must be 0 or 1, not ${flag}`);
       return { kind: 'record', record: { label: rawLabel, type, address, spamFilter: flag === '1', ...common } };
@@ -565,7 +565,7 @@ export function parseZone(text: string, o: ParseOptions): ParseResult {
     for (const p of here) {
       const why = conflict(p.type, r.type);
       if (why) {
-        err(line, `${r.label}: ${why} (line ${p.line})`);
+        err(line, `${r.label} clashes with line ${p.line} (${why})`);
         return;
       }
     }
@@ -577,7 +577,7 @@ export function parseZone(text: string, o: ParseOptions): ParseResult {
     zone.records.forEach((r, i) => {
       const owner = ownerOf(r);
       if (owner === undefined || !owner.endsWith(`.${d.owner}`)) return;
-      if (r.type !== 'A' && r.type !== 'AAAA') err(zone.lines[i]!, `${r.label} lies below the delegation of ${d.owner} (line ${d.line}): only A/AAAA glue records may be there`);
+      if (r.type !== 'A' && r.type !== 'AAAA') err(zone.lines[i]!, `${r.label} lies below the delegation of ${d.owner} (line ${d.line}), where only A/AAAA glue records may be`);
     });
   }
 
@@ -588,7 +588,7 @@ export function parseZone(text: string, o: ParseOptions): ParseResult {
 }
 
 /** The `Error:` line of a zone error. */
-export const describeError = (e: ZoneError) => `line ${e.line}: ${e.message}`;
+export const describeError = (e: ZoneError) => `line ${e.line} (${e.message})`;
 
 // ---------------------------------------------------------------------------------------------
 // Output

@@ -8,7 +8,7 @@ export function zoneName(input: string): string {
   const s = input.trim().replace(/\.$/, '').toLowerCase();
   const ascii = /^[\x00-\x7f]*$/.test(s) ? s : domainToASCII(s);
   if (!ascii || ascii.length > 253 || !/^([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?\.)+[a-z0-9-]{2,63}$/.test(ascii)) {
-    throw new DmapiError('PARAM_SYNTAX', `domain: ${input.slice(0, 80)} is not a domain name`);
+    throw new DmapiError('PARAM_SYNTAX', `invalid 'domain' (${input.slice(0, 80)} is not a domain name)`);
   }
   return ascii;
 }

@@ -8,6 +8,7 @@ import { insertResult, testCharge } from '../helpers/test-commands.ts';
 import { commands } from '../../src/dmapi/commands/index.ts';
 import { BODY_LIMIT } from '../../src/dmapi/http.ts';
 import { HOUR } from '../../src/core/clock.ts';
+import { addDomain } from '../helpers/zones.ts';
 
 /** Sends a raw request and checks the HTTP envelope every DMAPI answer shares. */
 async function send(t: TestApp, options: InjectOptions) {
@@ -148,7 +149,7 @@ forEachDatabase('DMAPI wire format', (t) => {
 
     const broken = await send(t(), { method: 'POST', url: '/request/login', payload: '--nope\r\nthis is not multipart', headers: { 'content-type': 'multipart/form-data; boundary=other' } });
     assert.equal(broken.code, 2400);
-    assert.match(broken.get('Error')!, /^malformed request: /);
+    assert.match(broken.get('Error')!, /^malformed request \(/);
     const noBoundary = await send(t(), { method: 'POST', url: '/request/login', payload: 'a=b', headers: { 'content-type': 'multipart/form-data' } });
     assert.equal(noBoundary.code, 2400);
     const badJson = await send(t(), { method: 'POST', url: '/request/login', payload: '{"username":', headers: { 'content-type': 'application/json' } });
@@ -158,9 +159,9 @@ forEachDatabase('DMAPI wire format', (t) => {
   it('refuses NUL characters in parameters with 2005 on both databases, and keeps header values on one clean line', async () => {
     const r = await t().reseller('w-nul');
     const cases: Array<[string, Record<string, string>, string]> = [
-      ['login', { username: 'a\0b', password: 'x' }, 'username: must not contain NUL characters'],
-      ['query-domain-list', { 'auth-sid': r.sid, pattern: '\0' }, 'pattern: must not contain NUL characters'],
-      ['result-delete', { 'auth-sid': r.sid, svtrid: 'x', cltrid: 'c\0' }, 'cltrid: must not contain NUL characters'],
+      ['login', { username: 'a\0b', password: 'x' }, "invalid 'username' (must not contain NUL characters)"],
+      ['query-domain-list', { 'auth-sid': r.sid, pattern: '\0' }, "invalid 'pattern' (must not contain NUL characters)"],
+      ['result-delete', { 'auth-sid': r.sid, svtrid: 'x', cltrid: 'c\0' }, "invalid 'cltrid' (must not contain NUL characters)"],
     ];
     for (const [name, params, error] of cases) {
       const res = await send(t(), post(name, form(params)));
@@ -306,5 +307,31 @@ forEachDatabase('DMAPI wire format', (t) => {
     } finally {
       await extra.close();
     }
+  });
+  it('keeps every Error value free of a name-colon-problem separator, so clients that cut at the first colon (lexicon) show the whole reason', async () => {
+    const r = await t().reseller('w-nora');
+    await addDomain(t(), r.account.id, 'w-nora.com');
+    const readOnly = await r.session('read-only');
+    const cases: Array<[string, Record<string, string>, number, string[]]> = [
+      ['dns-zone-get', { 'auth-sid': r.sid }, 2003, ["missing parameter 'domain'"]],
+      ['result-list', { 'auth-sid': r.sid, period: '0' }, 2004, ["invalid 'period' (must be between 1 and 36500)"]],
+      ['ns-create', { 'auth-sid': r.sid, host: 'ns1.w-nora.com', ip: 'x' }, 2005, ["invalid 'ip' (x is not an IP address)"]],
+      ['dns-zone-put', { 'auth-sid': r.sid, domain: 'w-nora.com', zone: 'www A 0 192.0.2.10 300\nwww A 0 192.0.2.300 300' }, 2005, ['line 2 (A target 192.0.2.300 is not an IPv4 address)']],
+      ['dns-zone-put', { 'auth-sid': readOnly, domain: 'w-nora.com', zone: '' }, 2201, ['this session uses a read-only API key, which cannot modify anything (dns-zone-put)']],
+      ['no-such-request', { 'auth-sid': r.sid }, 2000, ["unknown request 'no-such-request'"]],
+      ['query-profile', { 'auth-sid': 'not-a-session' }, -401, ['session expired or invalid; please log in again']],
+      ['query-profile', {}, -401, ['no session; log in and pass auth-sid']],
+    ];
+    for (const [name, params, code, errors] of cases) {
+      const res = await send(t(), post(name, form(params)));
+      assert.equal(res.code, code, `${name}: ${res.raw}`);
+      assert.deepEqual(res.all('Error'), errors, name);
+    }
+    // A request with many problems at once (contact-create without its fields) follows the same rule on every line.
+    const contact = await send(t(), post('contact-create', form({ 'auth-sid': r.sid, tld: 'com', email: 'not-an-address', phone: 'y' })));
+    assert.ok(contact.all('Error').length >= 3, contact.raw);
+    const values = [...cases.flatMap((c) => c[3]), ...contact.all('Error')];
+    // What lexicon shows is the text up to the first colon: with none in these values, that is all of it.
+    for (const v of values) assert.equal(v.split(':')[0], v, `an Error value with a colon: ${v}`);
   });
 });

@@ -43,7 +43,7 @@ export const contactCreate = defineCommand({
   },
   async perform(ctx, job: Job) {
     const tld = ctx.deps.tlds.get(job.tld);
-    if (!tld) throw new DmapiError('PARAM_RANGE', `tld: ${job.tld} is no longer offered`);
+    if (!tld) throw new DmapiError('PARAM_RANGE', `tld ${job.tld} is no longer offered`);
     const registry = registryOf(ctx.deps).open(ctx.db, ctx.now);
     const handle = await createContact(ctx.db, registry, ctx.now, job.accountId, tld, job.fields);
     // QUYU's module takes registry_roid as the handle, so it carries the handle itself.

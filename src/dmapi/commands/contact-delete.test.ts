@@ -32,7 +32,7 @@ forEachDatabase('contact-delete', (t) => {
       const r = await t().call('contact-delete', { 'auth-sid': sid, handle });
       assert.equal(r.code, 2305, role);
       assert.equal(r.get('Status-Text'), 'Object association prohibits operation');
-      assert.equal(r.get('Error'), `handle: contact ${handle} is used by domain uses-${role}.com`);
+      assert.equal(r.get('Error'), `contact ${handle} is used by domain uses-${role}.com`);
     }
   });
 
@@ -54,7 +54,7 @@ forEachDatabase('contact-delete', (t) => {
     await reg.createDomain({ name: 'registry-only.org', periodMonths: 12, registrant: handle, admin: handle, tech: handle, billing: handle });
     const r = await runAsync(t(), sid, 'contact-delete', { handle });
     assert.equal(r.status, 'nack');
-    assert.match(r.body, /result_msg: registry: contact .* is used by domain registry-only\.org \(EPP 2305\)/);
+    assert.match(r.body, /result_msg: the registry says contact .* is used by domain registry-only\.org \(EPP 2305\)/);
     assert.equal((await reg.infoContact(handle))!.sponsor, OWN_REGISTRAR);
   });
 
@@ -67,7 +67,7 @@ forEachDatabase('contact-delete', (t) => {
     assert.equal(theirs.get('Error'), `contact ${bobs} not found`);
     const missing = await t().call('contact-delete', { 'auth-sid': sid });
     assert.equal(missing.code, 2003);
-    assert.equal(missing.get('Error'), 'missing parameter: handle');
+    assert.equal(missing.get('Error'), "missing parameter 'handle'");
   });
 
   it('a read-only key cannot delete', async () => {

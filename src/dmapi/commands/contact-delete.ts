@@ -22,7 +22,7 @@ export const contactDelete = defineCommand({
   async accept(ctx, p) {
     const row = await contactOrFail(ctx.db, ctx.account.id, p.handle);
     const used = await contactUsedBy(ctx.db, row.handle);
-    if (used) throw new DmapiError('OBJECT_IN_USE', `handle: contact ${row.handle} is used by domain ${used}`);
+    if (used) throw new DmapiError('OBJECT_IN_USE', `contact ${row.handle} is used by domain ${used}`);
     return { object: row.handle, job: { accountId: ctx.account.id, handle: row.handle } };
   },
   async perform(ctx, job: Job) {

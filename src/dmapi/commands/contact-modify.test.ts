@@ -38,7 +38,7 @@ forEachDatabase('contact-modify', (t) => {
     assert.equal((await runAsync(t(), sid, 'contact-modify', { handle, 'address-2': '!@!', fax: '!@!' })).status, 'ack');
     const f = await fields();
     assert.deepEqual([f['address-2'], f.fax], [undefined, undefined]);
-    await refused({ email: '!@!' }, 2003, /missing parameter: email/);
+    await refused({ email: '!@!' }, 2003, /missing parameter 'email'/);
   });
 
   it('rebuilds the name from fname and lname', async () => {
@@ -51,10 +51,10 @@ forEachDatabase('contact-modify', (t) => {
   });
 
   it('names the field of a bad value and changes nothing', async () => {
-    await refused({ email: 'not-an-address' }, 2005, /^email: /);
-    await refused({ country: 'Germany' }, 2005, /^country: /);
-    await refused({ individual: 'N', organization: '!@!' }, 2003, /missing parameter: organization/);
-    await refused({}, 2003, /missing parameter: at least one contact field to change/);
+    await refused({ email: 'not-an-address' }, 2005, /^invalid 'email' \(/);
+    await refused({ country: 'Germany' }, 2005, /^invalid 'country' \(/);
+    await refused({ individual: 'N', organization: '!@!' }, 2003, /missing parameter 'organization'/);
+    await refused({}, 2003, /missing parameter \(at least one contact field to change\)/);
     assert.equal((await fields()).email, 'johnd@someisp.com');
   });
 
@@ -62,7 +62,7 @@ forEachDatabase('contact-modify', (t) => {
     const eu = await newContact(t(), sid, { ...johnDoe, tld: 'eu', lang: 'DE' });
     const r1 = await t().call('contact-modify', { 'auth-sid': sid, handle: eu, lang: 'FR' });
     assert.equal(r1.code, 2306);
-    assert.equal(r1.get('Error'), 'lang: cannot be modified after the contact was created');
+    assert.equal(r1.get('Error'), "invalid 'lang' (cannot be modified after the contact was created)");
     assert.equal((await runAsync(t(), sid, 'contact-modify', { handle: eu, lang: 'de', city: 'Berlin', tld: 'com' })).status, 'ack');
     assert.equal((await fields(eu)).lang, 'DE');
 
@@ -70,19 +70,19 @@ forEachDatabase('contact-modify', (t) => {
     for (const [field, value] of [['nexus-category', 'C12'], ['app-purpose', 'P2'], ['nexus-category-country', 'US']] as const) {
       const r = await t().call('contact-modify', { 'auth-sid': sid, handle: us, [field]: value });
       assert.equal(r.code, 2306, field);
-      assert.match(r.get('Error')!, new RegExp(`^${field}: cannot be modified`));
+      assert.match(r.get('Error')!, new RegExp(`^invalid '${field}' \\(cannot be modified`));
     }
     const se = await newContact(t(), sid, { ...johnDoe, tld: 'se', orgid: '[SE]811218-9876' });
     const r2 = await t().call('contact-modify', { 'auth-sid': sid, handle: se, orgid: '[SE]640823-3234' });
     assert.equal(r2.code, 2306);
-    assert.match(r2.get('Error')!, /^orgid: cannot be modified/);
+    assert.match(r2.get('Error')!, /^invalid 'orgid' \(cannot be modified/);
   });
 
   it('checks the changed contact against its TLD\'s rules as a whole', async () => {
     const uk = await newContact(t(), sid, { ...johnDoe, tld: 'uk', country: 'GB', 'account-type': 'IND' });
     const r = await t().call('contact-modify', { 'auth-sid': sid, handle: uk, 'account-type': 'LTD' });
     assert.equal(r.code, 2003);
-    assert.match(r.get('Error')!, /missing parameter: company-number \(required for account-type LTD\)/);
+    assert.match(r.get('Error')!, /missing parameter 'company-number' \(required for account-type LTD\)/);
     assert.equal((await runAsync(t(), sid, 'contact-modify', { handle: uk, 'account-type': 'LTD', 'company-number': '1234567' })).status, 'ack');
     assert.equal((await fields(uk))['company-number'], '01234567');
   });

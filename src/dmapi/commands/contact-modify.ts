@@ -29,9 +29,9 @@ export const contactModify = defineCommand({
   async accept(ctx, p) {
     const row = await contactOrFail(ctx.db, ctx.account.id, p.handle);
     const tld = ctx.deps.tlds.get(row.tld);
-    if (!tld) throw new DmapiError('PARAM_POLICY', `handle: ${row.handle} belongs to .${row.tld}, which the platform no longer offers`);
+    if (!tld) throw new DmapiError('PARAM_POLICY', `contact ${row.handle} belongs to .${row.tld}, which the platform no longer offers`);
     const { given, clear } = contactInput(ctx.raw);
-    if (Object.keys(given).length === 0 && clear.length === 0) throw new DmapiError('PARAM_MISSING', 'missing parameter: at least one contact field to change');
+    if (Object.keys(given).length === 0 && clear.length === 0) throw new DmapiError('PARAM_MISSING', 'missing parameter (at least one contact field to change)');
     // Checked now, so a bad change is refused at once; the worker merges again onto the state it finds.
     const { warnings } = mergeContact(row, tld, given, clear);
     return { object: row.handle, job: { accountId: ctx.account.id, handle: row.handle, given, clear }, headers: warnings.map((w) => ['Warning', w] as const) };

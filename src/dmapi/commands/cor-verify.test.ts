@@ -76,7 +76,7 @@ forEachDatabase('cor-verify', (t) => {
   it('checks its parameters and the key scope', async () => {
     const maybe = await verify('k', 'maybe');
     assert.equal(maybe.code, 2005);
-    assert.equal(maybe.get('Error'), 'answer: must be one of yes, no');
+    assert.equal(maybe.get('Error'), "invalid 'answer' (must be one of yes, no)");
     assert.equal((await t().call('cor-verify', { 'auth-sid': alice.sid, answer: 'yes' })).code, 2003);
     assert.equal((await verify('k', 'yes', alice, await alice.session('read-only'))).code, 2201);
     assert.equal((await verify('k', 'yes', alice, await alice.session('modify-only'))).get('Result'), 'NACK');

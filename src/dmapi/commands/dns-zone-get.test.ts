@@ -88,6 +88,6 @@ forEachDatabase('dns-zone-get', (t) => {
     assert.equal((await call('dns-zone-get', { domain: 'gina-get.com' })).code, -401);
     const noDomain = await call('dns-zone-get', { 'auth-sid': r.sid });
     assert.equal(noDomain.code, 2003);
-    assert.equal(noDomain.get('Error'), 'missing parameter: domain');
+    assert.equal(noDomain.get('Error'), "missing parameter 'domain'");
   });
 });

@@ -83,9 +83,9 @@ forEachDatabase('dns-zone-put', (t) => {
     assert.equal(bad.code, 2005);
     assert.equal(bad.get('Status-Text'), 'Parameter value syntax error');
     assert.deepEqual(bad.all('Error'), [
-      'line 2: A target 192.0.2.300 is not an IPv4 address',
-      'line 4: the TXT value must be quoted, like "v=spf1 -all"',
-      'line 5: ttl 30 is below the minimum of 60 seconds (only NAPTR may go lower)',
+      'line 2 (A target 192.0.2.300 is not an IPv4 address)',
+      'line 4 (the TXT value must be quoted, like "v=spf1 -all")',
+      'line 5 (ttl 30 is below the minimum of 60 seconds (only NAPTR may go lower))',
     ]);
     assert.equal(bad.get('Proc-ID'), undefined);
     const get = await call('dns-zone-get', { 'auth-sid': r.sid, domain: 'carol-zone.org' });
@@ -171,13 +171,13 @@ forEachDatabase('dns-zone-put', (t) => {
     const r = await t().reseller('zp-ivan');
     const noZone = await call('dns-zone-put', { 'auth-sid': r.sid, domain: 'ivan-zone.com' });
     assert.equal(noZone.code, 2003);
-    assert.equal(noZone.get('Error'), 'missing parameter: zone');
+    assert.equal(noZone.get('Error'), "missing parameter 'zone'");
     const noDomain = await call('dns-zone-put', { 'auth-sid': r.sid, zone: '' });
     assert.equal(noDomain.code, 2003);
-    assert.equal(noDomain.get('Error'), 'missing parameter: domain');
+    assert.equal(noDomain.get('Error'), "missing parameter 'domain'");
     const badName = await call('dns-zone-put', { 'auth-sid': r.sid, domain: 'not a domain', zone: '' });
     assert.equal(badName.code, 2005);
-    assert.equal(badName.get('Error'), 'domain: not a domain is not a domain name');
+    assert.equal(badName.get('Error'), "invalid 'domain' (not a domain is not a domain name)");
   });
 
   it('accepts what clients really send: tabs (SVCJ), trailing 0 0 (WHMCS), LEGO SRV/TXT, IDN domain names, GET', async () => {

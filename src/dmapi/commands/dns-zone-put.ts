@@ -23,7 +23,7 @@ export const dnsZonePut = defineCommand({
   errors: ['OBJECT_NOT_FOUND'],
   notes:
     'The zone text is one record per line (any line ending; spaces or tabs between fields); `#` lines and empty lines are ignored. ' +
-    'A zone with errors changes nothing and answers one `Error: line N: …` per bad line. A directive left out keeps its current ' +
+    'A zone with errors changes nothing and answers one `Error: line N (…)` per bad line. A directive left out keeps its current ' +
     'setting. Every change raises the SOA serial and notifies the secondaries. See docs/zones.md for every record type.',
   async run(ctx, p) {
     const domain = await requireZoneDomain(ctx, p.domain, 'dns');

@@ -74,7 +74,7 @@ export const domainCheck = defineCommand({
     const op = (p['check-price'] ?? 'create') as CheckPrice;
     const period = p.period;
     if (period !== undefined && period > 10 && period % 12 !== 0) {
-      throw new DmapiError('PARAM_RANGE', `period: ${period} is neither years (1-10) nor months (a multiple of 12)`);
+      throw new DmapiError('PARAM_RANGE', `invalid 'period' (${period} is neither years, 1-10, nor months, a multiple of 12)`);
     }
     const years = nearest(offeredYears(d.tld, op), period === undefined ? 1 : period <= 10 ? period : period / 12);
     let q: Quote | undefined;

@@ -53,7 +53,7 @@ export const domainDelete = defineCommand({
   async accept(ctx, p) {
     const d = await domainFor(ctx, p.domain, 'manage');
     const type = p.type ?? 'immediate';
-    if (type === 'transit') throw new DmapiError('PARAM_POLICY', 'type: transit (handing a .de domain back to DENIC) is not offered here; use immediate or endoflife');
+    if (type === 'transit') throw new DmapiError('PARAM_POLICY', 'type=transit (handing a .de domain back to DENIC) is not offered here; use immediate or endoflife');
     let refundOrderId: number | null = null;
     if (type === 'immediate') {
       const subs = await ctx.db.selectFrom('hosts').select('name').where('name', 'like', `%.${d.name}`).orderBy('name').execute();

@@ -19,7 +19,7 @@ export const domainGetProperty = defineCommand({
   notes: 'For example `autorenew: 0`. privacy answers the level in force: off, basic or pro (off once the subscription has ended).',
   async run(ctx, p) {
     const pname = p.pname.toLowerCase();
-    if (!(domainProperties as readonly string[]).includes(pname)) throw new DmapiError('PARAM_RANGE', `pname: ${p.pname} is not a domain property; use autorenew, whois-opt-out, privacy or gdpr-opt-in`);
+    if (!(domainProperties as readonly string[]).includes(pname)) throw new DmapiError('PARAM_RANGE', `invalid 'pname' (${p.pname} is not a domain property; use autorenew, whois-opt-out, privacy or gdpr-opt-in)`);
     const { domain } = await requireDomain(ctx, p.domain, 'view');
     return { body: `${pname}: ${propertyValue(domain, pname as DomainProperty, ctx.now)}\n` };
   },

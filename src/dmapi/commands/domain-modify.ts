@@ -63,13 +63,13 @@ export const domainModify = defineCommand({
     const { tlds } = ctx.deps;
     const contactChange = p['admin-c'] !== undefined || p['tech-c'] !== undefined || p['billing-c'] !== undefined || p['registrar-tag'] !== undefined;
     const dnsChange = p['ns-list'] !== undefined || p.dnssec !== undefined || [1, 2, 3, 4, 5, 6].some((i) => ctx.raw[`ds-${i}`]?.trim());
-    if (!contactChange && !dnsChange) throw new DmapiError('PARAM_MISSING', 'missing parameter: nothing to change (give admin-c, tech-c, billing-c, ns-list, registrar-tag or dnssec)');
+    if (!contactChange && !dnsChange) throw new DmapiError('PARAM_MISSING', 'missing parameter (nothing to change; give admin-c, tech-c, billing-c, ns-list, registrar-tag or dnssec)');
     // Each kind of change needs its own permission (grants: @tech may touch DNS but not contacts).
     if (contactChange && dnsChange) await requireDomain(ctx, p.domain, 'dns');
     const { domain: d } = await requireDomain(ctx, p.domain, contactChange ? 'manage' : 'dns', { forUpdate: true });
     if (d.status !== 'active') throw new DmapiError('STATUS_PROHIBITS', stateText(d));
     const tld = tlds.get(d.tld);
-    if (!tld) throw new DmapiError('PARAM_POLICY', `domain: .${d.tld} is no longer offered`);
+    if (!tld) throw new DmapiError('PARAM_POLICY', `.${d.tld} is no longer offered (domain ${d.name})`);
     const roles = await resolveContacts(ctx.db, tlds, ctx.account.id, tld, { 'admin-c': p['admin-c'], 'tech-c': p['tech-c'], 'billing-c': p['billing-c'] }, false);
     let ns: string[] | null = null;
     if (p['ns-list'] !== undefined) {

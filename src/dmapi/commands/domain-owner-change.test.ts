@@ -147,11 +147,11 @@ forEachDatabase('domain-owner-change', (t) => {
       assert.ok(res.all('Error').some((e) => error.test(e)), JSON.stringify(res.all('Error')));
     };
     const { fname: _f, lname: _l, ...noName } = newOwner;
-    await bad({ domain: own.name, ...noName }, 2003, /missing parameter: name \(required \(or both fname and lname\)\)/);
+    await bad({ domain: own.name, ...noName }, 2003, /missing parameter 'name' \(required \(or both fname and lname\)\)/);
     const { email: _e, ...noEmail } = newOwner;
-    await bad({ domain: own.name, ...noEmail }, 2003, /missing parameter: email/);
+    await bad({ domain: own.name, ...noEmail }, 2003, /missing parameter 'email'/);
     await bad({ domain: own.name, ...newOwner, country: 'XX' }, 2005, /country/);
-    await bad({ domain: own.name, ...newOwner, 'lock-opt-out': 'perhaps' }, 2005, /lock-opt-out: must be 1 or 0/);
+    await bad({ domain: own.name, ...newOwner, 'lock-opt-out': 'perhaps' }, 2005, /invalid 'lock-opt-out' \(must be 1 or 0/);
     await bad({ domain: 'not-mine.com', ...newOwner }, 2303, /domain not-mine\.com not found/);
     bob = await later(t(), bob, 0);
     await bad({ domain: own.name, ...newOwner }, 2303, /domain checks-cor\.com not found/, bob);
@@ -169,7 +169,7 @@ forEachDatabase('domain-owner-change', (t) => {
     const own = await ownDomain(t(), eu, 'owner-change.eu');
     const res = await t().call('domain-owner-change', { 'auth-sid': eu.sid, domain: own.name, ...newOwner, country: 'BE' });
     assert.equal(res.code, 2003, res.raw);
-    assert.match(res.get('Error')!, /^missing parameter: lang/);
+    assert.match(res.get('Error')!, /^missing parameter 'lang'/);
     const ok = await t().call('domain-owner-change', { 'auth-sid': eu.sid, domain: own.name, ...newOwner, country: 'BE', lang: 'NL' });
     assert.equal(ok.code, 0, ok.raw);
   });

@@ -57,7 +57,7 @@ forEachDatabase('domain-privacy-order', (t) => {
     await registered(t(), alice, 'privat.de', { 'owner-c': de, 'admin-c': de, 'tech-c': de, 'billing-c': '' });
     const de1 = await order({ domain: 'privat.de', privacy: 'basic' });
     assert.equal(de1.code, 2306);
-    assert.equal(de1.get('Error'), 'privacy: basic privacy is not available for .de domains (offered: none)');
+    assert.equal(de1.get('Error'), "invalid 'privacy' (basic privacy is not available for .de domains; offered are none)");
     assert.equal((await order({ domain: 'period-priv.com', privacy: 'gold' })).code, 2005);
     assert.equal((await order({ domain: 'period-priv.com' })).code, 2003);
     const bob = await domainReseller(t(), 'priv-bob');

@@ -38,7 +38,7 @@ export const domainPrivacyOrder = defineCommand({
   async accept(ctx, p) {
     const d = await domainFor(ctx, p.domain, 'billing');
     const tld = ctx.deps.tlds.get(d.tld);
-    if (!tld) throw new DmapiError('PARAM_POLICY', `domain: .${d.tld} is no longer offered`);
+    if (!tld) throw new DmapiError('PARAM_POLICY', `.${d.tld} is no longer offered (domain ${d.name})`);
     checkPrivacyOffered(tld, p.privacy);
     if (p.period !== undefined && p.expyear !== undefined) throw new DmapiError('PARAM_SYNTAX', 'give period or expyear, not both');
     const from = privacySubscribed(d, ctx.now) && d.privacy_origin === p.privacy ? d.privacy_expires_at! : ctx.now;
@@ -46,7 +46,7 @@ export const domainPrivacyOrder = defineCommand({
     if (p.period !== undefined) until = addMonths(from, p.period);
     else if (p.expyear !== undefined) {
       const year = new Date(from).getUTCFullYear();
-      if (p.expyear <= year) throw new DmapiError('PARAM_RANGE', `expyear: ${p.privacy} privacy of ${d.name} already runs until ${isoDate(from)}; nothing ordered`);
+      if (p.expyear <= year) throw new DmapiError('PARAM_RANGE', `invalid 'expyear' (${p.privacy} privacy of ${d.name} already runs until ${isoDate(from)}; nothing ordered)`);
       until = addMonths(from, (p.expyear - year) * 12);
     } else until = d.expires_at;
     if (until > d.expires_at) {

@@ -39,7 +39,7 @@ export const domainRedeem = defineCommand({
     if (d.status === 'active') throw new DmapiError('STATUS_PROHIBITS', `${d.name} is not deleted; nothing to restore`);
     if (d.status === 'pending-delete') throw new DmapiError('STATUS_PROHIBITS', `${d.name} left its redemption period on ${d.redemption_ends_at ? isoDate(d.redemption_ends_at) : '?'} and can no longer be restored`);
     const tld = tlds.get(d.tld);
-    if (!tld) throw new DmapiError('PARAM_POLICY', `domain: .${d.tld} is no longer offered`);
+    if (!tld) throw new DmapiError('PARAM_POLICY', `.${d.tld} is no longer offered (domain ${d.name})`);
     const account = await accountRow(ctx.db, ctx.account.id);
     const restore = await quote(ctx.db, account, { tld: tld.tld, operation: 'restore', periodMonths: 12, now: ctx.now });
     const withYear = d.expires_at < addMonths(ctx.now, 12);

@@ -83,13 +83,13 @@ export const domainRegister = defineCommand({
   async accept(ctx, p) {
     const { tlds } = ctx.deps;
     const d = parseDomainName(tlds, p.domain);
-    if (tlds.isReserved(d.tld.tld, d.label)) throw new DmapiError('PARAM_POLICY', `domain: ${d.name} is reserved by the registry`);
+    if (tlds.isReserved(d.tld.tld, d.label)) throw new DmapiError('PARAM_POLICY', `${d.name} is reserved by the registry`);
     const taken = await ctx.db.selectFrom('domains').select('id').where('name', '=', d.name).executeTakeFirst();
-    if (taken) throw new DmapiError('OBJECT_EXISTS', `domain: ${d.name} is already registered`);
+    if (taken) throw new DmapiError('OBJECT_EXISTS', `${d.name} is already registered`);
     const months = checkPeriod(p.period, d.tld.periods.create, `registering .${d.tld.tld} domains`);
     const language = checkLanguage(d, p.language) ?? null;
     const registrarTag = p['registrar-tag'] ?? null;
-    if (registrarTagRequired.has(d.tld.tld) && !registrarTag) throw new DmapiError('PARAM_MISSING', `missing parameter: registrar-tag (.${d.tld.tld} registrations need the registrant's membership token)`);
+    if (registrarTagRequired.has(d.tld.tld) && !registrarTag) throw new DmapiError('PARAM_MISSING', `missing parameter 'registrar-tag' (.${d.tld.tld} registrations need the registrant's membership token)`);
     const roles = await resolveContacts(ctx.db, tlds, ctx.account.id, d.tld, { 'owner-c': p['owner-c'], 'admin-c': p['admin-c'], 'tech-c': p['tech-c'], 'billing-c': p['billing-c'] }, true);
     const ns = parseNsList(p['ns-list'], tlds, d.tld);
     await checkOwnBailiwick(ctx.db, tlds, ns);

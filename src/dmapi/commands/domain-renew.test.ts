@@ -51,7 +51,7 @@ forEachDatabase('domain-renew', (t) => {
     const before = await money(t(), alice.id);
     const res = await performed(t(), alice.sid, 'domain-renew', { domain: 'renew-me.com', period: 12 });
     assert.equal(res.status, 'nack');
-    assert.match(res.text, /^result_msg: registry: renew-me.com has a renew prohibition \(EPP 2304\)$/m);
+    assert.match(res.text, /^result_msg: the registry says renew-me.com has a renew prohibition \(EPP 2304\)$/m);
     assert.deepEqual(await money(t(), alice.id), before, 'the held money came back');
     await registryStatus(t(), 'renew-me.com', { remove: ['clientRenewProhibited'] });
     const ok = await performed(t(), alice.sid, 'domain-renew', { domain: 'renew-me.com', period: 12 });
@@ -62,7 +62,7 @@ forEachDatabase('domain-renew', (t) => {
     await registered(t(), alice, 'expyear-me.com');
     const row = (await domainRow(t(), 'expyear-me.com'))!;
     const year = new Date(row.expires_at).getUTCFullYear();
-    await refused({ domain: 'expyear-me.com', expyear: year }, 2004, new RegExp(`expyear: expyear-me.com already expires in ${year} .*; not renewed`));
+    await refused({ domain: 'expyear-me.com', expyear: year }, 2004, new RegExp(`invalid 'expyear' \\(expyear-me.com already expires in ${year}, on .*; not renewed\\)`));
     await refused({ domain: 'expyear-me.com', expyear: year - 1 }, 2004, /already expires/);
     const res = await performed(t(), alice.sid, 'domain-renew', { domain: 'expyear-me.com', expyear: year + 2 });
     assert.equal(res.status, 'ack', res.body);
@@ -75,9 +75,9 @@ forEachDatabase('domain-renew', (t) => {
 
   it('checks period/expyear and the 10-year ceiling', async () => {
     await registered(t(), alice, 'ceiling-me.com');
-    await refused({ domain: 'ceiling-me.com' }, 2003, /missing parameter: period \(or expyear\)/);
+    await refused({ domain: 'ceiling-me.com' }, 2003, /missing parameter 'period' \(or 'expyear'\)/);
     await refused({ domain: 'ceiling-me.com', period: 12, expyear: 2030 }, 2005, /give period or expyear, not both/);
-    await refused({ domain: 'ceiling-me.com', period: 18 }, 2004, /period: 18 is not a period in months/);
+    await refused({ domain: 'ceiling-me.com', period: 18 }, 2004, /invalid 'period' \(18 is not a period in months/);
     await refused({ domain: 'ceiling-me.com', period: 120 }, 2308, /past the 10-year limit .*; at most 108 months now/);
     const res = await performed(t(), alice.sid, 'domain-renew', { domain: 'ceiling-me.com', period: 108 });
     assert.equal(res.status, 'ack', res.body);
@@ -113,7 +113,7 @@ forEachDatabase('domain-renew', (t) => {
     await t().app.deps.db.updateTable('accounts').set((eb) => ({ balance: eb('balance', '+', 400_000) })).where('id', '=', alice.id).execute();
     const reg = await performed(t(), alice.sid, 'domain-register', { ...registration(alice, 'charity.org', { 'max-price': 1500 }), 'owner-c': org, 'admin-c': org, 'tech-c': org, 'billing-c': org });
     assert.equal(reg.status, 'ack', reg.body);
-    await refused({ domain: 'charity.org', period: 12 }, 2003, /max-price: required for the renewal of charity.org, a premium name priced 1500.00 USD/);
+    await refused({ domain: 'charity.org', period: 12 }, 2003, /missing parameter 'max-price' \(required for the renewal of charity.org, a premium name priced 1500.00 USD/);
     assert.equal((await performed(t(), alice.sid, 'domain-renew', { domain: 'charity.org', period: 12, 'max-price': '1500.00' })).status, 'ack');
   });
 
@@ -143,7 +143,7 @@ forEachDatabase('domain-renew', (t) => {
     assert.deepEqual(await money(t(), bob.id), { balance: before.balance - 1125, reserved: 0 }, 'the grantee pays');
     const tech = await renew({ domain: 'ceiling-me.com', period: 12 }, bob.sid);
     assert.equal(tech.code, 2201);
-    assert.match(tech.get('Error')!, /your role @tech does not permit renewing it/);
+    assert.match(tech.get('Error')!, /^your role @tech on ceiling-me\.com does not permit renewing it/);
   });
 
   it('refuses deleted domains', async () => {

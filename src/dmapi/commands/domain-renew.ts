@@ -59,7 +59,7 @@ export const domainRenew = defineCommand({
     const { tlds } = ctx.deps;
     const d = await domainFor(ctx, p.domain, 'billing');
     const tld = tlds.get(d.tld);
-    if (!tld) throw new DmapiError('PARAM_POLICY', `domain: .${d.tld} is no longer offered`);
+    if (!tld) throw new DmapiError('PARAM_POLICY', `.${d.tld} is no longer offered (domain ${d.name})`);
     if (d.last_renewed_at !== null && ctx.now - d.last_renewed_at < RENEW_GUARD_MS) {
       throw new DmapiError('POLICY_VIOLATION', `${d.name} was renewed at ${loginStamp(d.last_renewed_at)}; a domain can be renewed once per 6 hours, next from ${loginStamp(d.last_renewed_at + RENEW_GUARD_MS)}`);
     }
@@ -67,12 +67,12 @@ export const domainRenew = defineCommand({
     let months: number;
     if (p.expyear !== undefined) {
       const year = new Date(d.expires_at).getUTCFullYear();
-      if (p.expyear <= year) throw new DmapiError('PARAM_RANGE', `expyear: ${d.name} already expires in ${year} (${isoDate(d.expires_at)}); not renewed`);
+      if (p.expyear <= year) throw new DmapiError('PARAM_RANGE', `invalid 'expyear' (${d.name} already expires in ${year}, on ${isoDate(d.expires_at)}; not renewed)`);
       months = checkPeriod((p.expyear - year) * 12, tld.periods.renew, `renewing .${tld.tld} domains`, 'expyear');
     } else if (p.period !== undefined) {
       months = checkPeriod(p.period, tld.periods.renew, `renewing .${tld.tld} domains`);
     } else {
-      throw new DmapiError('PARAM_MISSING', 'missing parameter: period (or expyear)');
+      throw new DmapiError('PARAM_MISSING', "missing parameter 'period' (or 'expyear')");
     }
     const expires = addMonths(d.expires_at, months);
     const ceiling = addMonths(ctx.now, MAX_TERM_MONTHS);

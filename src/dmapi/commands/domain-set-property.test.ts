@@ -49,7 +49,7 @@ forEachDatabase('domain-set-property', (t) => {
     assert.equal(await get('private-prop.com', 'privacy'), 'privacy: off\n');
     const pro = await set({ domain: 'private-prop.com', pname: 'privacy', pvalue: 'pro' });
     assert.equal(pro.code, 2304);
-    assert.equal(pro.get('Error'), 'pvalue: private-prop.com has a basic privacy subscription, which does not include pro');
+    assert.equal(pro.get('Error'), 'pvalue not applied (private-prop.com has a basic privacy subscription, which does not include pro)');
     assert.equal((await set({ domain: 'private-prop.com', pname: 'privacy', pvalue: '' })).code, 0);
     assert.equal(await get('private-prop.com', 'privacy'), 'privacy: basic\n');
     const none = await set({ domain: 'blog-prop.com', pname: 'privacy', pvalue: 'basic' });
@@ -66,7 +66,7 @@ forEachDatabase('domain-set-property', (t) => {
   it('checks pname and pvalue', async () => {
     const bad = await set({ domain: 'shop-prop.com', pname: 'colour', pvalue: 'red' });
     assert.equal(bad.code, 2004);
-    assert.match(bad.get('Error')!, /pname: colour is not a domain property/);
+    assert.match(bad.get('Error')!, /invalid 'pname' \(colour is not a domain property/);
     assert.equal((await set({ domain: 'shop-prop.com', pname: 'autorenew', pvalue: 'maybe' })).code, 2005);
     assert.equal((await set({ domain: 'shop-prop.com', pname: 'privacy', pvalue: 'gold' })).code, 2005);
     assert.equal((await set({ domain: 'shop-prop.com' })).code, 2003);

@@ -53,15 +53,15 @@ export const domainSetProperty = defineCommand({
     if (pname === undefined) {
       // domain-set-property?domain=example.com&privacy=off (the seeds' own sample)
       const given = domainProperties.filter((n) => ctx.raw[n] !== undefined);
-      if (given.length !== 1) throw new DmapiError('PARAM_MISSING', 'missing parameter: pname (autorenew, whois-opt-out, privacy or gdpr-opt-in)');
+      if (given.length !== 1) throw new DmapiError('PARAM_MISSING', "missing parameter 'pname' (autorenew, whois-opt-out, privacy or gdpr-opt-in)");
       pname = given[0]!;
       value = ctx.raw[pname];
     }
-    if (!(domainProperties as readonly string[]).includes(pname)) throw new DmapiError('PARAM_RANGE', `pname: ${pname} is not a domain property; use autorenew, whois-opt-out, privacy or gdpr-opt-in`);
+    if (!(domainProperties as readonly string[]).includes(pname)) throw new DmapiError('PARAM_RANGE', `invalid 'pname' (${pname} is not a domain property; use autorenew, whois-opt-out, privacy or gdpr-opt-in)`);
     const prop = pname as DomainProperty;
     const v = (value ?? '').trim().toLowerCase();
     if (prop === 'privacy' ? !['', 'off', 'basic', 'pro'].includes(v) : v !== '' && !truthy.has(v) && !falsy.has(v)) {
-      throw new DmapiError('PARAM_SYNTAX', `pvalue: ${prop} takes ${prop === 'privacy' ? 'off, basic or pro' : '0 or 1'} (or an empty value for the default)`);
+      throw new DmapiError('PARAM_SYNTAX', `invalid 'pvalue' (${prop} takes ${prop === 'privacy' ? 'off, basic or pro' : '0 or 1'}, or an empty value for the default)`);
     }
     const action = propertyAction[prop];
     const isPattern = /[*?]/.test(p.domain);
@@ -83,7 +83,7 @@ export const domainSetProperty = defineCommand({
     for (const d of targets) {
       const c = changeFor(d, prop, v, ctx.now);
       if ('skip' in c) {
-        if (!isPattern) throw new DmapiError('STATUS_PROHIBITS', `pvalue: ${c.skip}`);
+        if (!isPattern) throw new DmapiError('STATUS_PROHIBITS', `pvalue not applied (${c.skip})`);
         lines.push(`${d.name}: skipped: ${c.skip}`);
         continue;
       }

@@ -46,7 +46,7 @@ forEachDatabase('domain-transfer-control', (t) => {
     assert.equal(foreign.get('Error'), 'no transfer of list-a.com in this account');
     const missing = await control(alice, 'show');
     assert.equal(missing.code, 2003);
-    assert.equal(missing.get('Error'), 'missing parameter: domain (action=show needs it)');
+    assert.equal(missing.get('Error'), "missing parameter 'domain' (action=show needs it)");
     assert.equal((await control(alice, 'pause', 'list-a.com')).code, 2005);
   });
 

@@ -40,7 +40,7 @@ export const domainTransferControl = defineCommand({
     if (p.action === 'list') return { body: lines(await listTransfersIn(ctx.db, ctx.account.id)) };
     if (p.action === 'list-out') return { body: lines(await listTransfersOut(ctx.db, ctx.account.id)) };
     const domain = p.domain;
-    if (domain === undefined) throw new DmapiError('PARAM_MISSING', `missing parameter: domain (action=${p.action} needs it)`);
+    if (domain === undefined) throw new DmapiError('PARAM_MISSING', `missing parameter 'domain' (action=${p.action} needs it)`);
     if (p.action === 'show') return { body: lines(await showTransferIn(ctx.db, ctx.account.id, domain)) };
     const { deps, now } = ctx;
     const text = await deps.db.transaction().execute(async (db) => {

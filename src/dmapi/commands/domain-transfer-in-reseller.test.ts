@@ -201,7 +201,7 @@ forEachDatabase('domain-transfer-in-reseller', (t) => {
       [young.name, young.code, /^result_msg: young-in\.com was registered on \d{4}-\d{2}-\d{2}, less than 60 days ago; it can be transferred from \d{4}-\d{2}-\d{2}$/m, 'POLICY'],
       [locked.name, locked.code, /^result_msg: locked-in\.com is locked by its current registrar \(clientTransferProhibited\)/m, 'LOCK'],
       [registryLocked.name, registryLocked.code, /^result_msg: reglock-in\.com has a registry lock \(serverTransferProhibited\)/m, 'REGLOCK'],
-      [wrong.name, 'Not-The-Code', /^result_msg: transfer-auth-id: the AUTH-ID is not valid for wrongcode-in\.com/m, 'CODE'],
+      [wrong.name, 'Not-The-Code', /^result_msg: the transfer-auth-id \(AUTH-ID\) is not valid for wrongcode-in\.com/m, 'CODE'],
       ['never-registered-in.com', 'x', /^result_msg: never-registered-in\.com is not registered, so it cannot be transferred/m, 'MISSING'],
     ];
     for (const [name, code, why] of cases) {
@@ -221,10 +221,10 @@ forEachDatabase('domain-transfer-in-reseller', (t) => {
     bob = await later(t(), bob, 0);
     const r = await t().call('domain-transfer-in-reseller', transferParams(alice, 'approve-in.com', 'x'));
     assert.equal(r.code, 2302);
-    assert.equal(r.get('Error'), 'domain: approve-in.com is already in your account');
+    assert.equal(r.get('Error'), 'approve-in.com is already in your account');
     const other = await t().call('domain-transfer-in-reseller', transferParams(bob, 'approve-in.com', 'x'));
     assert.equal(other.code, 2302);
-    assert.equal(other.get('Error'), 'domain: approve-in.com is already registered with this registrar');
+    assert.equal(other.get('Error'), 'approve-in.com is already registered with this registrar');
     // Held at the registry by this platform but in no account (an operator's planting).
     await simulatorOf(t().app.deps).plantDomain(t().app.deps.db, t().clock.now(), { name: 'ours-already.com', sponsor: OWN_REGISTRAR });
     const { procId } = await requested(t(), alice, 'ours-already.com', 'x');
@@ -248,14 +248,14 @@ forEachDatabase('domain-transfer-in-reseller', (t) => {
     };
     const { name, code } = await foreignDomain(t(), 'params-in.com');
     const { 'transfer-auth-id': _c, ...noCode } = transferParams(alice, name, code);
-    await bad(noCode, 2003, /missing parameter: transfer-auth-id \(.com transfers need the AUTH-ID from the current registrar\)/);
+    await bad(noCode, 2003, /missing parameter 'transfer-auth-id' \(.com transfers need the AUTH-ID from the current registrar\)/);
     const { 'owner-c': _o, ...noOwner } = transferParams(alice, name, code);
-    await bad(noOwner, 2003, /missing parameter: owner-c/);
-    await bad(transferParams(alice, name, code, { 'owner-c': 'CCOM-999999' }), 2303, /owner-c: contact CCOM-999999 not found/);
-    await bad(transferParams(alice, name, code, { 'owner-c': bob.contact }), 2303, new RegExp(`owner-c: contact ${bob.contact} not found`));
-    await bad(transferParams(alice, name, code, { status: 'frozen' }), 2005, /status: frozen is not a domain status a transfer can set/);
-    await bad(transferParams(alice, name, code, { 'ns-list': 'only-one.example' }), 2306, /ns-list: .com domains need at least 2 name servers/);
-    await bad(transferParams(alice, name, code, { privacy: 'secret' }), 2005, /privacy: must be one of basic, pro, none/);
+    await bad(noOwner, 2003, /missing parameter 'owner-c'/);
+    await bad(transferParams(alice, name, code, { 'owner-c': 'CCOM-999999' }), 2303, /contact CCOM-999999 not found \(owner-c\)/);
+    await bad(transferParams(alice, name, code, { 'owner-c': bob.contact }), 2303, new RegExp(`contact ${bob.contact} not found \\(owner-c\\)`));
+    await bad(transferParams(alice, name, code, { status: 'frozen' }), 2005, /invalid 'status' \(frozen is not a domain status a transfer can set/);
+    await bad(transferParams(alice, name, code, { 'ns-list': 'only-one.example' }), 2306, /invalid 'ns-list' \(.com domains need at least 2 name servers/);
+    await bad(transferParams(alice, name, code, { privacy: 'secret' }), 2005, /invalid 'privacy' \(must be one of basic, pro, none/);
     await bad(transferParams(alice, 'x.invalid-tld', code), 2306, /not a Domain with extension supported by Joker.com/);
     await bad({ ...transferParams(alice, 'no-code.eu', ''), 'owner-c': eu }, 2304, /a transfer of no-code.eu is already in progress \(state FOA_BEEN_SENT\)/);
     assert.deepEqual(await money(t(), alice.id), before, 'no money held by a refused request');

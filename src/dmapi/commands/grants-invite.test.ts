@@ -119,13 +119,13 @@ forEachDatabase(
       await insertDomain(app.deps.db, owner.account.id, 'strict.com', clock.now());
       await insertDomain(app.deps.db, other.account.id, 'not-mine.com', clock.now());
       const cases: Array<[Record<string, string | number>, number, RegExp]> = [
-        [{ domain: 'strict.com', email: owner.account.email, role: '@admin', 'client-uid': owner.account.id }, 2306, /strict\.com belongs to that account already/],
+        [{ domain: 'strict.com', email: owner.account.email, role: '@admin', 'client-uid': owner.account.id }, 2306, new RegExp(`^invalid 'client-uid' \\(strict\\.com belongs to account ${owner.account.id} already\\)$`)],
         [{ domain: 'not-mine.com', email: 'x@example.net', role: '@admin' }, 2303, /^domain not-mine\.com not found$/],
         [{ domain: 'nowhere.com', email: 'x@example.net', role: '@admin' }, 2303, /^domain nowhere\.com not found$/],
-        [{ domain: 'strict.com', email: 'not an address', role: '@admin' }, 2005, /^email: not an e-mail address$/],
-        [{ domain: 'strict.com', email: 'x@example.net', role: '@owner' }, 2005, /^role: must be one of @admin, @billing, @tech, @creator$/],
-        [{ domain: 'strict.com', email: 'x@example.net' }, 2003, /^missing parameter: role$/],
-        [{ domain: 'strict.com', email: 'x@example.net', role: '@tech', 'client-uid': 'abc' }, 2005, /^client-uid: must be a whole number$/],
+        [{ domain: 'strict.com', email: 'not an address', role: '@admin' }, 2005, /^invalid 'email' \(not an e-mail address\)$/],
+        [{ domain: 'strict.com', email: 'x@example.net', role: '@owner' }, 2005, /^invalid 'role' \(must be one of @admin, @billing, @tech, @creator\)$/],
+        [{ domain: 'strict.com', email: 'x@example.net' }, 2003, /^missing parameter 'role'$/],
+        [{ domain: 'strict.com', email: 'x@example.net', role: '@tech', 'client-uid': 'abc' }, 2005, /^invalid 'client-uid' \(must be a whole number\)$/],
       ];
       for (const [params, code, error] of cases) {
         const r = await call('grants-invite', { 'auth-sid': owner.sid, ...params });
@@ -144,7 +144,7 @@ forEachDatabase(
       await call('grants-invite', { 'auth-sid': owner.sid, domain: 'delegated.com', email: admin.account.email, role: '@admin', 'client-uid': admin.account.id });
       const r = await call('grants-invite', { 'auth-sid': admin.sid, domain: 'delegated.com', email: 'friend@example.net', role: '@tech' });
       assert.equal(r.code, 2201);
-      assert.equal(r.get('Error'), 'delegated.com: your role @admin does not permit granting or revoking roles on it');
+      assert.equal(r.get('Error'), 'your role @admin on delegated.com does not permit granting or revoking roles on it');
     });
 
     it('runs with a modify-only key but not with a read-only key', async () => {

@@ -66,7 +66,7 @@ forEachDatabase('grants-revoke', (t) => {
     assert.equal((await call('grants-revoke', { 'auth-sid': owner.sid, ...params, scope: 'x' })).code, 2005);
     const missing = await call('grants-revoke', { 'auth-sid': owner.sid, domain: 'guarded.com', role: '@admin', type: 'grant' });
     assert.equal(missing.code, 2003);
-    assert.equal(missing.get('Error'), 'missing parameter: scope');
+    assert.equal(missing.get('Error'), "missing parameter 'scope'");
     // Still in force after all that.
     assert.equal((await accessDomain(app.deps.db, other.account.id, 'guarded.com', 'manage')).owned, false);
     assert.equal((await call('grants-revoke', { 'auth-sid': await owner.session('modify-only'), ...params })).code, 0);

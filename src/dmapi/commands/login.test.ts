@@ -93,7 +93,7 @@ forEachDatabase('login', (t) => {
     const r = await t().call('login', { username: 'x' });
     assert.equal(r.code, 2003);
     assert.equal(r.get('Status-Text'), 'Required parameter missing');
-    assert.match(r.get('Error')!, /username and password, or api-key/);
+    assert.match(r.get('Error')!, /^missing parameter 'username' and 'password', or 'api-key'$/);
   });
 
   it('lists handle prefixes with prefixes=1', async () => {

@@ -21,7 +21,7 @@ export const login = defineCommand({
   params: z
     .object({ username: optText(), password: z.string().optional(), 'api-key': optText(), prefixes: optFlag() })
     .refine((p) => p['api-key'] !== undefined || (p.username !== undefined && p.password !== undefined), {
-      message: 'missing parameter: username and password, or api-key',
+      message: "missing parameter 'username' and 'password', or 'api-key'",
       params: { dmapi: 'PARAM_MISSING' },
     }),
   errors: ['AUTH_FAILED', 'LOGIN_THROTTLED'],

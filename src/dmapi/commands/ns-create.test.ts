@@ -44,42 +44,42 @@ forEachDatabase('ns-create', (t) => {
   });
 
   it('needs an address and the parent domain in the account for in-bailiwick hosts', async () => {
-    await rejected({ host: 'ns3.alice-example.com' }, 2003, /missing parameter: ip or ipv6 \(ns3\.alice-example\.com lies inside alice-example\.com, so it needs an address\)/);
-    await rejected({ host: 'ns1.not-mine.com', ip: '45.76.10.10' }, 2303, /^host: domain not-mine\.com not found in this account/);
-    await rejected({ host: 'ns3.brandguard.com', ip: '45.76.10.10' }, 2303, /^host: domain brandguard\.com not found/);
-    await rejected({ host: 'alice-example.com', ip: '45.76.10.10' }, 2306, /^host: alice-example\.com is a domain; a name server needs a label below it/);
+    await rejected({ host: 'ns3.alice-example.com' }, 2003, /missing parameter 'ip' or 'ipv6' \(ns3\.alice-example\.com lies inside alice-example\.com, so it needs an address\)/);
+    await rejected({ host: 'ns1.not-mine.com', ip: '45.76.10.10' }, 2303, /^domain not-mine\.com not found in this account; the name server ns1\.not-mine\.com inside it needs its parent domain here$/);
+    await rejected({ host: 'ns3.brandguard.com', ip: '45.76.10.10' }, 2303, /^domain brandguard\.com not found/);
+    await rejected({ host: 'alice-example.com', ip: '45.76.10.10' }, 2306, /^invalid 'host' \(alice-example\.com is a domain; a name server needs a label below it/);
   });
 
   it('refuses addresses for out-of-bailiwick hosts and hosts under unknown TLDs', async () => {
-    await rejected({ host: 'ns.elsewhere.ch', ip: '45.76.10.10' }, 2306, /^ip: ns\.elsewhere\.ch is outside the platform's TLDs \(out of bailiwick\) and takes no addresses/);
-    await rejected({ host: 'ns.elsewhere.ch', ipv6: '2a05:d014::53' }, 2306, /^ipv6: /);
-    await rejected({ host: 'ns.foo.zz' }, 2306, /^host: \.zz is not a top-level domain/);
-    await rejected({ host: 'com' }, 2306, /^host: com /);
+    await rejected({ host: 'ns.elsewhere.ch', ip: '45.76.10.10' }, 2306, /^invalid 'ip' \(ns\.elsewhere\.ch is outside the platform's TLDs, out of bailiwick, and takes no addresses\)$/);
+    await rejected({ host: 'ns.elsewhere.ch', ipv6: '2a05:d014::53' }, 2306, /^invalid 'ipv6' \(/);
+    await rejected({ host: 'ns.foo.zz' }, 2306, /^invalid 'host' \(\.zz is not a top-level domain/);
+    await rejected({ host: 'com' }, 2306, /^invalid 'host' \(com /);
   });
 
   it('refuses special-purpose and malformed addresses, naming the parameter', async () => {
     for (const ip of ['10.0.0.1', '127.0.0.1', '192.168.1.1', '192.0.2.1', '100.64.1.1', '224.0.0.5']) {
-      await rejected({ host: 'ns4.alice-example.com', ip }, 2306, new RegExp(`^ip: ${ip.replace(/\./g, '\\.')} is in IANA special-purpose range`));
+      await rejected({ host: 'ns4.alice-example.com', ip }, 2306, new RegExp(`^invalid 'ip' \\(${ip.replace(/\./g, '\\.')} is in IANA special-purpose range`));
     }
-    for (const ipv6 of ['::1', 'fe80::1', 'fc00::1', '2001:db8::1', 'ff02::1']) await rejected({ host: 'ns4.alice-example.com', ipv6 }, 2306, /^ipv6: .*special-purpose/);
-    await rejected({ host: 'ns4.alice-example.com', ipv6: '4000::1' }, 2306, /^ipv6: 4000::1 is not global unicast/);
-    await rejected({ host: 'ns4.alice-example.com', ip: '45.76.010.10' }, 2005, /^ip: .*no leading zeros/);
-    await rejected({ host: 'ns4.alice-example.com', ip: '2a05:d014::53' }, 2005, /^ip: 2a05:d014::53 is an IPv6 address where an IPv4 address is expected/);
-    await rejected({ host: 'ns4.alice-example.com', ipv6: '45.76.10.10' }, 2005, /^ipv6: /);
-    await rejected({ host: 'ns4.alice-example.com', ip: Array.from({ length: 11 }, (_, i) => `45.76.10.${i + 1}`).join(',') }, 2004, /^ip: at most 10 addresses/);
+    for (const ipv6 of ['::1', 'fe80::1', 'fc00::1', '2001:db8::1', 'ff02::1']) await rejected({ host: 'ns4.alice-example.com', ipv6 }, 2306, /^invalid 'ipv6' \(.*special-purpose/);
+    await rejected({ host: 'ns4.alice-example.com', ipv6: '4000::1' }, 2306, /^invalid 'ipv6' \(4000::1 is not global unicast/);
+    await rejected({ host: 'ns4.alice-example.com', ip: '45.76.010.10' }, 2005, /^invalid 'ip' \(.*no leading zeros/);
+    await rejected({ host: 'ns4.alice-example.com', ip: '2a05:d014::53' }, 2005, /^invalid 'ip' \(2a05:d014::53 is an IPv6 address where an IPv4 address is expected/);
+    await rejected({ host: 'ns4.alice-example.com', ipv6: '45.76.10.10' }, 2005, /^invalid 'ipv6' \(/);
+    await rejected({ host: 'ns4.alice-example.com', ip: Array.from({ length: 11 }, (_, i) => `45.76.10.${i + 1}`).join(',') }, 2004, /^invalid 'ip' \(at most 10 addresses/);
     const both = await t().call('ns-create', { 'auth-sid': sid, host: 'ns4.alice-example.com', ip: '10.0.0.1,x' });
-    assert.deepEqual(both.all('Error'), ['ip: 10.0.0.1 is in IANA special-purpose range 10.0.0.0/8 (Private-Use)', 'ip: x is not an IP address']);
+    assert.deepEqual(both.all('Error'), ["invalid 'ip' (10.0.0.1 is in IANA special-purpose range 10.0.0.0/8 (Private-Use))", "invalid 'ip' (x is not an IP address)"]);
   });
 
   it('refuses malformed host names and a missing host', async () => {
-    await rejected({}, 2003, /^missing parameter: host$/);
-    await rejected({ host: 'ns_1.alice-example.com', ip: '45.76.10.10' }, 2005, /^host: label ns_1 has a character other than/);
-    await rejected({ host: 'ns1..alice-example.com', ip: '45.76.10.10' }, 2005, /^host: .*empty label/);
-    await rejected({ host: 'localhost' }, 2306, /^host: localhost needs at least two labels/);
+    await rejected({}, 2003, /^missing parameter 'host'$/);
+    await rejected({ host: 'ns_1.alice-example.com', ip: '45.76.10.10' }, 2005, /^invalid 'host' \(label ns_1 has a character other than/);
+    await rejected({ host: 'ns1..alice-example.com', ip: '45.76.10.10' }, 2005, /^invalid 'host' \(.*empty label/);
+    await rejected({ host: 'localhost' }, 2306, /^invalid 'host' \(localhost needs at least two labels/);
   });
 
   it('refuses a host that exists already, whoever holds it', async () => {
-    await rejected({ host: 'ns1.alice-example.com', ip: '45.76.10.12' }, 2302, /^host: ns1\.alice-example\.com exists already/);
+    await rejected({ host: 'ns1.alice-example.com', ip: '45.76.10.12' }, 2302, /^host ns1\.alice-example\.com exists already/);
     const bob = await t().reseller('bob');
     await rejected({ host: 'ns.provider-dns.ch' }, 2302, /exists already/, bob.sid);
   });
@@ -91,7 +91,7 @@ forEachDatabase('ns-create', (t) => {
     await simulatorOf(t().app.deps).openAs('sim-brandguard', t().app.deps.db, t().clock.now()).createHost('ns9.other-provider.ch', { ipv4: [], ipv6: [] });
     const r = await runAsync(t(), sid, 'ns-create', { host: 'ns9.other-provider.ch' });
     assert.equal(r.status, 'nack');
-    assert.match(r.body, /result_msg: registry: host ns9\.other-provider\.ch exists already \(EPP 2302\)/);
+    assert.match(r.body, /result_msg: the registry says host ns9\.other-provider\.ch exists already \(EPP 2302\)/);
     assert.equal(await t().app.deps.db.selectFrom('hosts').select('id').where('name', '=', 'ns9.other-provider.ch').executeTakeFirst(), undefined);
   });
 

@@ -39,7 +39,7 @@ export const nsCreate = defineCommand({
     checkPlacement(place, addresses, false);
     await checkParent(ctx.db, ctx.account.id, place);
     if (await ctx.db.selectFrom('hosts').select('id').where('name', '=', place.name).executeTakeFirst()) {
-      throw new DmapiError('OBJECT_EXISTS', `host: ${place.name} exists already`);
+      throw new DmapiError('OBJECT_EXISTS', `host ${place.name} exists already`);
     }
     return { object: place.name, job: { accountId: ctx.account.id, host: place.name, addresses } };
   },

@@ -30,7 +30,7 @@ forEachDatabase('ns-delete', (t) => {
     await delegate(t(), domainId, ['ns2.alice-example.net']);
     const r = await t().call('ns-delete', { 'auth-sid': sid, host: 'ns2.alice-example.net' });
     assert.equal(r.code, 2305);
-    assert.equal(r.get('Error'), 'host: ns2.alice-example.net is a name server of alice-example.net');
+    assert.equal(r.get('Error'), 'host ns2.alice-example.net is a name server of alice-example.net');
     const bob = await t().reseller('bob');
     const bobs = await giveDomain(t(), bob.account.id, 'bob-example.net');
     await delegate(t(), bobs, ['ns3.alice-example.net']);
@@ -47,7 +47,7 @@ forEachDatabase('ns-delete', (t) => {
     await t().work();
     const { reply, keys } = await retrieve(t(), sid, accepted.get('Proc-ID')!);
     assert.equal(keys.get('Completion-Status'), 'nack');
-    assert.match(reply.body, /result_msg: registry: host ns5\.alice-example\.net is used by 1 domain\(s\), e\.g\. foreign-user\.org \(EPP 2305\)/);
+    assert.match(reply.body, /result_msg: the registry says host ns5\.alice-example\.net is used by 1 domain\(s\), e\.g\. foreign-user\.org \(EPP 2305\)/);
     assert.ok(await t().app.deps.db.selectFrom('hosts').select('id').where('name', '=', 'ns5.alice-example.net').executeTakeFirst());
   });
 
@@ -57,7 +57,7 @@ forEachDatabase('ns-delete', (t) => {
     const none = await t().call('ns-delete', { 'auth-sid': carol.sid, host: 'ns9.alice-example.net' });
     assert.deepEqual([theirs.code, none.code], [2303, 2303]);
     assert.equal(theirs.get('Error'), 'host ns2.alice-example.net not found');
-    assert.equal((await t().call('ns-delete', { 'auth-sid': sid })).get('Error'), 'missing parameter: host');
+    assert.equal((await t().call('ns-delete', { 'auth-sid': sid })).get('Error'), "missing parameter 'host'");
   });
 
   it('a read-only key cannot delete', async () => {

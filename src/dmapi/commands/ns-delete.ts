@@ -23,7 +23,7 @@ export const nsDelete = defineCommand({
   async accept(ctx, p) {
     const row = await hostOrFail(ctx.db, ctx.account.id, p.host);
     const used = await hostUsedBy(ctx.db, row.name);
-    if (used) throw new DmapiError('OBJECT_IN_USE', `host: ${row.name} is a name server of ${used}`);
+    if (used) throw new DmapiError('OBJECT_IN_USE', `host ${row.name} is a name server of ${used}`);
     return { object: row.name, job: { accountId: ctx.account.id, host: row.name } };
   },
   async perform(ctx, job: Job) {

@@ -33,17 +33,17 @@ forEachDatabase('ns-modify', (t) => {
   it('removes a family with "-", but an in-bailiwick host keeps at least one address', async () => {
     assert.equal((await runAsync(t(), sid, 'host-modify', { host: 'ns1.alice-example.org', ip: '-' })).status, 'ack');
     assert.deepEqual(await host('ns1.alice-example.org'), { ipv4: '', ipv6: '2a05:d014::53' });
-    await refused({ host: 'ns1.alice-example.org', ipv6: '-' }, 2306, /^ip: ns1\.alice-example\.org lies inside alice-example\.org and must keep at least one address/);
+    await refused({ host: 'ns1.alice-example.org', ipv6: '-' }, 2306, /^invalid 'ip' \(ns1\.alice-example\.org lies inside alice-example\.org and must keep at least one address/);
     await refused({ host: 'ns1.alice-example.org', ip: '-', ipv6: '-' }, 2306, /must keep at least one address/);
   });
 
   it('names the parameter of bad addresses and needs one of ip or ipv6', async () => {
-    await refused({ host: 'ns1.alice-example.org', ip: '192.168.0.1' }, 2306, /^ip: 192\.168\.0\.1 is in IANA special-purpose range 192\.168\.0\.0\/16/);
-    await refused({ host: 'ns1.alice-example.org', ipv6: 'fe80::1' }, 2306, /^ipv6: fe80::1 is in IANA special-purpose range fe80::\/10/);
-    await refused({ host: 'ns1.alice-example.org', ip: '1.2.3' }, 2005, /^ip: 1\.2\.3 is not an IPv4 address/);
-    await refused({ host: 'ns1.alice-example.org' }, 2003, /^missing parameter: ip or ipv6$/);
-    await refused({ host: 'ns1.alice-example.org', ip: '' }, 2003, /ip or ipv6/);
-    await refused({ ip: '45.76.10.10' }, 2003, /^missing parameter: host$/);
+    await refused({ host: 'ns1.alice-example.org', ip: '192.168.0.1' }, 2306, /^invalid 'ip' \(192\.168\.0\.1 is in IANA special-purpose range 192\.168\.0\.0\/16/);
+    await refused({ host: 'ns1.alice-example.org', ipv6: 'fe80::1' }, 2306, /^invalid 'ipv6' \(fe80::1 is in IANA special-purpose range fe80::\/10/);
+    await refused({ host: 'ns1.alice-example.org', ip: '1.2.3' }, 2005, /^invalid 'ip' \(1\.2\.3 is not an IPv4 address/);
+    await refused({ host: 'ns1.alice-example.org' }, 2003, /^missing parameter 'ip' or 'ipv6'$/);
+    await refused({ host: 'ns1.alice-example.org', ip: '' }, 2003, /'ip' or 'ipv6'/);
+    await refused({ ip: '45.76.10.10' }, 2003, /^missing parameter 'host'$/);
   });
 
   it('gives an out-of-bailiwick host no addresses', async () => {

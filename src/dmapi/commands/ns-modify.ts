@@ -32,7 +32,7 @@ export const nsModify = defineCommand({
     const row = await hostOrFail(ctx.db, ctx.account.id, p.host);
     const v4 = addressParam(p.ip, 'ipv4', 'ip', true);
     const v6 = addressParam(p.ipv6, 'ipv6', 'ipv6', true);
-    if (v4 === undefined && v6 === undefined) throw new DmapiError('PARAM_MISSING', 'missing parameter: ip or ipv6');
+    if (v4 === undefined && v6 === undefined) throw new DmapiError('PARAM_MISSING', "missing parameter 'ip' or 'ipv6'");
     const job: Job = { accountId: ctx.account.id, host: row.name };
     if (v4 !== undefined) job.ipv4 = v4 === 'clear' ? [] : v4;
     if (v6 !== undefined) job.ipv6 = v6 === 'clear' ? [] : v6;

@@ -39,7 +39,7 @@ forEachDatabase('query-contact-list', (t) => {
     assert.equal((await list({ pattern: 'CDEV-*' })).code, 2303);
     const bad = await list({ tld: 'zz' });
     assert.equal(bad.code, 2004);
-    assert.match(bad.get('Error')!, /^tld: zz is not a TLD/);
+    assert.match(bad.get('Error')!, /^invalid 'tld' \(zz is not a TLD/);
     assert.equal((await list({ from: 'x' })).code, 2005);
   });
 

@@ -60,7 +60,7 @@ forEachDatabase('query-domain-list', (t) => {
     assert.deepEqual(await names({ from: 1, to: '' }), ['a-qdl.com', 'b-qdl.com', 'c-qdl.com', 'd-qdl.com', 'e-qdl.com']);
     const bad = await call('query-domain-list', { 'auth-sid': r.sid, from: 0 });
     assert.equal(bad.code, 2004);
-    assert.match(bad.get('Error')!, /^from: must be between 1 and/);
+    assert.match(bad.get('Error')!, /^invalid 'from' \(must be between 1 and/);
     assert.equal((await call('query-domain-list', { 'auth-sid': r.sid, to: 'x' })).code, 2005);
   });
 

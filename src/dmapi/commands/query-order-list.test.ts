@@ -157,7 +157,7 @@ forEachDatabase('query-order-list', (t) => {
     assert.match(bad.get('Error')!, /comma cannot be used together with num-comma/);
     const unknown = await call({ separator: 'space' });
     assert.equal(unknown.code, 2005);
-    assert.match(unknown.get('Error')!, /^separator: must be one of tab, comma, semicolon, pipe/);
+    assert.match(unknown.get('Error')!, /^invalid 'separator' \(must be one of tab, comma, semicolon, pipe/);
   });
 
   it('answers csv=1 as a CSV file without DMAPI headers', async () => {
@@ -191,7 +191,7 @@ forEachDatabase('query-order-list', (t) => {
     assert.deepEqual(idsOf((await call({ 'order-id-after': 1, 'per-page': 10, page: 1, limit: 3 })).body), all.slice(0, 3));
     const small = await call({ 'per-page': 9 });
     assert.equal(small.code, 2004);
-    assert.match(small.get('Error')!, /^per-page: must be between 10/);
+    assert.match(small.get('Error')!, /^invalid 'per-page' \(must be between 10/);
     assert.equal((await call({ page: 0 })).code, 2004);
     const count = await call({ 'count-only': 1 });
     assert.equal(count.get('Row-Count'), '5');
@@ -222,7 +222,7 @@ forEachDatabase('query-order-list', (t) => {
     assert.match(badDate.get('Error')!, /after must be a date YYYY-MM-DD/);
     const badType = await call({ type: 'refund' });
     assert.equal(badType.code, 2005);
-    assert.match(badType.get('Error')!, /^type: must be one of create, renew/);
+    assert.match(badType.get('Error')!, /^invalid 'type' \(must be one of create, renew/);
     assert.equal((await call({ 'order-id': 'abc' })).code, 2005);
     assert.equal((await call({ status: 'done' })).code, 2005);
   });

@@ -64,7 +64,7 @@ export const queryOrderList = defineCommand({
     '`per-page` (at least 10) and `page` (from 1) page through the list; `count-only=1` answers `Records: N` (the count ignores paging). Every reply carries `Row-Count` and `Columns`.',
   async run(ctx, p) {
     if (p.separator === 'comma' && p['num-comma']) {
-      throw new DmapiError('PARAM_POLICY', 'separator: comma cannot be used together with num-comma=1 (the comma is the decimal mark then)');
+      throw new DmapiError('PARAM_POLICY', 'separator=comma cannot be used together with num-comma=1 (the comma is the decimal mark then)');
     }
     const now = ctx.now;
     const showAll = p['show-all'] ?? false;

@@ -63,7 +63,7 @@ forEachDatabase('query-promos-list', (t) => {
     assert.ok(!current.some((x) => x[2] === 'eu' || x[2] === 'org'));
     const bad = await t().call('query-promos-list', { 'auth-sid': r.sid, type: 'past' });
     assert.equal(bad.code, 2005);
-    assert.match(bad.get('Error')!, /^type: must be one of current, upcoming, all/);
+    assert.match(bad.get('Error')!, /^invalid 'type' \(must be one of current, upcoming, all/);
   });
 
   it('lists in the requested currency and computes VAT for the requested country', async () => {
@@ -80,7 +80,7 @@ forEachDatabase('query-promos-list', (t) => {
     assert.equal(none.body, '');
     const badCurrency = await t().call('query-promos-list', { 'auth-sid': r.sid, currency: 'XYZ' });
     assert.equal(badCurrency.code, 2005);
-    assert.match(badCurrency.get('Error')!, /^currency: must be one of/);
+    assert.match(badCurrency.get('Error')!, /^invalid 'currency' \(must be one of/);
     const badCountry = await t().call('query-promos-list', { 'auth-sid': r.sid, country: 'D1' });
     assert.equal(badCountry.code, 2005);
   });

@@ -77,7 +77,7 @@ forEachDatabase('query-whois', (t) => {
   it('needs exactly one of domain, contact, host', async () => {
     const none = await whois({});
     assert.equal(none.code, 2003);
-    assert.equal(none.get('Error'), 'missing parameter: one of domain, contact or host');
+    assert.equal(none.get('Error'), "missing parameter (one of 'domain', 'contact' or 'host')");
     const two = await whois({ contact: handle, host: 'ns1.alice-example.com' });
     assert.equal(two.code, 2005);
     assert.equal(two.get('Error'), 'give exactly one of domain, contact or host');

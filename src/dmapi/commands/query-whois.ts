@@ -20,7 +20,7 @@ export const queryWhois = defineCommand({
       host: optText(253).describe('a name server'),
       internal: optFlag().describe('1: the real owner data behind whois privacy (domains the account holds)'),
     })
-    .refine((p) => types.some((t) => p[t] !== undefined), { message: 'missing parameter: one of domain, contact or host', params: { dmapi: 'PARAM_MISSING' } })
+    .refine((p) => types.some((t) => p[t] !== undefined), { message: "missing parameter (one of 'domain', 'contact' or 'host')", params: { dmapi: 'PARAM_MISSING' } })
     .refine((p) => types.filter((t) => p[t] !== undefined).length <= 1, { message: 'give exactly one of domain, contact or host', params: { dmapi: 'PARAM_SYNTAX' } }),
   errors: ['OBJECT_NOT_FOUND'],
   notes:

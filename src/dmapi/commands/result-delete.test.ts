@@ -89,6 +89,6 @@ forEachDatabase('result-delete', (t) => {
     const r = await t().reseller('rd-frank');
     const res = await t().call('result-delete', { 'auth-sid': r.sid });
     assert.equal(res.code, 2003);
-    assert.equal(res.get('Error'), 'missing parameter: Proc-ID or SvTrId');
+    assert.equal(res.get('Error'), "missing parameter 'Proc-ID' or 'SvTrId'");
   });
 });

@@ -196,13 +196,13 @@ forEachDatabase('result-list', (t) => {
       assert.equal(res.code, code, JSON.stringify(p));
       assert.match(res.get('Error')!, re);
     };
-    await bad({ date: '2026-02-30' }, 2005, /^date: must be a date YYYY-MM-DD/);
-    await bad({ date: 'yesterday' }, 2005, /^date: /);
-    await bad({ limit: 'ten' }, 2005, /^limit: must be a whole number/);
-    await bad({ offset: '-1' }, 2004, /^offset: must be between 0 and/);
-    await bad({ period: '0' }, 2004, /^period: must be between 1 and/);
-    await bad({ status: 'done' }, 2005, /^status: must be one of ack, nack, \?, pending/);
-    await bad({ showall: 'maybe' }, 2005, /^showall: must be 1 or 0/);
+    await bad({ date: '2026-02-30' }, 2005, /^invalid 'date' \(must be a date YYYY-MM-DD/);
+    await bad({ date: 'yesterday' }, 2005, /^invalid 'date' \(/);
+    await bad({ limit: 'ten' }, 2005, /^invalid 'limit' \(must be a whole number/);
+    await bad({ offset: '-1' }, 2004, /^invalid 'offset' \(must be between 0 and/);
+    await bad({ period: '0' }, 2004, /^invalid 'period' \(must be between 1 and/);
+    await bad({ status: 'done' }, 2005, /^invalid 'status' \(must be one of ack, nack, \?, pending/);
+    await bad({ showall: 'maybe' }, 2005, /^invalid 'showall' \(must be 1 or 0/);
   });
 
   it('is open to read-only keys and refused without a session', async () => {

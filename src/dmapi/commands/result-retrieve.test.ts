@@ -108,10 +108,10 @@ forEachDatabase('result-retrieve', (t) => {
     const r = await t().reseller('rr-frank');
     const missing = await call('result-retrieve', { 'auth-sid': r.sid });
     assert.equal(missing.code, 2003);
-    assert.equal(missing.get('Error'), 'missing parameter: Proc-ID or SvTrId');
+    assert.equal(missing.get('Error'), "missing parameter 'Proc-ID' or 'SvTrId'");
     const bad = await call('result-retrieve', { 'auth-sid': r.sid, 'proc-id': '12x' });
     assert.equal(bad.code, 2005);
-    assert.equal(bad.get('Error'), 'Proc-ID: must be a number');
+    assert.equal(bad.get('Error'), "invalid 'Proc-ID' (must be a number)");
   });
 
   it('is open to read-only keys and refused without a session', async () => {

@@ -9,8 +9,8 @@ import type { ResultRow } from '../../db/schema.ts';
 /** Proc-ID or SvTrId (SvTrId wins when both are given); the parameter names are case-insensitive. */
 export const resultRef = z
   .object({ 'proc-id': optText(20), svtrid: optText(64) })
-  .refine((p) => p['proc-id'] !== undefined || p.svtrid !== undefined, { message: 'missing parameter: Proc-ID or SvTrId', params: { dmapi: 'PARAM_MISSING' } })
-  .refine((p) => p.svtrid !== undefined || /^\d+$/.test(p['proc-id'] ?? ''), { message: 'Proc-ID: must be a number', params: { dmapi: 'PARAM_SYNTAX' } });
+  .refine((p) => p['proc-id'] !== undefined || p.svtrid !== undefined, { message: "missing parameter 'Proc-ID' or 'SvTrId'", params: { dmapi: 'PARAM_MISSING' } })
+  .refine((p) => p.svtrid !== undefined || /^\d+$/.test(p['proc-id'] ?? ''), { message: "invalid 'Proc-ID' (must be a number)", params: { dmapi: 'PARAM_SYNTAX' } });
 
 /** The account's result named by the reference; others' results answer like missing ones. */
 export async function findResult(ctx: RequestContext, ref: z.output<typeof resultRef>): Promise<ResultRow> {

@@ -29,7 +29,7 @@ forEachDatabase('wa-email-details', (t) => {
     for (const k of [key, 'a'.repeat(32)]) {
       const res = await call('wa-email-details', { 'auth-sid': r.sid, key: k });
       assert.equal(res.code, 2303);
-      assert.equal(res.get('Error'), 'key: no whois verification with this key for a domain of this account');
+      assert.equal(res.get('Error'), 'the key matches no whois verification for a domain of this account');
     }
     assert.equal((await call('wa-email-details', { 'auth-sid': r.sid })).code, 2003);
   });

@@ -17,7 +17,7 @@ export const waEmailDetails = defineCommand({
     'a key that concerns none of them answers 2303 like an unknown key.',
   async run(ctx, p) {
     const rows = await verificationDetails(ctx.db, p.key, ctx.account.id);
-    if (rows.length === 0) throw new DmapiError('OBJECT_NOT_FOUND', 'key: no whois verification with this key for a domain of this account');
+    if (rows.length === 0) throw new DmapiError('OBJECT_NOT_FOUND', 'the key matches no whois verification for a domain of this account');
     return {
       headers: [
         ['Columns', 'status,email,domain'],

@@ -53,7 +53,7 @@ forEachDatabase('wa-email-validate', (t) => {
     assert.equal((await call('wa-email-validate', { 'auth-sid': await r.session('modify-only'), email: 'x@example.org' })).code, 0);
     const bad = await call('wa-email-validate', { 'auth-sid': r.sid, email: 'no-at-sign' });
     assert.equal(bad.code, 2005);
-    assert.equal(bad.get('Error'), 'email: not an e-mail address');
+    assert.equal(bad.get('Error'), "invalid 'email' (not an e-mail address)");
     assert.equal((await call('wa-email-validate', { 'auth-sid': r.sid })).code, 2003);
   });
 });

@@ -60,7 +60,7 @@ forEachDatabase('wa-email-verify', (t) => {
     const r = await t().reseller('wve-e');
     const maybe = await call('wa-email-verify', { 'auth-sid': r.sid, key: 'k', answer: 'maybe' });
     assert.equal(maybe.code, 2005);
-    assert.equal(maybe.get('Error'), 'answer: must be one of yes, no');
+    assert.equal(maybe.get('Error'), "invalid 'answer' (must be one of yes, no)");
     assert.equal((await call('wa-email-verify', { 'auth-sid': r.sid, key: 'k' })).code, 2003);
     assert.equal((await call('wa-email-verify', { 'auth-sid': await r.session('read-only'), key: 'k', answer: 'yes' })).code, 2201);
   });

@@ -15,7 +15,7 @@ export function classifyDomain(tlds: TldCatalogue, input: string): NameClass {
   if (!n.ok) return { ok: false, code: 2005, reason: n.reason };
   const split = registrableDomain(n.ascii, tlds.names());
   if (!split) return { ok: false, code: 2306, reason: `${n.ascii} is not under a TLD this registry serves` };
-  if (split.below !== '') return { ok: false, code: 2306, reason: `${n.ascii}: register ${split.domain}, exactly one label under ${split.tld}` };
+  if (split.below !== '') return { ok: false, code: 2306, reason: `${n.ascii} is not registrable; register ${split.domain}, exactly one label under ${split.tld}` };
   const tld = tlds.get(split.tld)!;
   const script = scriptProblem(tld, n.unicode.slice(0, n.unicode.length - (tld.unicode ?? tld.tld).length - 1), split.label);
   if (script) return { ok: false, code: 2306, reason: script };
@@ -33,7 +33,7 @@ function scriptProblem(tld: TldInfo, ulabel: string, alabel: string): string | u
   // ASCII letters count as Latin: a Cyrillic label may not borrow them (homographs).
   const chars = [...ulabel].filter((c) => !/[0-9-]/.test(c));
   const fits = scripts.find((s) => chars.every((c) => new RegExp(`^\\p{Script=${s}}$`, 'u').test(c)));
-  if (!fits) return `${ulabel}: characters outside the scripts .${tld.tld} offers (${scripts.join(', ')}), or scripts mixed in one label`;
+  if (!fits) return `${ulabel} has characters outside the scripts .${tld.tld} offers (${scripts.join(', ')}), or scripts mixed in one label`;
   return undefined;
 }
 
@@ -67,16 +67,16 @@ export function checkDnssec(tld: TldInfo, data: DnssecData): void {
   if (data.records.length > tld.dnssec.maxRecords) throw new RegistryError(2306, `at most ${tld.dnssec.maxRecords} DNSSEC records for .${tld.tld}`);
   data.records.forEach((r, i) => {
     const at = `DNSSEC record ${i + 1}`;
-    if (!dsAlgorithms.has(r.algorithm)) throw new RegistryError(2306, `${at}: algorithm ${r.algorithm} is not accepted (8, 10, 13, 14, 15, 16)`);
+    if (!dsAlgorithms.has(r.algorithm)) throw new RegistryError(2306, `${at} has algorithm ${r.algorithm}, which is not accepted (8, 10, 13, 14, 15, 16)`);
     if ('digest' in r) {
-      if (!Number.isInteger(r.keyTag) || r.keyTag < 0 || r.keyTag > 65535) throw new RegistryError(2306, `${at}: key tag ${r.keyTag} is not 0-65535`);
+      if (!Number.isInteger(r.keyTag) || r.keyTag < 0 || r.keyTag > 65535) throw new RegistryError(2306, `${at} has key tag ${r.keyTag}, which is not 0-65535`);
       const len = digestLength[r.digestType];
-      if (len === undefined) throw new RegistryError(2306, `${at}: digest type ${r.digestType} is not accepted (1, 2, 4)`);
-      if (!new RegExp(`^[0-9A-Fa-f]{${len}}$`).test(r.digest)) throw new RegistryError(2306, `${at}: a digest of type ${r.digestType} is ${len} hex digits`);
+      if (len === undefined) throw new RegistryError(2306, `${at} has digest type ${r.digestType}, which is not accepted (1, 2, 4)`);
+      if (!new RegExp(`^[0-9A-Fa-f]{${len}}$`).test(r.digest)) throw new RegistryError(2306, `${at} needs a digest of ${len} hex digits for type ${r.digestType}`);
     } else {
-      if (r.flags !== 256 && r.flags !== 257) throw new RegistryError(2306, `${at}: flags must be 256 (ZSK) or 257 (KSK)`);
-      if (r.protocol !== 3) throw new RegistryError(2306, `${at}: protocol must be 3`);
-      if (!/^[A-Za-z0-9+/]+={0,2}$/.test(r.publicKey) || r.publicKey.length % 4 !== 0) throw new RegistryError(2306, `${at}: the public key is not base64`);
+      if (r.flags !== 256 && r.flags !== 257) throw new RegistryError(2306, `${at} must have flags 256 (ZSK) or 257 (KSK)`);
+      if (r.protocol !== 3) throw new RegistryError(2306, `${at} must have protocol 3`);
+      if (!/^[A-Za-z0-9+/]+={0,2}$/.test(r.publicKey) || r.publicKey.length % 4 !== 0) throw new RegistryError(2306, `${at} has a public key that is not base64`);
     }
   });
 }

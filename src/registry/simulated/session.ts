@@ -316,7 +316,7 @@ export class RegistrySession implements Registry {
       const years = input.periodMonths / 12;
       const total = premium.create + (premium.renew ?? premium.create) * (years - 1);
       const ok = input.acceptPrice && input.acceptPrice.currency === tld.currency && input.acceptPrice.amount >= total;
-      if (!ok) throw new RegistryError(2004, `${c.name} is a premium name: the fee of ${(total / 100).toFixed(2)} ${tld.currency} for ${years} year(s) must be acknowledged`);
+      if (!ok) throw new RegistryError(2004, `${c.name} is a premium name; the fee of ${(total / 100).toFixed(2)} ${tld.currency} for ${years} year(s) must be acknowledged`);
     }
     const roles: Array<[string, 'owner' | 'admin' | 'tech' | 'billing', string | undefined]> = [
       ['registrant', 'owner', input.registrant],
@@ -551,7 +551,7 @@ export class RegistrySession implements Registry {
   /** Where a host name lives: under a served TLD (internal: its superordinate domain) or outside (external). */
   private async placeHost(name: string): Promise<{ name: string; superordinate: DomainRow | null }> {
     const n = checkDomainName(name);
-    if (!n.ok) throw new RegistryError(2005, `host name ${name}: ${n.reason}`);
+    if (!n.ok) throw new RegistryError(2005, `host name ${name} is invalid (${n.reason})`);
     if (n.labels.length < 2) throw new RegistryError(2306, `host name ${n.ascii} needs at least two labels`);
     const split = registrableDomain(n.ascii, this.tlds.names());
     if (this.tlds.get(n.ascii)) throw new RegistryError(2306, `${n.ascii} is a TLD, not a host name`);
@@ -672,9 +672,9 @@ export class RegistrySession implements Registry {
       if (!v) throw new RegistryError(2003, `contact ${field} is required`);
     }
     const cc = checkCountry(p.country);
-    if (!cc.ok) throw new RegistryError(2005, `contact country: ${cc.reason}`);
+    if (!cc.ok) throw new RegistryError(2005, `contact country is invalid (${cc.reason})`);
     const email = normalizeEmail(p.email);
-    if (!email.ok) throw new RegistryError(2005, `contact email: ${email.reason}`);
+    if (!email.ok) throw new RegistryError(2005, `contact email is invalid (${email.reason})`);
     for (const [field, v] of [['voice', p.voice], ['fax', p.fax]] as const) {
       if (v && !/^\+\d{1,3}\.\d{1,14}$/.test(v)) throw new RegistryError(2005, `contact ${field} ${v} is not +CC.NUMBER`);
     }
