@@ -40,9 +40,13 @@ export async function migrate(handle: DbHandle): Promise<string[]> {
   const migrator = new Migrator({ db: handle.db, provider: new StaticProvider({ dialect: handle.dialect }), ...(schema ? { migrationTableSchema: schema } : {}) });
   for (let attempt = 1; ; attempt++) {
     const { error, results } = await migrator.migrateToLatest();
-    // Kysely reads the catalog of every schema (has_schema_privilege by name); a schema another
-    // process drops meanwhile (parallel test runs) fails that read before any migration ran.
-    if (error && (error as { code?: string }).code === '3F000' && attempt < 5) continue;
+    // Before migrating, Kysely reads the catalog of every schema; DDL in another schema meanwhile
+    // (parallel test runs creating and dropping theirs) can fail that read (3F000, 42703 …).
+    // Nothing has run then (no results), so trying again is safe; a real fault repeats.
+    if (error && results === undefined && attempt < 5) {
+      await new Promise((r) => setTimeout(r, 50 * attempt));
+      continue;
+    }
     if (error) throw error instanceof Error ? error : new Error(String(error));
     return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
   }
