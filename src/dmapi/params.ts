@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ErrorKey } from './errors.ts';
+import { isPlainAddress } from '../mail/address.ts';
 
 /**
  * Shared parameter schemas. DMAPI form variables are strings; an empty value counts as absent
@@ -64,3 +65,7 @@ export const oneOf = <const T extends readonly [string, ...string[]]>(values: T)
 
 /** A `*`/`?` glob pattern. */
 export const pattern = () => optText(255);
+
+/** An e-mail address (one `@`, a domain part), as mail delivery would take it. */
+export const emailAddress = () =>
+  text(254).refine((e) => isPlainAddress(e), { message: 'not an e-mail address', ...errorKey('PARAM_SYNTAX') });

@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { defineCommand } from '../command.ts';
-import { errorKey, optInt, optText, text } from '../params.ts';
+import { emailAddress, optInt, optText, text } from '../params.ts';
 import { grantRoles, normalizeDomainName } from '../../services/domain-access.ts';
 import { inviteGrant } from '../../services/grants.ts';
-import { isPlainAddress } from '../../mail/address.ts';
 import type { GrantRole } from '../../db/schema.ts';
 
 /** `@admin|@billing|@tech|@creator`; the `@` may be left out, case does not matter. */
@@ -21,7 +20,7 @@ export const grantsInvite = defineCommand({
   execution: 'sync',
   params: z.object({
     domain: text(),
-    email: text(254).refine((e) => isPlainAddress(e), { message: 'not an e-mail address', ...errorKey('PARAM_SYNTAX') }),
+    email: emailAddress(),
     role: roleParam(),
     'client-uid': optInt(1, Number.MAX_SAFE_INTEGER),
     'nick-name': optText(100),

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { defineCommand } from '../command.ts';
-import { errorKey, text } from '../params.ts';
+import { emailAddress } from '../params.ts';
 import { emailStatus } from '../../services/verification.ts';
-import { isPlainAddress } from '../../mail/address.ts';
 
 export const waEmailQueryStatus = defineCommand({
   name: 'wa-email-query-status',
@@ -11,7 +10,7 @@ export const waEmailQueryStatus = defineCommand({
   session: 'required',
   execution: 'sync',
   params: z.object({
-    email: text(254).refine((e) => isPlainAddress(e), { message: 'not an e-mail address', ...errorKey('PARAM_SYNTAX') }),
+    email: emailAddress(),
   }),
   errors: [],
   notes:

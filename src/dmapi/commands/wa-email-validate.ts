@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { defineCommand } from '../command.ts';
-import { errorKey, text } from '../params.ts';
+import { emailAddress } from '../params.ts';
 import { resendVerification } from '../../services/verification.ts';
-import { isPlainAddress } from '../../mail/address.ts';
 
 export const waEmailValidate = defineCommand({
   name: 'wa-email-validate',
@@ -11,7 +10,7 @@ export const waEmailValidate = defineCommand({
   session: 'required',
   execution: 'sync',
   params: z.object({
-    email: text(254).refine((e) => isPlainAddress(e), { message: 'not an e-mail address', ...errorKey('PARAM_SYNTAX') }),
+    email: emailAddress(),
   }),
   errors: [],
   notes:
