@@ -51,7 +51,7 @@ forEachDatabase('dmapid CLI', (t) => {
     assert.equal(kv.get('balance'), '100.00');
     assert.equal(kv.get('password'), 'set');
 
-    assert.equal((await dmapid(db.url, 'account', 'passwd', 'alice', '--password', 'second-pw')).stdout, 'password of alice changed\n');
+    assert.equal((await dmapid(db.url, 'account', 'passwd', 'alice', '--password', 'second-pw')).stdout, 'password of alice changed; its password sessions ended\n');
     const handle = db.open();
     try {
       const row = await handle.db.selectFrom('accounts').select('password_hash').where('login', '=', 'alice').executeTakeFirstOrThrow();
@@ -80,11 +80,50 @@ forEachDatabase('dmapid CLI', (t) => {
       assert.equal(resolved?.scope, 'read-only');
       assert.equal(resolved?.account.login, 'carol');
       assert.equal((await dmapid(db.url, 'apikey', 'list', 'carol')).stdout, `${id}\t${key!.slice(0, 8)}…\tread-only\tactive\tmonitoring\n`);
-      assert.equal((await dmapid(db.url, 'apikey', 'revoke', id!)).stdout, `key ${id} revoked\n`);
+      assert.equal((await dmapid(db.url, 'apikey', 'revoke', id!)).stdout, `key ${id} revoked; its sessions ended\n`);
       assert.equal(await resolveApiKey(handle.db, key!), undefined);
       assert.match((await dmapid(db.url, 'apikey', 'list', 'carol')).stdout, /\tread-only\trevoked\tmonitoring\n$/);
       assertRefused(await dmapid(db.url, 'apikey', 'revoke', id!), new RegExp(`^dmapid: no active key ${id}\\n$`));
     } finally {
+      await handle.close();
+    }
+  });
+
+  it('ends the sessions a credential opened: passwd, account disable, apikey revoke', async () => {
+    const handle = db.open();
+    const app = await createApp({ config: loadConfig({}, { logLevel: 'silent', worker: false }), handle });
+    const call = async (name: string, params: Record<string, string>) => {
+      const res = await app.http.inject({ method: 'POST', url: `/request/${name}`, payload: new URLSearchParams(params).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      return parseReply(res.body);
+    };
+    const sid = async (params: Record<string, string>) => (await call('login', params)).get('Auth-Sid')!;
+    const alive = async (s: string) => (await call('query-profile', { 'auth-sid': s })).get('Status-Code') === '0';
+    try {
+      await dmapid(db.url, 'account', 'create', 'sess-dan', '--email', 'dan@example.com', '--password', 'old-pw');
+      const [, keyId, key] = /^key (\d+) \(full\): ([0-9a-f]{64})\n$/.exec((await dmapid(db.url, 'apikey', 'create', 'sess-dan')).stdout)!;
+      const byPassword = await sid({ username: 'sess-dan', password: 'old-pw' });
+      const byKey = await sid({ 'api-key': key! });
+      assert.ok((await alive(byPassword)) && (await alive(byKey)));
+
+      assert.equal((await dmapid(db.url, 'account', 'passwd', 'sess-dan', '--password', 'new-pw')).code, 0);
+      assert.equal(await alive(byPassword), false, 'the old password session ended');
+      assert.equal(await alive(byKey), true, 'a key session is not the password');
+      const second = await sid({ username: 'sess-dan', password: 'new-pw' });
+      assert.equal(await alive(second), true);
+
+      assert.equal((await dmapid(db.url, 'account', 'disable', 'sess-dan')).stdout, 'account sess-dan disabled\n');
+      assert.equal(await alive(second), false);
+      assert.equal(await alive(byKey), false);
+      assert.equal((await dmapid(db.url, 'account', 'enable', 'sess-dan')).stdout, 'account sess-dan active\n');
+      assert.equal(await alive(second), false, 'enabling again does not revive ended sessions');
+      assert.equal(await alive(byKey), false);
+
+      const fresh = await sid({ 'api-key': key! });
+      assert.equal(await alive(fresh), true);
+      assert.equal((await dmapid(db.url, 'apikey', 'revoke', keyId!)).code, 0);
+      assert.equal(await alive(fresh), false);
+    } finally {
+      await app.close();
       await handle.close();
     }
   });

@@ -6,7 +6,7 @@ import { loadConfig } from '../config/config.ts';
 import { openDatabase } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
 import { ensureDemoAccount, DEMO } from '../services/demo.ts';
-import { createAccount, createApiKey, findAccountByUsername, scopes, setPassword } from '../services/accounts.ts';
+import { createAccount, createApiKey, findAccountByUsername, revokeApiKey, scopes, setAccountStatus, setPassword } from '../services/accounts.ts';
 import { advanceClockOffset, readClockOffset } from '../core/settings-clock.ts';
 import { parseDuration } from '../core/clock.ts';
 import { formatAmount, parseAmount } from '../core/money.ts';
@@ -130,13 +130,26 @@ account.command('show <login>').action(async (login: string) => {
 account
   .command('passwd <login>')
   .requiredOption('--password <password>', 'the new password')
+  .description('set a new password; the sessions opened with the old one end')
   .action(async (login: string, o: { password: string }) => {
-    await withDb(async (db) => {
+    await withDb(async (db, now) => {
       const a = await accountOrFail(db, login);
-      await setPassword(db, a.id, o.password);
-      console.log(`password of ${a.login} changed`);
+      await setPassword(db, a.id, o.password, now);
+      console.log(`password of ${a.login} changed; its password sessions ended`);
     });
   });
+for (const [verb, status] of [['disable', 'disabled'], ['enable', 'active']] as const) {
+  account
+    .command(`${verb} <login>`)
+    .description(verb === 'disable' ? 'refuse every login and request of the account; its sessions end' : 'allow a disabled account again')
+    .action(async (login: string) => {
+      await withDb(async (db, now) => {
+        const a = await accountOrFail(db, login);
+        await setAccountStatus(db, a.id, status, now);
+        console.log(`account ${a.login} ${status}`);
+      });
+    });
+}
 account
   .command('credit <login> <amount>')
   .description('top up (or, negative after --, debit) an account through the ledger: a credit-increase order')
@@ -166,9 +179,8 @@ apikey.command('list <login>').action(async (login: string) => {
 apikey.command('revoke <id>').action(async (id: string) => {
   if (!/^\d{1,15}$/.test(id)) throw new Error(`${id} is not a key id (the number apikey list shows)`);
   await withDb(async (db, now) => {
-    const res = await db.updateTable('api_keys').set({ revoked_at: now }).where('id', '=', Number(id)).where('revoked_at', 'is', null).executeTakeFirst();
-    if (Number(res.numUpdatedRows) !== 1) throw new Error(`no active key ${id}`);
-    console.log(`key ${id} revoked`);
+    if (!(await revokeApiKey(db, Number(id), now))) throw new Error(`no active key ${id}`);
+    console.log(`key ${id} revoked; its sessions ended`);
   });
 });
 

@@ -1,5 +1,5 @@
 import { loadConfig, type Config } from '../config/config.ts';
-import { openDatabase, type Dialect, type Executor } from '../db/database.ts';
+import { openDatabase, type Db, type Dialect } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
 import { databaseClock } from '../core/settings-clock.ts';
 import { DmapiError } from '../dmapi/errors.ts';
@@ -9,7 +9,7 @@ import { DmapiError } from '../dmapi/errors.ts';
  * reading (wall time plus the offset `clock advance` stored, as the server reads it) and the config.
  * A DmapiError from a service becomes a plain error with its explanation.
  */
-export async function withDb<T>(fn: (db: Executor, now: number, config: Config, dialect: Dialect) => Promise<T>): Promise<T> {
+export async function withDb<T>(fn: (db: Db, now: number, config: Config, dialect: Dialect) => Promise<T>): Promise<T> {
   const config = loadConfig();
   const handle = openDatabase(config.database);
   try {

@@ -20,6 +20,20 @@ export async function verifyPassword(stored: string, password: string): Promise<
   return timingSafeEqual(got, expected);
 }
 
+let dummy: Promise<string> | undefined;
+
+/**
+ * Verifies `password` against `stored`, or, when there is nothing to verify against (no such
+ * account, no password set), against a throw-away hash of the same cost and answers false: both
+ * take the same time, so the answer's timing does not tell whether an account exists.
+ */
+export async function verifyPasswordTimed(stored: string | null | undefined, password: string): Promise<boolean> {
+  if (stored) return verifyPassword(stored, password);
+  dummy ??= hashPassword(randomBytes(16).toString('hex'));
+  await verifyPassword(await dummy, password);
+  return false;
+}
+
 /** Builds a scrypt PHC-like string (used by tests of the fallback verifier). */
 export async function scryptHash(password: string, N = 16384): Promise<string> {
   const salt = randomBytes(16);

@@ -11,7 +11,8 @@ import { isModifying } from './command.ts';
 import type { CommandTable } from './command-table.ts';
 import { DmapiError, errorCatalogue, type ErrorKey } from './errors.ts';
 import { formatReply, type HeaderList } from './reply.ts';
-import { resolveApiKey, resolveSession, type ActiveSession } from './sessions.ts';
+import { resolveApiKeyCounted, resolveSession, type ActiveSession } from './sessions.ts';
+import { retryText } from '../services/auth-throttle.ts';
 
 export const DMAPI_VERSION = '1.2.53';
 
@@ -33,7 +34,7 @@ export interface DispatchOutcome {
 }
 
 /** Errors any request may answer, whatever its own list says. */
-const universalErrors: readonly ErrorKey[] = ['SESSION_INVALID', 'ACCESS_DENIED', 'PARAM_MISSING', 'PARAM_SYNTAX', 'PARAM_RANGE', 'INTERNAL', 'UNKNOWN_REQUEST'];
+const universalErrors: readonly ErrorKey[] = ['SESSION_INVALID', 'LOGIN_THROTTLED', 'ACCESS_DENIED', 'PARAM_MISSING', 'PARAM_SYNTAX', 'PARAM_RANGE', 'INTERNAL', 'UNKNOWN_REQUEST'];
 
 // No colon in these texts: LEX shows an Error value only up to its first colon (dmapi-wire §1.3).
 const deniedText = (scope: Scope, request: string): string =>
@@ -80,7 +81,7 @@ function lowerKeys(params: Record<string, string>): RawParams {
 
 /** lookup → session → access → params → run or accept → reply, always in this order. */
 export function createDispatcher(deps: AppDeps, table: CommandTable) {
-  async function authenticate(raw: RawParams, cookieSid: string | undefined, now: number): Promise<ActiveSession> {
+  async function authenticate(raw: RawParams, cookieSid: string | undefined, ip: string, now: number): Promise<ActiveSession> {
     const sid = raw['auth-sid'] || cookieSid;
     if (sid) {
       const s = await resolveSession(deps.db, sid, now, deps.config.sessionTimeout * 1000);
@@ -89,8 +90,9 @@ export function createDispatcher(deps: AppDeps, table: CommandTable) {
     }
     // Some clients (JAPI) send the API key with every request instead of logging in.
     if (raw['api-key']) {
-      const k = await resolveApiKey(deps.db, raw['api-key']);
-      if (k) return { account: k.account, scope: k.scope, sessionId: null };
+      const k = await resolveApiKeyCounted(deps.db, raw['api-key'], ip, now, deps.config.loginFailureLimit);
+      if ('throttled' in k) throw new DmapiError('LOGIN_THROTTLED', retryText(k.throttled, now));
+      if (k.found) return { account: k.found.account, scope: k.found.scope, sessionId: null };
       throw new DmapiError('SESSION_INVALID', 'API key is invalid');
     }
     throw new DmapiError('SESSION_INVALID', 'no session; log in and pass auth-sid');
@@ -124,7 +126,7 @@ export function createDispatcher(deps: AppDeps, table: CommandTable) {
     try {
       if (!command) throw new DmapiError('UNKNOWN_REQUEST', `unknown request '${req.name}'`);
       if (command.session === 'required') {
-        session = await authenticate(raw, req.cookieSid, now);
+        session = await authenticate(raw, req.cookieSid, req.ip, now);
         if (!allowed(session.scope, command)) throw new DmapiError('ACCESS_DENIED', deniedText(session.scope, command.name));
       }
       rejectNul(raw);

@@ -12,7 +12,7 @@ export interface ErrorDef {
 export const errorCatalogue = {
   SESSION_INVALID: { code: -401, text: 'Authentication error', when: 'The auth-sid (or cookie) is missing, unknown, logged out or expired.' },
   AUTH_FAILED: { code: 2200, text: 'Authentication error', when: 'login with a wrong username/password or an unknown or revoked API key.' },
-  LOGIN_THROTTLED: { code: 2502, text: 'Session limit exceeded', when: 'Too many failed logins for this user or from this address in the last 15 minutes.' },
+  LOGIN_THROTTLED: { code: 2502, text: 'Session limit exceeded', when: 'Too many failed logins (or wrong API keys) for the account, from the address, or both, in the last 15 minutes; the Error line says when to try again.' },
   UNKNOWN_REQUEST: { code: 2000, text: 'Unknown command', when: 'The request name is not one dmapid implements (see query-request-list).' },
   PARAM_MISSING: { code: 2003, text: 'Required parameter missing', when: 'A mandatory parameter is absent or empty.' },
   PARAM_SYNTAX: { code: 2005, text: 'Parameter value syntax error', when: 'A parameter value is malformed.' },

@@ -2,6 +2,7 @@ import type { Executor } from '../db/database.ts';
 import type { Account, Scope } from '../db/schema.ts';
 import { randomToken } from '../core/ids.ts';
 import { tokenHash } from '../core/password.ts';
+import { addressKey, blocked, pruneAttempts, recordFailure, type Throttled } from '../services/auth-throttle.ts';
 
 export interface ActiveSession {
   account: Account;
@@ -65,25 +66,28 @@ export async function resolveApiKey(db: Executor, key: string): Promise<{ accoun
   return { account, scope: key_scope, keyId: key_id };
 }
 
-const FAILURE_WINDOW_MS = 15 * 60_000;
-
-/** True when `key` has at least `limit` failed logins in the last 15 minutes. */
-export async function loginBlocked(db: Executor, key: string, now: number, limit: number): Promise<boolean> {
-  const row = await db
-    .selectFrom('login_failures')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('key', '=', key)
-    .where('at', '>', now - FAILURE_WINDOW_MS)
-    .executeTakeFirstOrThrow();
-  return Number(row.n) >= limit;
+/**
+ * An API key as a credential: refused while its address is blocked, and a wrong key is counted
+ * against the address. A key is never guessed (256 random bits), so it is counted after the
+ * lookup rather than before: concurrent valid requests from one address never block each other.
+ */
+export async function resolveApiKeyCounted(
+  db: Executor,
+  key: string,
+  ip: string,
+  now: number,
+  limit: number,
+): Promise<{ found?: { account: Account; scope: Scope; keyId: number } } | { throttled: Throttled }> {
+  const keys = [addressKey(ip, limit)];
+  const throttled = await blocked(db, keys, now);
+  if (throttled) return { throttled };
+  const found = await resolveApiKey(db, key);
+  if (!found) await recordFailure(db, keys, now);
+  return found ? { found } : {};
 }
 
-export async function recordLoginFailure(db: Executor, keys: string[], now: number): Promise<void> {
-  await db.insertInto('login_failures').values(keys.map((key) => ({ key, at: now }))).execute();
-}
-
-/** Forgets failures older than the window and sessions idle for a day past their timeout. */
+/** Forgets attempts older than the throttle window and sessions idle for a day past their timeout. */
 export async function pruneAuthState(db: Executor, now: number, timeoutMs: number): Promise<void> {
-  await db.deleteFrom('login_failures').where('at', '<', now - FAILURE_WINDOW_MS).execute();
+  await pruneAttempts(db, now);
   await db.deleteFrom('sessions').where('last_seen_at', '<', now - timeoutMs - 86_400_000).execute();
 }

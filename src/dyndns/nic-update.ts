@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import ipaddr from 'ipaddr.js';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../app-deps.ts';
-import { loginBlocked, recordLoginFailure } from '../dmapi/sessions.ts';
+import { blocked, clientAddress, namedKey, recordFailure } from '../services/auth-throttle.ts';
 import type { AddressRecord, ZoneRecord } from '../zone/records.ts';
 import { writeZone, zoneForName, type StoredZone } from '../zone/store.ts';
 
@@ -89,8 +89,8 @@ export async function registerDynDnsRoutes(http: FastifyInstance, deps: AppDeps)
     await deps.syncClock();
     const now = deps.clock.now();
     const client = ipaddr.isValid(req.ip) ? ipaddr.process(req.ip).toString() : req.ip;
-    const throttleKey = `dyndns:${client}`;
-    if (await loginBlocked(deps.db, throttleKey, now, deps.config.loginFailureLimit)) return { status: 200, body: 'abuse' };
+    const throttle = [namedKey(`dyndns:${clientAddress(client)}`, deps.config.loginFailureLimit, 'from this address')];
+    if (await blocked(deps.db, throttle, now)) return { status: 200, body: 'abuse' };
     const creds = credentials(req, q);
     if (!creds) return { status: 401, body: 'badauth', challenge: true };
     const hosts = (typeof q['hostname'] === 'string' ? q['hostname'] : '').split(',').map((h) => h.trim().toLowerCase().replace(/\.$/, '')).filter(Boolean);
@@ -125,7 +125,7 @@ export async function registerDynDnsRoutes(http: FastifyInstance, deps: AppDeps)
       });
       lines.push(line);
     }
-    if (failedAuth) await recordLoginFailure(deps.db, [throttleKey], now);
+    if (failedAuth) await recordFailure(deps.db, throttle, now);
     if (changedAny) deps.wake();
     return { status: 200, body: lines.join('\n') };
   };

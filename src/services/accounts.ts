@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Executor } from '../db/database.ts';
+import type { Db, Executor } from '../db/database.ts';
 import type { Account, Scope } from '../db/schema.ts';
 import { hashPassword, tokenHash } from '../core/password.ts';
 import { randomToken } from '../core/ids.ts';
@@ -58,8 +58,44 @@ export async function findAccountByUsername(db: Executor, username: string): Pro
   return byEmail.length === 1 ? byEmail[0] : undefined;
 }
 
-export async function setPassword(db: Executor, accountId: number, password: string): Promise<void> {
-  await db.updateTable('accounts').set({ password_hash: await hashPassword(password) }).where('id', '=', accountId).execute();
+/**
+ * Sessions end with the credential that opened them: a new password ends the sessions opened
+ * with the old one (those opened with an API key stay), disabling an account ends all of its
+ * sessions, revoking a key those opened with the key.
+ */
+async function endSessions(db: Executor, now: number, which: { accountId: number; passwordOnly?: boolean } | { apiKeyId: number }): Promise<void> {
+  let q = db.updateTable('sessions').set({ ended_at: now }).where('ended_at', 'is', null);
+  if ('apiKeyId' in which) q = q.where('api_key_id', '=', which.apiKeyId);
+  else {
+    q = q.where('account_id', '=', which.accountId);
+    if (which.passwordOnly) q = q.where('api_key_id', 'is', null);
+  }
+  await q.execute();
+}
+
+export async function setPassword(db: Db, accountId: number, password: string, now: number): Promise<void> {
+  const hash = await hashPassword(password);
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable('accounts').set({ password_hash: hash }).where('id', '=', accountId).execute();
+    await endSessions(trx, now, { accountId, passwordOnly: true });
+  });
+}
+
+export async function setAccountStatus(db: Db, accountId: number, status: Account['status'], now: number): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable('accounts').set({ status }).where('id', '=', accountId).execute();
+    if (status === 'disabled') await endSessions(trx, now, { accountId });
+  });
+}
+
+/** Revokes an active key and ends its sessions; false when there is no active key `id`. */
+export async function revokeApiKey(db: Db, id: number, now: number): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const res = await trx.updateTable('api_keys').set({ revoked_at: now }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
+    if (Number(res.numUpdatedRows) !== 1) return false;
+    await endSessions(trx, now, { apiKeyId: id });
+    return true;
+  });
 }
 
 export const scopes = ['full', 'read-only', 'modify-only'] as const satisfies readonly Scope[];

@@ -2,9 +2,10 @@ import { z } from 'zod';
 import { defineCommand } from '../command.ts';
 import { DmapiError } from '../errors.ts';
 import { optFlag, optText } from '../params.ts';
-import { createSession, loginBlocked, recordLoginFailure, resolveApiKey } from '../sessions.ts';
+import { createSession, resolveApiKeyCounted } from '../sessions.ts';
 import { findAccountByUsername } from '../../services/accounts.ts';
-import { verifyPassword } from '../../core/password.ts';
+import { countedAttempt, passwordKeys, retryText, type Throttled } from '../../services/auth-throttle.ts';
+import { verifyPasswordTimed } from '../../core/password.ts';
 import { formatAmount } from '../../core/money.ts';
 import { loginStamp } from '../../core/dates.ts';
 import type { Account, Scope } from '../../db/schema.ts';
@@ -25,35 +26,37 @@ export const login = defineCommand({
       params: { dmapi: 'PARAM_MISSING' },
     }),
   errors: ['AUTH_FAILED', 'LOGIN_THROTTLED'],
-  notes: 'With `prefixes=1` the body lists `tld<TAB>contact-handle-prefix` instead. Ten failed logins for one user (fifty from one address) within 15 minutes block further attempts for the rest of that window.',
+  notes:
+    'With `prefixes=1` the body lists `tld<TAB>contact-handle-prefix` instead. Failed logins are counted per account (its login name and e-mail ' +
+    'address alike) and address: ten within 15 minutes (`DMAPID_LOGIN_FAILURE_LIMIT`) block that account from that address, a hundred block the ' +
+    'account from everywhere, and fifty failed logins or wrong API keys from one address block that address; the error says when to try again. ' +
+    'See docs/security.md.',
   async run(ctx, p) {
     const { db, now, ip, deps } = ctx;
     const limit = deps.config.loginFailureLimit;
-    const ipKey = `ip:${ip}`;
-    if (await loginBlocked(db, ipKey, now, limit * 5)) throw new DmapiError('LOGIN_THROTTLED', 'too many failed logins from this address; try again later');
+    const throttled = (t: Throttled) => new DmapiError('LOGIN_THROTTLED', retryText(t, now));
 
     let account: Account | undefined;
     let scope: Scope = 'full';
     let keyId: number | null = null;
     if (p['api-key'] !== undefined) {
-      const k = await resolveApiKey(db, p['api-key']);
-      if (!k) {
-        await recordLoginFailure(db, [ipKey], now);
-        throw new DmapiError('AUTH_FAILED', 'API key is invalid');
-      }
-      ({ account, scope, keyId } = { account: k.account, scope: k.scope, keyId: k.keyId });
+      const k = await resolveApiKeyCounted(db, p['api-key'], ip, now, limit);
+      if ('throttled' in k) throw throttled(k.throttled);
+      if (!k.found) throw new DmapiError('AUTH_FAILED', 'API key is invalid');
+      ({ account, scope, keyId } = k.found);
     } else {
-      const userKey = `user:${p.username!.toLowerCase()}`;
-      if (await loginBlocked(db, userKey, now, limit)) throw new DmapiError('LOGIN_THROTTLED', 'too many failed logins for this user; try again later');
-      account = await findAccountByUsername(db, p.username!);
-      const ok = account?.password_hash && account.status === 'active' && (await verifyPassword(account.password_hash, p.password!));
-      if (!ok) {
-        await recordLoginFailure(db, [userKey, ipKey], now);
-        if (account) await db.updateTable('accounts').set({ last_error: 'login failed', last_error_ip: ip }).where('id', '=', account.id).execute();
+      // Counted per account, whichever of its names was typed; unknown names count under the name.
+      const found = await findAccountByUsername(db, p.username!);
+      const keys = passwordKeys(found ? { accountId: found.id } : { name: p.username! }, ip, limit);
+      // A missing account or password is checked against a dummy hash: the same time either way.
+      const attempt = await countedAttempt(db, keys, now, async () => (await verifyPasswordTimed(found?.password_hash, p.password!)) && found?.status === 'active');
+      if (attempt.throttled) throw throttled(attempt.throttled);
+      if (!attempt.ok || !found) {
+        if (found) await db.updateTable('accounts').set({ last_error: 'login failed', last_error_ip: ip }).where('id', '=', found.id).execute();
         throw new DmapiError('AUTH_FAILED', 'invalid username or password');
       }
+      account = found;
     }
-    if (!account) throw new DmapiError('AUTH_FAILED', 'invalid credentials');
 
     const sid = await createSession(db, { accountId: account.id, scope, apiKeyId: keyId, ip, now });
     await db.updateTable('accounts').set({ last_login_at: now, last_login_ip: ip }).where('id', '=', account.id).execute();
