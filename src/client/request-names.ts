@@ -25,6 +25,7 @@ export const requestNames = [
   'domain-transfer-in-reseller',
   'domain-unlock',
   'grants-accept',
+  'grants-invitation',
   'grants-invite',
   'grants-list',
   'grants-revoke',

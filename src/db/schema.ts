@@ -353,6 +353,8 @@ export interface GrantsTable {
   expires_at: number | null;
   accepted_at: number | null;
   ended_at: number | null;
+  /** JSON CreatorTerms of a @creator invitation (src/services/grants.ts); null for other roles. */
+  terms: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export type WhoisEmailStatus = 'pending' | 'verified' | 'invalid';

@@ -32,6 +32,11 @@ export interface RequestContext {
   readonly raw: RawParams;
   /** Queue a job in this request's transaction; it runs after the commit. */
   enqueue(kind: string, payload: unknown, options?: EnqueueOptions): Promise<number>;
+  /**
+   * Refuses (ACCESS_DENIED) when the session's scope does not allow `access`: for requests whose
+   * access class depends on what they act on (a @creator grant moves costs to another account).
+   */
+  requireAccess(access: Access, what: string): void;
 }
 
 /** A command's own part of the reply; the dispatcher adds the status block. */
@@ -90,6 +95,8 @@ interface CommandBase<P extends z.ZodType> {
   readonly errors: readonly ErrorKey[];
   /** Extra documentation for docs/requests.md. */
   readonly notes?: string;
+  /** Parameters that are text of several lines (a zone); every other value is refused with a line break or tab in it. */
+  readonly multiline?: readonly string[];
 }
 
 export interface SyncCommand<P extends z.ZodType = z.ZodType> extends CommandBase<P> {

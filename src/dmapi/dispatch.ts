@@ -6,7 +6,7 @@ import { trackingId as newTrackingId } from '../core/ids.ts';
 import { formatAmount } from '../core/money.ts';
 import { enqueue } from '../jobs/queue.ts';
 import { openResult, setResultObject, completeResult } from '../services/results.ts';
-import type { Command, CommandReply, RawParams, RequestContext } from './command.ts';
+import type { Access, Command, CommandReply, RawParams, RequestContext } from './command.ts';
 import { isModifying } from './command.ts';
 import type { CommandTable } from './command-table.ts';
 import { DmapiError, errorCatalogue, type ErrorKey } from './errors.ts';
@@ -42,10 +42,10 @@ const deniedText = (scope: Scope, request: string): string =>
     ? `this session uses a read-only API key, which cannot modify anything (${request})`
     : `this session uses a modify-only API key, which cannot run requests that cause costs (${request})`;
 
-function allowed(scope: Scope, c: Command): boolean {
+function allowed(scope: Scope, access: Access): boolean {
   if (scope === 'full') return true;
-  if (scope === 'read-only') return c.access === 'read';
-  return c.access !== 'costs';
+  if (scope === 'read-only') return access === 'read';
+  return access !== 'costs';
 }
 
 /** Turns zod issues (parsed with `reportInput: true`) into DMAPI errors that name the parameter and the problem. */
@@ -64,10 +64,31 @@ export function paramErrors(issues: readonly z.core.$ZodIssue[]): DmapiError {
   return new DmapiError(key ?? 'PARAM_SYNTAX', lines);
 }
 
-/** No DMAPI value contains NUL, and PostgreSQL text cannot store it: refuse it up front, the same on both databases. */
-function rejectNul(raw: RawParams): void {
-  const bad = Object.entries(raw).filter(([k, v]) => k.includes('\0') || v.includes('\0'));
-  if (bad.length) throw new DmapiError('PARAM_SYNTAX', bad.map(([k]) => `invalid '${k.replace(/\0/g, '\\0')}' (must not contain NUL characters)`));
+/**
+ * The one input check for values echoed into line-oriented replies: no parameter name or value
+ * holds a control character (a line break would forge a line, a tab shift a column; NUL cannot be
+ * stored on PostgreSQL), except the multi-line text a request declares (a zone), which may hold
+ * line breaks and tabs but no other control character.
+ */
+const controlChar = /[\x00-\x1f\x7f]/;
+const controlInText = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/;
+const shown = (name: string) => name.replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+function rejectControlCharacters(raw: RawParams, multiline: readonly string[] = []): void {
+  const lines: string[] = [];
+  for (const [k, v] of Object.entries(raw)) {
+    if (controlChar.test(k)) lines.push(`invalid parameter name '${shown(k)}' (must not contain control characters)`);
+    else if ((multiline.includes(k) ? controlInText : controlChar).test(v)) {
+      lines.push(multiline.includes(k) ? `invalid '${k}' (must not contain control characters other than line breaks and tabs)` : `invalid '${k}' (must not contain control characters such as line breaks or tabs)`);
+    }
+  }
+  if (lines.length) throw new DmapiError('PARAM_SYNTAX', lines);
+}
+
+/** A client's transaction id, echoed as one field of result-list lines: EPP's clTRID, without spaces. */
+const clientTrid = /^[\x21-\x7e]{1,64}$/;
+function checkCltrid(raw: RawParams): void {
+  const v = raw['cltrid'];
+  if (v !== undefined && v !== '' && !clientTrid.test(v)) throw new DmapiError('PARAM_SYNTAX', "invalid 'cltrid' (1 to 64 printable characters without spaces)");
 }
 
 function lowerKeys(params: Record<string, string>): RawParams {
@@ -127,9 +148,10 @@ export function createDispatcher(deps: AppDeps, table: CommandTable) {
       if (!command) throw new DmapiError('UNKNOWN_REQUEST', `unknown request '${req.name}'`);
       if (command.session === 'required') {
         session = await authenticate(raw, req.cookieSid, req.ip, now);
-        if (!allowed(session.scope, command)) throw new DmapiError('ACCESS_DENIED', deniedText(session.scope, command.name));
+        if (!allowed(session.scope, command.access)) throw new DmapiError('ACCESS_DENIED', deniedText(session.scope, command.name));
       }
-      rejectNul(raw);
+      rejectControlCharacters(raw, command.multiline);
+      checkCltrid(raw);
       const parsed = command.params.safeParse(raw, { reportInput: true });
       if (!parsed.success) throw paramErrors(parsed.error.issues);
       const { reply, procId, balance } = await execute(command, parsed.data, raw, session, req.ip, now, trackingId);
@@ -190,6 +212,10 @@ export function createDispatcher(deps: AppDeps, table: CommandTable) {
         return procId;
       },
       enqueue: (kind, payload, o) => enqueue(db, now, kind, payload, { accountId: session?.account.id ?? null, ...o }),
+      requireAccess(access, what) {
+        const scope = session?.scope ?? 'read-only';
+        if (!allowed(scope, access)) throw new DmapiError('ACCESS_DENIED', deniedText(scope, what));
+      },
     });
     const balanceOf = (a: Pick<Account, 'balance' | 'reserved' | 'currency'>) => formatAmount(a.balance - a.reserved, a.currency);
 

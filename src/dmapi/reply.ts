@@ -23,6 +23,12 @@ function oneLine(value: string): string {
   return value.replace(/[\x00-\x08\x0a-\x1f\x7f]+/g, ' ').trim();
 }
 
+/**
+ * One field of a space-separated body line (result-list, grants-list): `-` when empty, and
+ * whitespace inside a value becomes `_`, so a line always has its number of fields.
+ */
+export const spaceField = (v: string | number | null | undefined): string => (v === null || v === undefined || v === '' ? '-' : String(v).replace(/\s+/g, '_'));
+
 export interface ParsedReply {
   headers: HeaderList;
   body: string;

@@ -63,7 +63,7 @@ export function whoisSuspendedMail(p: { domain: string; email: string; reason: '
   };
 }
 
-export function grantInvitationMail(p: { domain: string; role: string; inviter: string; key: string; link: string; expires: number; publicUrl: string }): RenderedMail {
+export function grantInvitationMail(p: { domain: string; role: string; inviter: string; key: string; link: string; expires: number; publicUrl: string; terms?: readonly string[] }): RenderedMail {
   const what =
     p.role === '@creator'
       ? `to take over the domain ${p.domain} into your own portfolio (role @creator)`
@@ -75,6 +75,7 @@ export function grantInvitationMail(p: { domain: string; role: string; inviter: 
       '',
       `${p.inviter} invites you ${what}.`,
       '',
+      ...(p.terms?.length ? ['What you take on by accepting:', '', ...p.terms.map((t) => `  - ${t}`), '', 'The answer page shows the renewal price at your prices.', ''] : []),
       'To accept or decline, open this link:',
       '',
       `  ${p.link}`,
@@ -89,14 +90,13 @@ export function grantInvitationMail(p: { domain: string; role: string; inviter: 
   };
 }
 
-export function grantNoticeMail(p: { domain: string; role: string; inviter: string; event: 'granted' | 'revoked' | 'moved'; publicUrl: string }): RenderedMail {
+export function grantNoticeMail(p: { domain: string; role: string; inviter: string; event: 'granted' | 'revoked'; publicUrl: string }): RenderedMail {
   const line = {
     granted: `${p.inviter} has given your account the role ${p.role} on the domain ${p.domain}.`,
     revoked: `${p.inviter} has revoked your role ${p.role} on the domain ${p.domain}.`,
-    moved: `${p.inviter} has moved the domain ${p.domain} into your account's portfolio (role @creator).`,
   }[p.event];
   return {
-    subject: `${p.event === 'revoked' ? 'Role revoked' : p.event === 'moved' ? 'Domain moved to you' : 'Role granted'}: ${p.role} on ${p.domain}`,
+    subject: `${p.event === 'revoked' ? 'Role revoked' : 'Role granted'}: ${p.role} on ${p.domain}`,
     body: ['Hello,', '', line, '', signature(p.publicUrl)].join('\n'),
   };
 }

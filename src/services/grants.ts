@@ -1,5 +1,6 @@
 import type { Executor } from '../db/database.ts';
-import type { Account, GrantRole, GrantRow } from '../db/schema.ts';
+import type { AppDeps } from '../app-deps.ts';
+import type { Account, GrantRole, GrantRow, PrivacyLevel } from '../db/schema.ts';
 import { DAY } from '../core/clock.ts';
 import { randomToken } from '../core/ids.ts';
 import { DmapiError } from '../dmapi/errors.ts';
@@ -7,13 +8,19 @@ import { queueMail, type MailContext } from '../mail/outbox.ts';
 import { answerUrl } from '../mail/links.ts';
 import { isPlainAddress } from '../mail/address.ts';
 import { grantInvitationMail, grantNoticeMail } from '../mail/templates.ts';
+import { isoDate } from '../core/dates.ts';
+import { money, quote } from '../billing/quote.ts';
 import { accessDomain, type DomainRecord } from './domain-access.ts';
+import { catalogPremium } from './domains.ts';
+import { privacySubscribed } from './privacy.ts';
 
 /**
  * Grants: roles on a domain for other accounts, the only way one account acts on another's
  * object. The holder invites by e-mail; with a matching `client-uid` the role applies at once,
  * otherwise the invitee gets a mail with a key and accepts on the answer page. `@creator` moves
- * the domain into the invitee's portfolio and ends every grant and invitation on it.
+ * the domain into the invitee's portfolio and ends every grant and invitation on it; since the
+ * receiving account pays the domain's renewals from then on, it is never applied at once: the
+ * receiving account sees the terms (expiry, autorenew, privacy, its renewal price) and accepts.
  */
 
 /** The answer-page kind of invitation links. */
@@ -23,7 +30,7 @@ export interface GrantContext extends MailContext {
   readonly account: Pick<Account, 'id' | 'login'>;
 }
 
-export type InviteOutcome = { kind: 'grant' | 'invitation' | 'moved'; id: number };
+export type InviteOutcome = { kind: 'grant' | 'invitation'; id: number };
 
 export async function inviteGrant(
   ctx: GrantContext,
@@ -38,14 +45,8 @@ export async function inviteGrant(
   // A client-uid that matches the address applies the role silently; one that does not falls back
   // to an invitation, so the request never tells which uid has which address.
   const target = p.clientUid !== undefined ? await activeAccountWithEmail(db, p.clientUid, email) : undefined;
-  if (target) {
-    if (target.id === domain.account_id) throw new DmapiError('PARAM_POLICY', `invalid 'client-uid' (${domain.name} belongs to account ${target.id} already)`);
-    if (p.role === '@creator') {
-      const id = await insertGrant(db, { domain, inviter: account.id, role: p.role, email, nickname, invitee: target.id, key: null, state: 'transferred', now });
-      await moveDomain(db, domain.id, target.id, now, id);
-      await notify(ctx, target.email, { domain: domain.name, role: p.role, inviter: account.login, event: 'moved' }, target.id);
-      return { kind: 'moved', id };
-    }
+  if (target?.id === domain.account_id) throw new DmapiError('PARAM_POLICY', `invalid 'client-uid' (${domain.name} belongs to account ${target.id} already)`);
+  if (target && p.role !== '@creator') {
     const dup = await activeGrantId(db, domain.id, target.id, p.role);
     if (dup !== undefined) throw new DmapiError('OBJECT_EXISTS', `account ${target.id} holds ${p.role} on ${domain.name} already (scope ${dup})`);
     const id = await insertGrant(db, { domain, inviter: account.id, role: p.role, email, nickname, invitee: target.id, key: null, state: 'active', now });
@@ -65,12 +66,59 @@ export async function inviteGrant(
   if (same) throw new DmapiError('OBJECT_EXISTS', `an invitation of ${email} for ${p.role} on ${domain.name} is pending already (scope ${same.id})`);
   const key = randomToken(16);
   const expires = now + ctx.deps.config.grantInvitationDays * DAY;
-  const id = await insertGrant(db, { domain, inviter: account.id, role: p.role, email, nickname, invitee: null, key, state: 'pending', now, expires });
+  // A @creator offer to a named account is that account's alone to accept.
+  const invitee = target?.id ?? null;
+  const terms = p.role === '@creator' ? creatorTerms(domain, now) : undefined;
+  const id = await insertGrant(db, { domain, inviter: account.id, role: p.role, email, nickname, invitee, key, state: 'pending', now, expires, terms });
   const { config } = ctx.deps;
-  const mail = grantInvitationMail({ domain: domain.name, role: p.role, inviter: account.login, key, link: answerUrl(config, GRANT_PAGE, key), expires, publicUrl: config.publicUrl });
-  await queueMail(ctx, { to: email, kind: 'grant-invitation', ...mail, accountId: account.id, object: domain.name });
+  const termLines = terms ? describeTerms(terms, domain.name, undefined) : [];
+  const mail = grantInvitationMail({ domain: domain.name, role: p.role, inviter: account.login, key, link: answerUrl(config, GRANT_PAGE, key), expires, publicUrl: config.publicUrl, terms: termLines });
+  await queueMail(ctx, { to: target?.email ?? email, kind: 'grant-invitation', ...mail, accountId: account.id, object: domain.name });
   return { kind: 'invitation', id };
 }
+
+/** What a @creator offer says about the domain, fixed when it is made: what the receiving account accepts. */
+export interface CreatorTerms {
+  expiresAt: number;
+  autorenew: boolean;
+  /** The whois privacy already paid for, and until when. */
+  privacy: PrivacyLevel;
+  privacyUntil: number | null;
+}
+
+function creatorTerms(d: DomainRecord, now: number): CreatorTerms {
+  const paid = privacySubscribed(d, now) && d.privacy_origin !== 'off';
+  return { expiresAt: d.expires_at, autorenew: d.autorenew === 1, privacy: paid ? d.privacy_origin : 'off', privacyUntil: paid ? d.privacy_expires_at : null };
+}
+
+/** The terms in sentences (mail, answer page, grants-invitation); `renewal` is the receiving account's price when known. */
+export function describeTerms(t: CreatorTerms, domain: string, renewal: string | undefined): string[] {
+  const price = renewal ? `, now ${renewal} a year at its prices` : ' at its own prices';
+  const lines = [
+    `${domain} expires on ${isoDate(t.expiresAt)}.`,
+    t.autorenew
+      ? `Autorenew is on: after the move the domain is renewed for a year a day before it expires, charged to the receiving account${price}.`
+      : 'Autorenew is off: nothing is charged unless the receiving account renews the domain.',
+  ];
+  if (t.privacy !== 'off') {
+    const renewed = t.autorenew ? '; it is renewed with the domain, charged to the receiving account' : '';
+    lines.push(`Whois privacy (${t.privacy}) is paid until ${isoDate(t.privacyUntil!)}${renewed}.`);
+  }
+  return lines;
+}
+
+/** A year's renewal of `domain` at `account`'s prices, as text; undefined when the TLD has no renewal price for it. */
+export async function renewalPrice(deps: Pick<AppDeps, 'tlds'>, db: Executor, account: Account, domain: Pick<DomainRecord, 'name' | 'tld'>, now: number): Promise<string | undefined> {
+  try {
+    const q = await quote(db, account, { tld: domain.tld, operation: 'renew', periodMonths: 12, domain: domain.name, now, premium: catalogPremium(deps.tlds) });
+    return money(q.brutto, q.currency);
+  } catch (err) {
+    if (err instanceof DmapiError) return undefined;
+    throw err;
+  }
+}
+
+export const parseTerms = (g: Pick<GrantRow, 'terms'>): CreatorTerms | undefined => (g.terms ? (JSON.parse(g.terms) as CreatorTerms) : undefined);
 
 async function activeAccountWithEmail(db: Executor, uid: number, email: string): Promise<Account | undefined> {
   const a = await db.selectFrom('accounts').selectAll().where('id', '=', uid).where('status', '=', 'active').executeTakeFirst();
@@ -79,7 +127,7 @@ async function activeAccountWithEmail(db: Executor, uid: number, email: string):
 
 async function insertGrant(
   db: Executor,
-  g: { domain: DomainRecord; inviter: number; role: GrantRole; email: string; nickname: string; invitee: number | null; key: string | null; state: GrantRow['state']; now: number; expires?: number },
+  g: { domain: DomainRecord; inviter: number; role: GrantRole; email: string; nickname: string; invitee: number | null; key: string | null; state: GrantRow['state']; now: number; expires?: number; terms?: CreatorTerms | undefined },
 ): Promise<number> {
   const active = g.state === 'active' || g.state === 'transferred';
   const row = await db
@@ -97,6 +145,7 @@ async function insertGrant(
       expires_at: g.expires ?? null,
       accepted_at: active ? g.now : null,
       ended_at: g.state === 'transferred' ? g.now : null,
+      terms: g.terms ? JSON.stringify(g.terms) : null,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
@@ -114,7 +163,7 @@ export async function moveDomain(db: Executor, domainId: number, toAccountId: nu
   await q.execute();
 }
 
-async function notify(ctx: MailContext, to: string, p: { domain: string; role: string; inviter: string; event: 'granted' | 'revoked' | 'moved' }, accountId: number | null): Promise<void> {
+async function notify(ctx: MailContext, to: string, p: { domain: string; role: string; inviter: string; event: 'granted' | 'revoked' }, accountId: number | null): Promise<void> {
   if (!isPlainAddress(to.trim())) return;
   await queueMail(ctx, { to, kind: `grant-${p.event}`, ...grantNoticeMail({ ...p, publicUrl: ctx.deps.config.publicUrl }), accountId, object: p.domain });
 }
@@ -190,8 +239,10 @@ export interface InvitationView {
   grant: GrantRow;
   domain: string;
   inviterLogin: string;
-  /** Active accounts whose e-mail is the invited address: who may accept. */
+  /** Who may accept: the account named by client-uid, else the active accounts whose e-mail is the invited address. */
   candidates: Array<Pick<Account, 'id' | 'login'>>;
+  /** What a @creator invitation offers. */
+  terms: CreatorTerms | undefined;
 }
 
 /** An open invitation by its key, for the answer page; undefined when unknown, answered or expired. */
@@ -202,15 +253,18 @@ export async function findInvitation(db: Executor, key: string, now: number): Pr
   // The domain changed hands since the invitation: the old holder's offer is void.
   if (domain.account_id !== grant.inviter_account_id) return undefined;
   const inviter = await db.selectFrom('accounts').select('login').where('id', '=', grant.inviter_account_id).executeTakeFirstOrThrow();
-  const candidates = await db
-    .selectFrom('accounts')
-    .select(['id', 'login'])
-    .where((eb) => eb(eb.fn('lower', ['email']), '=', grant.email.toLowerCase()))
-    .where('status', '=', 'active')
-    .where('id', '!=', domain.account_id)
-    .orderBy('login')
-    .execute();
-  return { grant, domain: domain.name, inviterLogin: inviter.login, candidates };
+  // An invitation made for a named account (client-uid) is that account's; otherwise any account with the address.
+  let q = db.selectFrom('accounts').select(['id', 'login']).where('status', '=', 'active').where('id', '!=', domain.account_id);
+  q = grant.invitee_account_id !== null ? q.where('id', '=', grant.invitee_account_id) : q.where((eb) => eb(eb.fn('lower', ['email']), '=', grant.email.toLowerCase()));
+  const candidates = await q.orderBy('login').execute();
+  return { grant, domain: domain.name, inviterLogin: inviter.login, candidates, terms: parseTerms(grant) };
+}
+
+/** The open invitation `key` when `ctx.account` may answer it; for anyone else it does not exist. */
+export async function invitationFor(ctx: { db: Executor; now: number; account: Pick<Account, 'id'> }, key: string): Promise<InvitationView> {
+  const view = await findInvitation(ctx.db, key, ctx.now);
+  if (!view || !view.candidates.some((c) => c.id === ctx.account.id)) throw new DmapiError('OBJECT_NOT_FOUND', 'no pending invitation with this key for this account');
+  return view;
 }
 
 export type InvitationAnswer = { outcome: 'accepted'; domain: string; role: GrantRole; login: string; moved: boolean } | { outcome: 'declined'; domain: string; role: GrantRole };
@@ -245,7 +299,12 @@ export async function answerInvitation(ctx: MailContext, key: string, answer: 'y
     .executeTakeFirst();
   // Answered in another request meanwhile (a double click on PostgreSQL): the first answer stands.
   if (Number(res.numUpdatedRows) !== 1) throw new DmapiError('OBJECT_NOT_FOUND', 'this invitation was answered already');
-  if (moved) await moveDomain(db, grant.domain_id, chosen.id, now, grant.id);
+  if (moved) {
+    await moveDomain(db, grant.domain_id, chosen.id, now, grant.id);
+    // The domain arrives with the autorenew the offer showed, whatever the old holder set since.
+    const terms = parseTerms(grant);
+    if (terms) await db.updateTable('domains').set({ autorenew: terms.autorenew ? 1 : 0 }).where('id', '=', grant.domain_id).execute();
+  }
   return { outcome: 'accepted', domain: view.domain, role: grant.role, login: chosen.login, moved };
 }
 

@@ -1,3 +1,4 @@
+import { spaceField } from '../dmapi/reply.ts';
 import type { Executor } from '../db/database.ts';
 import type { ResultRow } from '../db/schema.ts';
 import type { JobOutcome } from '../dmapi/command.ts';
@@ -57,7 +58,7 @@ export async function purgeResultContent(db: Executor, olderThan: number): Promi
 
 /** The result-list line: `TimeStamp SvTrId Proc-ID request-type request-object status ClTrId`. */
 export function resultListLine(r: ResultRow): string {
-  return [compactTimestamp(r.created_at), r.svtrid, r.id, r.request_type, r.object_name || '-', r.status, r.cltrid || '-'].join(' ');
+  return [compactTimestamp(r.created_at), r.svtrid, r.id, r.request_type, r.object_name, r.status, r.cltrid].map(spaceField).join(' ');
 }
 
 /**

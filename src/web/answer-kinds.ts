@@ -1,3 +1,4 @@
+import type { AppDeps } from '../app-deps.ts';
 import type { Executor } from '../db/database.ts';
 import type { MailContext } from '../mail/outbox.ts';
 import { grantAnswerKind } from './kinds/grant.ts';
@@ -30,7 +31,7 @@ export interface AnswerDone {
  */
 export interface AnswerKind {
   readonly kind: string;
-  prompt(db: Executor, key: string, now: number): Promise<AnswerPrompt | undefined>;
+  prompt(db: Executor, key: string, now: number, deps: AppDeps): Promise<AnswerPrompt | undefined>;
   answer(ctx: MailContext, key: string, answer: 'yes' | 'no', form: Readonly<Record<string, string>>): Promise<AnswerDone>;
 }
 

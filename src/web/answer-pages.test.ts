@@ -112,7 +112,10 @@ forEachDatabase('answer pages', (t) => {
     const b = await createAccount(db, { login: 'ap-twin-b', email: 'Twins@example.net' }, t().clock.now());
     const { key, ownerId } = await invite(t(), 'ap-seller', 'page-move.com', 'twins@example.net', '@creator');
     const page = await get(t(), `/answer/grant/${key}`);
-    assert.match(page.body, /offers to move the domain page-move\.com into your portfolio/);
+    assert.match(page.body, /offers to move the domain page-move\.com into your portfolio \(role @creator\)\. Your account pays its renewals from then on\./);
+    // The terms, with the renewal price at the accepting account's prices.
+    assert.match(page.body, /page-move\.com expires on \d{4}-\d\d-\d\d\./);
+    assert.match(page.body, /Autorenew is off: nothing is charged unless the receiving account renews the domain\./);
     assert.ok(page.body.includes('<select name="login"><option value="ap-twin-a">ap-twin-a</option><option value="ap-twin-b">ap-twin-b</option></select>'));
     const unchosen = await post(t(), `/answer/grant/${key}`, { answer: 'yes' });
     assert.equal(unchosen.statusCode, 409);

@@ -57,7 +57,7 @@ export async function registerAnswerPages(http: FastifyInstance, deps: AppDeps, 
       const found = lookup(req.params);
       if (!found) return invalid(reply);
       await deps.syncClock();
-      const prompt = await found.k.prompt(deps.db, found.key, deps.clock.now());
+      const prompt = await found.k.prompt(deps.db, found.key, deps.clock.now(), deps);
       if (!prompt) return invalid(reply);
       const action = `/answer/${encodeURIComponent(found.k.kind)}/${encodeURIComponent(found.key)}`;
       return send(reply, 200, prompt.title, html`${paragraphs(prompt.paragraphs)}${form(action, prompt)}`);

@@ -156,12 +156,13 @@ forEachDatabase('DMAPI wire format', (t) => {
     assert.equal(badJson.code, 2400);
   });
 
-  it('refuses NUL characters in parameters with 2005 on both databases, and keeps header values on one clean line', async () => {
+  it('refuses NUL and other control characters in parameters with 2005 on both databases, and keeps header values on one clean line', async () => {
     const r = await t().reseller('w-nul');
     const cases: Array<[string, Record<string, string>, string]> = [
-      ['login', { username: 'a\0b', password: 'x' }, "invalid 'username' (must not contain NUL characters)"],
-      ['query-domain-list', { 'auth-sid': r.sid, pattern: '\0' }, "invalid 'pattern' (must not contain NUL characters)"],
-      ['result-delete', { 'auth-sid': r.sid, svtrid: 'x', cltrid: 'c\0' }, "invalid 'cltrid' (must not contain NUL characters)"],
+      ['login', { username: 'a\0b', password: 'x' }, "invalid 'username' (must not contain control characters such as line breaks or tabs)"],
+      ['query-domain-list', { 'auth-sid': r.sid, pattern: '\0' }, "invalid 'pattern' (must not contain control characters such as line breaks or tabs)"],
+      ['result-delete', { 'auth-sid': r.sid, svtrid: 'x', cltrid: 'c\0' }, "invalid 'cltrid' (must not contain control characters such as line breaks or tabs)"],
+      ['dns-zone-put', { 'auth-sid': r.sid, domain: 'x.com', zone: 'www A 0 192.0.2.1 3600\0' }, "invalid 'zone' (must not contain control characters other than line breaks and tabs)"],
     ];
     for (const [name, params, error] of cases) {
       const res = await send(t(), post(name, form(params)));

@@ -16,6 +16,7 @@ export const dnsZonePut = defineCommand({
   access: 'modify',
   session: 'required',
   execution: 'sync',
+  multiline: ['zone'],
   params: z.object({
     domain: text(253),
     zone: z.string({ error: (i) => (i.input === undefined ? undefined : 'must be text') }),

@@ -46,15 +46,30 @@ forEachDatabase('grants-accept', (t) => {
     await assert.rejects(accessDomain(app.deps.db, invitee.account.id, 'decline-me.com', 'view'));
   });
 
-  it('moves the domain into the accepting account for @creator', async () => {
+  it('moves the domain into the accepting account for @creator, with the autorenew the offer showed, and needs a full-scope session', async () => {
     const { app, call } = t();
     const invitee = await t().reseller('ga-taker');
     const { owner, key } = await invite(t(), 'ga-giver', 'take-me.com', 'ga-taker@example.com', '@creator');
+    // The giver turns autorenew on after the offer (which said off): the taker gets what it was shown.
+    await app.deps.db.updateTable('domains').set({ autorenew: 1 }).where('name', '=', 'take-me.com').execute();
+    const mo = await invitee.session('modify-only');
+    const denied = await call('grants-accept', { 'auth-sid': mo, key });
+    assert.equal(denied.code, 2201);
+    assert.equal(denied.get('Error'), 'this session uses a modify-only API key, which cannot run requests that cause costs (grants-accept of @creator takes on the domain and its renewals)');
     assert.equal((await call('grants-accept', { 'auth-sid': invitee.sid, key })).code, 0);
-    const d = await app.deps.db.selectFrom('domains').select('account_id').where('name', '=', 'take-me.com').executeTakeFirstOrThrow();
+    const d = await app.deps.db.selectFrom('domains').select(['account_id', 'autorenew']).where('name', '=', 'take-me.com').executeTakeFirstOrThrow();
     assert.equal(d.account_id, invitee.account.id);
+    assert.equal(d.autorenew, 0);
     const list = await call('query-domain-list', { 'auth-sid': owner.sid });
     assert.equal(list.body, '', 'gone from the giver');
+  });
+
+  it('lets a modify-only key decline a @creator offer', async () => {
+    const { app, call } = t();
+    const invitee = await t().reseller('ga-refuser');
+    const { key } = await invite(t(), 'ga-giver2', 'refuse-me.com', 'ga-refuser@example.com', '@creator');
+    assert.equal((await call('grants-accept', { 'auth-sid': await invitee.session('modify-only'), key, answer: 'no' })).code, 0);
+    assert.equal((await app.deps.db.selectFrom('grants').select('state').where('invite_key', '=', key).executeTakeFirstOrThrow()).state, 'declined');
   });
 
   it('answers 2303 for an unknown key and for a key addressed to someone else', async () => {

@@ -86,30 +86,51 @@ forEachDatabase(
       assert.equal((await call('grants-invite', { 'auth-sid': owner.sid, domain: 'mismatch.com', email: 'someone-else@example.net', role: '@billing' })).code, 0);
     });
 
-    it('moves the domain with @creator and a matching client-uid, ending the old grants', async () => {
+    it('never moves a domain with @creator at once: the named account gets an offer with the terms that only it can accept', async () => {
       const { app, call, clock } = t();
       const owner = await t().reseller('gi-seller');
       const buyer = await t().reseller('gi-buyer');
+      const sameAddress = await t().reseller('gi-namesake', { email: buyer.account.email });
       const third = await t().reseller('gi-third');
-      await insertDomain(app.deps.db, owner.account.id, 'sold.com', clock.now());
+      const id = await insertDomain(app.deps.db, owner.account.id, 'sold.com', clock.now());
+      await app.deps.db.updateTable('domains').set({ autorenew: 1 }).where('id', '=', id).execute();
       assert.equal((await call('grants-invite', { 'auth-sid': owner.sid, domain: 'sold.com', email: third.account.email, role: '@tech', 'client-uid': third.account.id })).code, 0);
-      assert.equal((await call('grants-invite', { 'auth-sid': owner.sid, domain: 'sold.com', email: 'pending@example.net', role: '@billing' })).code, 0);
 
       const r = await call('grants-invite', { 'auth-sid': owner.sid, domain: 'sold.com', email: buyer.account.email, role: '@creator', 'client-uid': buyer.account.id });
       assert.equal(r.code, 0, r.raw);
       const d = await app.deps.db.selectFrom('domains').selectAll().where('name', '=', 'sold.com').executeTakeFirstOrThrow();
-      assert.equal(d.account_id, buyer.account.id);
-      assert.deepEqual((await grantsOf(t(), 'sold.com')).map((g) => [g.role, g.state]), [
-        ['@tech', 'revoked'],
-        ['@billing', 'revoked'],
-        ['@creator', 'transferred'],
-      ]);
-      // The seller and the old grantee lost it; the buyer holds it.
-      assert.equal((await call('grants-list', { 'auth-sid': owner.sid, domain: 'sold.com' })).code, 2303);
-      await assert.rejects(accessDomain(app.deps.db, third.account.id, 'sold.com', 'view'));
-      assert.equal((await accessDomain(app.deps.db, buyer.account.id, 'sold.com', 'owner')).owned, true);
-      const [mail] = await listMail(app.deps.db, { to: buyer.account.email });
-      assert.equal(mail!.subject, 'Domain moved to you: @creator on sold.com');
+      assert.equal(d.account_id, owner.account.id, 'still the seller\'s until the buyer accepts');
+      const creator = (await grantsOf(t(), 'sold.com')).find((g) => g.role === '@creator')!;
+      assert.equal(creator.state, 'pending');
+      assert.equal(creator.invitee_account_id, buyer.account.id);
+      const [mail] = await listMail(app.deps.db, { to: buyer.account.email, kind: 'grant-invitation' });
+      assert.match(mail!.body, /What you take on by accepting/);
+      assert.match(mail!.body, /sold\.com expires on \d{4}-\d\d-\d\d\./);
+      assert.match(mail!.body, /Autorenew is on: after the move the domain is renewed for a year a day before it expires, charged to the receiving account at its own prices\./);
+
+      // A year on, nobody was charged for a domain that was never accepted.
+      clock.advance(366 * DAY);
+      await app.worker.runTasks();
+      await t().work();
+      const orders = await app.deps.db.selectFrom('orders').select('account_id').where('account_id', '=', buyer.account.id).execute();
+      assert.deepEqual(orders, []);
+      // Another account with the same address cannot take the offer made to the buyer.
+      const key = /Invitation key: (\S+)/.exec(mail!.body)![1]!;
+      const namesakeSid = await sameAddress.session('full');
+      assert.equal((await call('grants-accept', { 'auth-sid': namesakeSid, key })).code, 2303);
+    });
+
+    it('needs a full-scope session to offer @creator: a modify-only key cannot give a domain away', async () => {
+      const { app, call, clock } = t();
+      const owner = await t().reseller('gi-giver');
+      const buyer = await t().reseller('gi-taker');
+      await insertDomain(app.deps.db, owner.account.id, 'kept.com', clock.now());
+      const mo = await owner.session('modify-only');
+      const denied = await call('grants-invite', { 'auth-sid': mo, domain: 'kept.com', email: buyer.account.email, role: '@creator', 'client-uid': buyer.account.id });
+      assert.equal(denied.code, 2201);
+      assert.equal(denied.get('Error'), 'this session uses a modify-only API key, which cannot run requests that cause costs (grants-invite role=@creator gives the domain away)');
+      assert.deepEqual(await grantsOf(t(), 'kept.com'), []);
+      assert.deepEqual(await listMail(app.deps.db, { to: buyer.account.email }), []);
     });
 
     it('refuses what cannot be', async () => {

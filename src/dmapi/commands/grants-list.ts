@@ -1,14 +1,13 @@
 import { z } from 'zod';
 import { defineCommand } from '../command.ts';
 import { optFlag, text } from '../params.ts';
+import { spaceField } from '../reply.ts';
 import { requireDomain } from '../../services/domain-access.ts';
 import { listGrants, type GrantLine } from '../../services/grants.ts';
 
 /** The names RPANEL reads the fields by (dmapi-wire §3 Grants); `object_type` is the literal `domain`. */
 export const grantColumns = ['type', 'number', 'scope', 'key', 'object_type', 'object_name', 'role', 'inviter_login', 'invited_login', 'invited_uid', 'invitee_email', 'nickname'];
 
-/** Fields are space-separated: an empty value is `-`, and whitespace inside one becomes `_`. */
-const field = (v: string | number | null) => (v === null || v === '' ? '-' : String(v).replace(/\s+/g, '_'));
 
 function line(g: GrantLine, nr: number, showkey: boolean): string {
   const invitation = g.type === 'invitation';
@@ -26,7 +25,7 @@ function line(g: GrantLine, nr: number, showkey: boolean): string {
     g.email,
     g.nickname,
   ]
-    .map(field)
+    .map(spaceField)
     .join(' ');
 }
 

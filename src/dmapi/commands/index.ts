@@ -22,6 +22,7 @@ import { domainTransferGetAuthId } from './domain-transfer-get-auth-id.ts';
 import { domainTransferInReseller } from './domain-transfer-in-reseller.ts';
 import { domainUnlock } from './domain-unlock.ts';
 import { grantsAccept } from './grants-accept.ts';
+import { grantsInvitation } from './grants-invitation.ts';
 import { grantsInvite } from './grants-invite.ts';
 import { grantsList } from './grants-list.ts';
 import { grantsRevoke } from './grants-revoke.ts';
@@ -76,6 +77,7 @@ export const commands: readonly Command[] = [
   domainTransferInReseller,
   domainUnlock,
   grantsAccept,
+  grantsInvitation,
   grantsInvite,
   grantsList,
   grantsRevoke,
