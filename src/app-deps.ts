@@ -3,6 +3,7 @@ import type { Config } from './config/config.ts';
 import type { Db, Dialect } from './db/database.ts';
 import type { Logger } from './obs/logger.ts';
 import type { TldCatalogue } from './tld/catalogue.ts';
+import type { AnswerKeys } from './services/answer-keys.ts';
 
 /** The shared services every layer receives explicitly (no container). */
 export interface AppDeps {
@@ -12,6 +13,8 @@ export interface AppDeps {
   readonly config: Config;
   readonly log: Logger;
   readonly tlds: TldCatalogue;
+  /** Keys mailed to people: only their hashes are stored (src/services/answer-keys.ts). */
+  readonly keys: AnswerKeys;
   /** Wakes the in-process worker after a commit that queued jobs. */
   readonly wake: () => void;
   /** Re-reads a clock offset another process (the CLI) may have moved; a no-op for fixed clocks. */

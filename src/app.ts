@@ -18,6 +18,7 @@ import { registerDynDnsRoutes } from './dyndns/nic-update.ts';
 import { createLogger, type Logger } from './obs/logger.ts';
 import { productVersion } from './obs/version.ts';
 import { loadTldCatalogue } from './tld/catalogue.ts';
+import { answerKeys, loadSecret } from './services/answer-keys.ts';
 
 export interface AppOptions {
   config: Config;
@@ -47,6 +48,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const handle = options.handle ?? openDatabase(config.database);
   await migrate(handle);
   const shared = options.clock ? undefined : databaseClock(handle.db);
+  const keys = answerKeys(await loadSecret(config, handle, log));
   let worker: Worker | undefined;
   const deps: AppDeps = {
     db: handle.db,
@@ -55,6 +57,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     config,
     log,
     tlds: loadTldCatalogue(config.tldCatalogue),
+    keys,
     wake: () => worker?.wake(),
     syncClock: shared?.sync ?? (async () => {}),
   };

@@ -3,20 +3,21 @@ import { openDatabase, type Db, type Dialect } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
 import { databaseClock } from '../core/settings-clock.ts';
 import { DmapiError } from '../dmapi/errors.ts';
+import { answerKeys, loadSecret, type AnswerKeys } from '../services/answer-keys.ts';
 
 /**
  * What every operator command runs in: the configured database (migrated), the sandbox clock's
  * reading (wall time plus the offset `clock advance` stored, as the server reads it) and the config.
  * A DmapiError from a service becomes a plain error with its explanation.
  */
-export async function withDb<T>(fn: (db: Db, now: number, config: Config, dialect: Dialect) => Promise<T>): Promise<T> {
+export async function withDb<T>(fn: (db: Db, now: number, config: Config, dialect: Dialect, keys: AnswerKeys) => Promise<T>): Promise<T> {
   const config = loadConfig();
   const handle = openDatabase(config.database);
   try {
     await migrate(handle);
     const { clock, sync } = databaseClock(handle.db);
     await sync();
-    return await fn(handle.db, clock.now(), config, handle.dialect);
+    return await fn(handle.db, clock.now(), config, handle.dialect, answerKeys(await loadSecret(config, handle)));
   } catch (err) {
     if (err instanceof DmapiError) throw new Error(err.details.join('; '));
     throw err;

@@ -113,6 +113,10 @@ export const configSchema = z.object({
   redirectAddress: z.ipv4().default('127.0.0.1'),
   /** The IPv6 address URL/FRAME labels resolve to (none by default). */
   redirectAddress6: z.ipv6().optional(),
+  /** The secret mailed keys derive from (at least 32 characters); see src/services/answer-keys.ts for the default. */
+  secret: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** A file holding that secret instead. */
+  secretFile: z.string().min(1).optional(),
   /** The mail exchanger MAILFW records point the zone's MX at. */
   mailForwardHost: z.string().min(1).transform((s) => s.replace(/\.$/, '').toLowerCase()).default('mx.dmapid.test'),
 });
@@ -157,6 +161,8 @@ const envNames: Record<keyof Config, string> = {
   redirectAddress: 'DMAPID_REDIRECT_ADDRESS',
   redirectAddress6: 'DMAPID_REDIRECT_ADDRESS6',
   mailForwardHost: 'DMAPID_MAILFW_HOST',
+  secret: 'DMAPID_SECRET',
+  secretFile: 'DMAPID_SECRET_FILE',
 };
 
 /** Reads the configuration; `overrides` win over the environment. Throws with every bad variable named. */

@@ -14,6 +14,8 @@ export type Executor = Db | Tx;
 export interface DbHandle {
   db: Db;
   dialect: Dialect;
+  /** The SQLite file (absent for PostgreSQL and `:memory:`). */
+  file?: string;
   close(): Promise<void>;
 }
 
@@ -65,5 +67,5 @@ export function openDatabase(url: string, options: OpenOptions = {}): DbHandle {
     },
   };
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cached }) });
-  return { db, dialect: 'sqlite', close: () => db.destroy() };
+  return { db, dialect: 'sqlite', ...(url !== ':memory:' ? { file: url } : {}), close: () => db.destroy() };
 }

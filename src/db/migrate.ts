@@ -10,6 +10,7 @@ import { domains } from './migrations/0007-domains.ts';
 import { transfersCor } from './migrations/0008-transfers-cor.ts';
 import { expiryReminders } from './migrations/0009-expiry-reminders.ts';
 import { grantTerms } from './migrations/0011-grant-terms.ts';
+import { hashedKeys } from './migrations/0012-hashed-keys.ts';
 
 /** Ordered list of migrations; names sort in the order they must run. Append, never edit. */
 const all: Array<[string, (ctx: MigrationContext) => MigrationStep]> = [
@@ -22,6 +23,7 @@ const all: Array<[string, (ctx: MigrationContext) => MigrationStep]> = [
   ['0008-transfers-cor', transfersCor],
   ['0009-expiry-reminders', expiryReminders],
   ['0011-grant-terms', grantTerms],
+  ['0012-hashed-keys', hashedKeys],
 ];
 
 class StaticProvider implements MigrationProvider {

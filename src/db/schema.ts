@@ -284,6 +284,7 @@ export interface ZonesTable {
   dnssec: ColumnType<number, number | undefined, number>;
   dyndns: ColumnType<number, number | undefined, number>;
   dyndns_user: ColumnType<string, string | undefined, string>;
+  /** argon2id hash of the DynDNS password ('' when none); dns-zone-get shows a mask instead. */
   dyndns_password: ColumnType<string, string | undefined, string>;
   /** JSON array of ZoneRecord (src/zone/records.ts). */
   records: ColumnType<string, string | undefined, string>;
@@ -346,8 +347,10 @@ export interface GrantsTable {
   email: string;
   nickname: string;
   invitee_account_id: number | null;
-  /** The invitation key (mailed; shown by grants-list showkey=1); null for silent grants. */
+  /** sha256 of the invitation key (mailed; shown by grants-list showkey=1); null for silent grants. */
   invite_key: string | null;
+  /** What the key derives from (src/services/answer-keys.ts); null for keys stored before 0012. */
+  invite_nonce: ColumnType<string | null, string | null | undefined, string | null>;
   state: GrantState;
   created_at: number;
   expires_at: number | null;
@@ -365,7 +368,9 @@ export interface WhoisEmailsTable {
   /** Lowercase. */
   email: string;
   status: WhoisEmailStatus;
+  /** sha256 of the verification key; the key derives from verify_nonce (null before 0012). */
   verify_key: string;
+  verify_nonce: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: number;
   updated_at: number;
   verified_at: number | null;
@@ -641,7 +646,7 @@ export interface OwnerChangesTable {
   domain: string;
   result_id: number;
   state: OwnerChangeState;
-  /** The key of cor-verify and the confirmation page; null when no confirmation is needed. */
+  /** sha256 of the key of cor-verify and the confirmation page; null when no confirmation is needed. */
   confirm_key: string | null;
   /** Where the confirmation went: the current registrant's e-mail. */
   recipient: string | null;

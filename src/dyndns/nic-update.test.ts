@@ -52,7 +52,7 @@ forEachDatabase('DynDNS /nic/update (dyndns2)', (t) => {
     assert.equal(res.status, 200);
     assert.equal(res.body, 'good 198.51.100.5');
     assert.equal(res.headers['content-type'], 'text/plain; charset=utf-8');
-    assert.equal(await zoneText(t(), s.r.sid, s.domain), `$dnssec=no\n$dyndns=yes:${s.user}:${s.password}\nhome DYNA 0 198.51.100.5 60\nwww A 0 192.0.2.80 300\n`);
+    assert.equal(await zoneText(t(), s.r.sid, s.domain), `$dnssec=no\n$dyndns=yes:${s.user}:********\nhome DYNA 0 198.51.100.5 60\nwww A 0 192.0.2.80 300\n`);
     const after = (await source.serial(s.domain))!;
     assert.equal(after, before + 1);
     assert.deepEqual((await notifyJobs(t())).slice(jobs).map((j) => [j.origin, j.serial]), [[s.domain, after]]);
@@ -79,14 +79,14 @@ forEachDatabase('DynDNS /nic/update (dyndns2)', (t) => {
     assert.equal((await update(t(), { hostname: s.domain, myip: '2001:db8::5' }, { auth: s.auth })).body, 'nohost');
     assert.equal(
       await zoneText(t(), s.r.sid, s.domain),
-      `$dnssec=no\n$dyndns=yes:${s.user}:${s.password}\n@ DYNA 0 203.0.113.8 60\nboth DYNA 0 198.51.100.1 60\nboth DYNAAAA 0 2001:db8::1 60\nsix DYNAAAA 0 2001:db8::99 60\n`,
+      `$dnssec=no\n$dyndns=yes:${s.user}:********\n@ DYNA 0 203.0.113.8 60\nboth DYNA 0 198.51.100.1 60\nboth DYNAAAA 0 2001:db8::1 60\nsix DYNAAAA 0 2001:db8::99 60\n`,
     );
   });
 
   it('collapses several DYNA records of one name into the updated one (a DynDNS name has one address)', async () => {
     const s = await setup('h DYNA 0 192.0.2.1 60\nx TXT 0 "keep" 60\nh DYNA 0 192.0.2.2 60');
     assert.equal((await update(t(), { hostname: `h.${s.domain}`, myip: '192.0.2.1' }, { auth: s.auth })).body, 'good 192.0.2.1');
-    assert.equal(await zoneText(t(), s.r.sid, s.domain), `$dnssec=no\n$dyndns=yes:${s.user}:${s.password}\nh DYNA 0 192.0.2.1 60\nx TXT 0  "keep " 60\n`);
+    assert.equal(await zoneText(t(), s.r.sid, s.domain), `$dnssec=no\n$dyndns=yes:${s.user}:********\nh DYNA 0 192.0.2.1 60\nx TXT 0  "keep " 60\n`);
   });
 
   it('answers one line per host name, and takes Joker-style username/password parameters and POST', async () => {
@@ -108,7 +108,7 @@ forEachDatabase('DynDNS /nic/update (dyndns2)', (t) => {
     assert.equal(none.headers['www-authenticate'], 'Basic realm="dmapid DynDNS"');
     // Another zone's credentials do not open this one.
     assert.equal((await update(t(), { hostname: `home.${s.domain}`, myip: '192.0.2.9' }, { auth: off.auth, ip: '198.51.100.200' })).body, 'badauth');
-    assert.equal(await zoneText(t(), s.r.sid, s.domain), `$dnssec=no\n$dyndns=yes:${s.user}:${s.password}\nhome DYNA 0 192.0.2.1 60\n`);
+    assert.equal(await zoneText(t(), s.r.sid, s.domain), `$dnssec=no\n$dyndns=yes:${s.user}:********\nhome DYNA 0 192.0.2.1 60\n`);
   });
 
   it('answers nohost, notfqdn, numhost and dnserr', async () => {

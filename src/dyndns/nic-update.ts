@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import ipaddr from 'ipaddr.js';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../app-deps.ts';
+import { verifyPassword } from '../core/password.ts';
 import { blocked, clientAddress, namedKey, recordFailure } from '../services/auth-throttle.ts';
 import type { AddressRecord, ZoneRecord } from '../zone/records.ts';
 import { writeZone, zoneForName, type StoredZone } from '../zone/store.ts';
@@ -102,16 +103,30 @@ export async function registerDynDnsRoutes(http: FastifyInstance, deps: AppDeps)
     const lines: string[] = [];
     let failedAuth = false;
     let changedAny = false;
+    // The password is checked against its stored hash before, not inside, the transaction (the
+    // check is slow on purpose); the transaction then only proceeds if that hash is still the one.
+    const checked = new Map<string, boolean>();
+    const authorised = async (d: StoredZone['data']['dyndns']) => {
+      if (!d.enabled || !d.password || !same(creds.user, d.user)) return false;
+      if (!checked.has(d.password)) checked.set(d.password, await verifyPassword(d.password, creds.password));
+      return checked.get(d.password)!;
+    };
     for (const host of hosts) {
       if (!fqdn.test(host)) {
         lines.push('notfqdn');
+        continue;
+      }
+      const seen = await zoneForName(deps.db, host);
+      if (seen && !(await authorised(seen.data.dyndns))) {
+        failedAuth = true;
+        lines.push('badauth');
         continue;
       }
       const line = await deps.db.transaction().execute(async (trx) => {
         const zone: StoredZone | undefined = await zoneForName(trx, host, { forUpdate: true });
         if (!zone) return 'nohost';
         const { dyndns } = zone.data;
-        if (!dyndns.enabled || !same(creds.user, dyndns.user) || !same(creds.password, dyndns.password)) {
+        if (!seen || !dyndns.enabled || dyndns.user !== seen.data.dyndns.user || dyndns.password !== seen.data.dyndns.password) {
           failedAuth = true;
           return 'badauth';
         }

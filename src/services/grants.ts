@@ -2,7 +2,6 @@ import type { Executor } from '../db/database.ts';
 import type { AppDeps } from '../app-deps.ts';
 import type { Account, GrantRole, GrantRow, PrivacyLevel } from '../db/schema.ts';
 import { DAY } from '../core/clock.ts';
-import { randomToken } from '../core/ids.ts';
 import { DmapiError } from '../dmapi/errors.ts';
 import { queueMail, type MailContext } from '../mail/outbox.ts';
 import { answerUrl } from '../mail/links.ts';
@@ -13,6 +12,7 @@ import { money, quote } from '../billing/quote.ts';
 import { accessDomain, type DomainRecord } from './domain-access.ts';
 import { catalogPremium } from './domains.ts';
 import { privacySubscribed } from './privacy.ts';
+import { keyHash, type AnswerKeys, type KeyContext } from './answer-keys.ts';
 
 /**
  * Grants: roles on a domain for other accounts, the only way one account acts on another's
@@ -26,7 +26,7 @@ import { privacySubscribed } from './privacy.ts';
 /** The answer-page kind of invitation links. */
 export const GRANT_PAGE = 'grant';
 
-export interface GrantContext extends MailContext {
+export interface GrantContext extends KeyContext {
   readonly account: Pick<Account, 'id' | 'login'>;
 }
 
@@ -64,12 +64,12 @@ export async function inviteGrant(
     .execute();
   const same = pending.find((g) => g.email.toLowerCase() === email.toLowerCase());
   if (same) throw new DmapiError('OBJECT_EXISTS', `an invitation of ${email} for ${p.role} on ${domain.name} is pending already (scope ${same.id})`);
-  const key = randomToken(16);
+  const { key, nonce, hash } = ctx.deps.keys.issue('grant-invitation');
   const expires = now + ctx.deps.config.grantInvitationDays * DAY;
   // A @creator offer to a named account is that account's alone to accept.
   const invitee = target?.id ?? null;
   const terms = p.role === '@creator' ? creatorTerms(domain, now) : undefined;
-  const id = await insertGrant(db, { domain, inviter: account.id, role: p.role, email, nickname, invitee, key, state: 'pending', now, expires, terms });
+  const id = await insertGrant(db, { domain, inviter: account.id, role: p.role, email, nickname, invitee, key: { hash, nonce }, state: 'pending', now, expires, terms });
   const { config } = ctx.deps;
   const termLines = terms ? describeTerms(terms, domain.name, undefined) : [];
   const mail = grantInvitationMail({ domain: domain.name, role: p.role, inviter: account.login, key, link: answerUrl(config, GRANT_PAGE, key), expires, publicUrl: config.publicUrl, terms: termLines });
@@ -127,7 +127,7 @@ async function activeAccountWithEmail(db: Executor, uid: number, email: string):
 
 async function insertGrant(
   db: Executor,
-  g: { domain: DomainRecord; inviter: number; role: GrantRole; email: string; nickname: string; invitee: number | null; key: string | null; state: GrantRow['state']; now: number; expires?: number; terms?: CreatorTerms | undefined },
+  g: { domain: DomainRecord; inviter: number; role: GrantRole; email: string; nickname: string; invitee: number | null; key: { hash: string; nonce: string } | null; state: GrantRow['state']; now: number; expires?: number; terms?: CreatorTerms | undefined },
 ): Promise<number> {
   const active = g.state === 'active' || g.state === 'transferred';
   const row = await db
@@ -139,7 +139,8 @@ async function insertGrant(
       email: g.email,
       nickname: g.nickname,
       invitee_account_id: g.invitee,
-      invite_key: g.key,
+      invite_key: g.key?.hash ?? null,
+      invite_nonce: g.key?.nonce ?? null,
       state: g.state,
       created_at: g.now,
       expires_at: g.expires ?? null,
@@ -199,8 +200,8 @@ export interface GrantLine {
   nickname: string;
 }
 
-/** Active grants and open invitations on a domain, oldest first. */
-export async function listGrants(db: Executor, domain: DomainRecord, now: number): Promise<GrantLine[]> {
+/** Active grants and open invitations on a domain, oldest first; `keys` shows invitation keys (showkey). */
+export async function listGrants(db: Executor, domain: DomainRecord, now: number, keys?: AnswerKeys): Promise<GrantLine[]> {
   const rows = await db
     .selectFrom('grants')
     .leftJoin('accounts as inviter', 'inviter.id', 'grants.inviter_account_id')
@@ -208,7 +209,7 @@ export async function listGrants(db: Executor, domain: DomainRecord, now: number
     .select([
       'grants.id',
       'grants.state',
-      'grants.invite_key',
+      'grants.invite_nonce',
       'grants.role',
       'grants.email',
       'grants.nickname',
@@ -224,7 +225,7 @@ export async function listGrants(db: Executor, domain: DomainRecord, now: number
   return rows.map((r) => ({
     type: r.state === 'pending' ? 'invitation' : 'grant',
     scope: r.id,
-    key: r.state === 'pending' ? r.invite_key : null,
+    key: r.state === 'pending' && keys && r.invite_nonce ? keys.derive('grant-invitation', r.invite_nonce) : null,
     domain: domain.name,
     role: r.role,
     inviterLogin: r.inviter_login,
@@ -247,7 +248,7 @@ export interface InvitationView {
 
 /** An open invitation by its key, for the answer page; undefined when unknown, answered or expired. */
 export async function findInvitation(db: Executor, key: string, now: number): Promise<InvitationView | undefined> {
-  const grant = await db.selectFrom('grants').selectAll().where('invite_key', '=', key.trim()).where('state', '=', 'pending').executeTakeFirst();
+  const grant = await db.selectFrom('grants').selectAll().where('invite_key', '=', keyHash(key)).where('state', '=', 'pending').executeTakeFirst();
   if (!grant || (grant.expires_at !== null && grant.expires_at <= now)) return undefined;
   const domain = await db.selectFrom('domains').select(['name', 'account_id']).where('id', '=', grant.domain_id).executeTakeFirstOrThrow();
   // The domain changed hands since the invitation: the old holder's offer is void.

@@ -5,7 +5,6 @@ import type { OwnerChangesTable } from '../db/schema.ts';
 import type { ContactFields } from '../core/contact.ts';
 import { DAY } from '../core/clock.ts';
 import { isoDate } from '../core/dates.ts';
-import { randomToken } from '../core/ids.ts';
 import { DmapiError } from '../dmapi/errors.ts';
 import type { RawParams } from '../dmapi/command.ts';
 import { recordOrder } from '../billing/ledger.ts';
@@ -19,6 +18,7 @@ import { atRegistry } from './registry-errors.ts';
 import { completeResult } from './results.ts';
 import { checkNewContact, createContact, fieldsOf } from './contacts.ts';
 import { isPostgres } from './domain-access.ts';
+import { keyHash } from './answer-keys.ts';
 import { domainFor, isGenericTld, lockNames, resultLines } from './domains.ts';
 import { startVerification } from './verification.ts';
 
@@ -77,7 +77,8 @@ export async function acceptOwnerChange(
   if (material) {
     recipient = oldFields.email?.trim().toLowerCase() ?? null;
     if (!recipient || !isPlainAddress(recipient)) throw new DmapiError('STATUS_PROHIBITS', `the current owner of ${d.name} has no e-mail address to confirm the change with`);
-    key = randomToken(16);
+    // Mailed once and never shown again: only its hash is kept.
+    key = deps.keys.issue('owner-change').key;
   }
   const deadline = now + COR_CONFIRM_DAYS * DAY;
   const change = await db
@@ -89,7 +90,7 @@ export async function acceptOwnerChange(
       domain: d.name,
       result_id: ctx.procId,
       state: material ? 'pending' : 'confirmed',
-      confirm_key: key,
+      confirm_key: key === null ? null : keyHash(key),
       recipient,
       old_owner: d.owner_c,
       new_owner: null,
@@ -135,7 +136,7 @@ export type CorAnswerOutcome =
  */
 export async function answerOwnerChange(ctx: MailContext, key: string, answer: 'yes' | 'no', accountId?: number): Promise<CorAnswerOutcome> {
   const { db, now } = ctx;
-  let q = db.selectFrom('owner_changes').select('id').where('confirm_key', '=', key.trim());
+  let q = db.selectFrom('owner_changes').select('id').where('confirm_key', '=', keyHash(key));
   if (accountId !== undefined) q = q.where('account_id', '=', accountId);
   const found = await q.executeTakeFirst();
   if (!found) return { outcome: 'unknown' };
@@ -237,7 +238,7 @@ export async function corLockUntil(db: Executor, domainId: number, now: number):
 
 /** What the confirmation page shows. */
 export async function describeOwnerChange(db: Executor, key: string): Promise<{ change: OwnerChangeRow; currentName: string; fields: ContactFields } | undefined> {
-  const change = await db.selectFrom('owner_changes').selectAll().where('confirm_key', '=', key.trim()).executeTakeFirst();
+  const change = await db.selectFrom('owner_changes').selectAll().where('confirm_key', '=', keyHash(key)).executeTakeFirst();
   if (!change) return undefined;
   const old = change.old_owner ? await db.selectFrom('contacts').select('name').where('handle', '=', change.old_owner).executeTakeFirst() : undefined;
   return { change, currentName: old?.name ?? '', fields: JSON.parse(change.fields) as ContactFields };

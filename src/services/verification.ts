@@ -1,13 +1,13 @@
 import type { Executor } from '../db/database.ts';
 import type { WhoisEmailStatus, WhoisVerificationState } from '../db/schema.ts';
 import { DAY } from '../core/clock.ts';
-import { randomToken } from '../core/ids.ts';
 import { DmapiError } from '../dmapi/errors.ts';
 import { queueMail, type MailContext } from '../mail/outbox.ts';
 import { answerUrl } from '../mail/links.ts';
 import { isPlainAddress } from '../mail/address.ts';
 import { whoisSuspendedMail, whoisVerificationMail } from '../mail/templates.ts';
 import { normalizeDomainName } from './domain-access.ts';
+import { keyHash, type KeyContext } from './answer-keys.ts';
 
 /**
  * Whois (owner e-mail) verification, ICANN RAA style (registry-rules §1.9). A registration,
@@ -45,7 +45,7 @@ export function normalizeOwnerEmail(email: string): string {
  * whois suspension of the domain); a domain already waiting for the same address keeps its
  * deadline and gets no second mail; a domain waiting for another address drops that one.
  */
-export async function startVerification(ctx: MailContext, input: { email: string; domain: string; accountId?: number }): Promise<StartOutcome> {
+export async function startVerification(ctx: KeyContext, input: { email: string; domain: string; accountId?: number }): Promise<StartOutcome> {
   const { db, now } = ctx;
   const email = normalizeOwnerEmail(input.email);
   const name = normalizeDomainName(input.domain);
@@ -54,9 +54,10 @@ export async function startVerification(ctx: MailContext, input: { email: string
   const domain = await dq.executeTakeFirst();
   if (!domain) throw new DmapiError('OBJECT_NOT_FOUND', `domain ${name} not found`);
 
+  const issued = ctx.deps.keys.issue('whois-verification');
   await db
     .insertInto('whois_emails')
-    .values({ email, status: 'pending', verify_key: randomToken(16), created_at: now, updated_at: now, verified_at: null })
+    .values({ email, status: 'pending', verify_key: issued.hash, verify_nonce: issued.nonce, created_at: now, updated_at: now, verified_at: null })
     .onConflict((oc) => oc.column('email').doNothing())
     .execute();
   const address = await db.selectFrom('whois_emails').selectAll().where('email', '=', email).executeTakeFirstOrThrow();
@@ -70,7 +71,8 @@ export async function startVerification(ctx: MailContext, input: { email: string
     return { status: 'verified' };
   }
   const same = open.find((v) => v.email_id === address.id);
-  if (same) return { status: 'pending', key: address.verify_key, deadline: same.deadline_at, verificationId: same.id, mailId: null };
+  const key = await verificationKey(ctx, address);
+  if (same) return { status: 'pending', key, deadline: same.deadline_at, verificationId: same.id, mailId: null };
 
   if (address.status === 'invalid') await db.updateTable('whois_emails').set({ status: 'pending', updated_at: now }).where('id', '=', address.id).execute();
   const deadline = now + ctx.deps.config.whoisVerificationDays * DAY;
@@ -79,8 +81,19 @@ export async function startVerification(ctx: MailContext, input: { email: string
     .values({ email_id: address.id, domain_id: domain.id, state: 'pending', started_at: now, deadline_at: deadline, reminded_at: null, resolved_at: null })
     .returning('id')
     .executeTakeFirstOrThrow();
-  const mailId = await mailVerification(ctx, { email, key: address.verify_key, domains: [domain.name], deadline, accountId: domain.account_id });
-  return { status: 'pending', key: address.verify_key, deadline, verificationId: row.id, mailId };
+  const mailId = await mailVerification(ctx, { email, key, domains: [domain.name], deadline, accountId: domain.account_id });
+  return { status: 'pending', key, deadline, verificationId: row.id, mailId };
+}
+
+/**
+ * The key of an address: derived from its nonce. An address stored before keys were derived has
+ * none; it gets a new key (its old one stops working) the first time a mail needs it.
+ */
+async function verificationKey(ctx: KeyContext, address: { id: number; verify_nonce: string | null }): Promise<string> {
+  if (address.verify_nonce) return ctx.deps.keys.derive('whois-verification', address.verify_nonce);
+  const issued = ctx.deps.keys.issue('whois-verification');
+  await ctx.db.updateTable('whois_emails').set({ verify_key: issued.hash, verify_nonce: issued.nonce }).where('id', '=', address.id).execute();
+  return issued.key;
 }
 
 function mailVerification(ctx: MailContext, p: { email: string; key: string; domains: string[]; deadline: number; accountId: number; reminder?: boolean }): Promise<number> {
@@ -137,7 +150,7 @@ export type AnswerOutcome =
  */
 export async function answerVerification(ctx: MailContext, key: string, answer: 'yes' | 'no', accountId?: number): Promise<AnswerOutcome> {
   const { db, now } = ctx;
-  let q = db.selectFrom('whois_emails').selectAll().where('verify_key', '=', key.trim());
+  let q = db.selectFrom('whois_emails').selectAll().where('verify_key', '=', keyHash(key));
   if (accountId !== undefined) q = q.where('id', 'in', addressesOf(db, accountId));
   const address = await q.executeTakeFirst();
   if (!address) return { outcome: 'unknown' };
@@ -173,7 +186,7 @@ export async function answerVerification(ctx: MailContext, key: string, answer: 
  * deadline passed. Each row changes state with a conditional update, so two processes running it
  * at once never mail or suspend twice.
  */
-export async function runVerificationDeadlines(ctx: MailContext): Promise<{ reminded: number; suspended: number }> {
+export async function runVerificationDeadlines(ctx: KeyContext): Promise<{ reminded: number; suspended: number }> {
   const { db, now } = ctx;
   let reminded = 0;
   let suspended = 0;
@@ -188,7 +201,7 @@ export async function runVerificationDeadlines(ctx: MailContext): Promise<{ remi
       'whois_verifications.deadline_at',
       'whois_verifications.reminded_at',
       'whois_emails.email',
-      'whois_emails.verify_key',
+      'whois_emails.verify_nonce',
       'domains.name',
       'domains.account_id',
     ])
@@ -207,7 +220,8 @@ export async function runVerificationDeadlines(ctx: MailContext): Promise<{ remi
     } else if (v.reminded_at === null) {
       const res = await db.updateTable('whois_verifications').set({ reminded_at: now }).where('id', '=', v.id).where('reminded_at', 'is', null).executeTakeFirst();
       if (Number(res.numUpdatedRows) !== 1) continue;
-      await mailVerification(ctx, { email: v.email, key: v.verify_key, domains: [v.name], deadline: v.deadline_at, accountId: v.account_id, reminder: true });
+      const key = await verificationKey(ctx, { id: v.email_id, verify_nonce: v.verify_nonce });
+      await mailVerification(ctx, { email: v.email, key, domains: [v.name], deadline: v.deadline_at, accountId: v.account_id, reminder: true });
       reminded++;
     }
   }
@@ -248,7 +262,7 @@ export async function verificationDetails(db: Executor, key: string, accountId: 
     .innerJoin('whois_verifications', 'whois_verifications.email_id', 'whois_emails.id')
     .innerJoin('domains', 'domains.id', 'whois_verifications.domain_id')
     .select(['whois_emails.email', 'domains.name', 'whois_verifications.state'])
-    .where('whois_emails.verify_key', '=', key.trim())
+    .where('whois_emails.verify_key', '=', keyHash(key))
     .where('domains.account_id', '=', accountId)
     .where('whois_verifications.state', '!=', 'superseded')
     .orderBy('domains.name')
@@ -260,7 +274,7 @@ export async function verificationDetails(db: Executor, key: string, accountId: 
  * Sends the verification mail again, with the same key, listing the account's domains that wait
  * for the address. False (NACK) when the address is verified or not waiting on any of its domains.
  */
-export async function resendVerification(ctx: MailContext, email: string, accountId: number): Promise<boolean> {
+export async function resendVerification(ctx: KeyContext, email: string, accountId: number): Promise<boolean> {
   const e = email.trim().toLowerCase();
   const address = await ctx.db.selectFrom('whois_emails').selectAll().where('email', '=', e).executeTakeFirst();
   if (!address || address.status === 'verified') return false;
@@ -274,7 +288,7 @@ export async function resendVerification(ctx: MailContext, email: string, accoun
     .orderBy('whois_verifications.deadline_at')
     .execute();
   if (waiting.length === 0) return false;
-  await mailVerification(ctx, { email: address.email, key: address.verify_key, domains: waiting.map((w) => w.name), deadline: waiting[0]!.deadline_at, accountId });
+  await mailVerification(ctx, { email: address.email, key: await verificationKey(ctx, address), domains: waiting.map((w) => w.name), deadline: waiting[0]!.deadline_at, accountId });
   return true;
 }
 
@@ -294,7 +308,7 @@ export async function emailStatus(db: Executor, email: string, accountId: number
 
 /** Information for the answer page: the address and the domains waiting for it. */
 export async function describeVerification(db: Executor, key: string): Promise<{ email: string; status: WhoisEmailStatus; domains: string[]; deadline: number | null } | undefined> {
-  const address = await db.selectFrom('whois_emails').selectAll().where('verify_key', '=', key.trim()).executeTakeFirst();
+  const address = await db.selectFrom('whois_emails').selectAll().where('verify_key', '=', keyHash(key)).executeTakeFirst();
   if (!address) return undefined;
   const open = await db
     .selectFrom('whois_verifications')

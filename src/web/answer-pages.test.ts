@@ -5,6 +5,8 @@ import { insertDomain } from '../../test/helpers/domain-rows.ts';
 import { domainAwaitingVerification } from '../../test/helpers/whois.ts';
 import { createAccount } from '../services/accounts.ts';
 import { accessDomain } from '../services/domain-access.ts';
+import { keyHash } from '../services/answer-keys.ts';
+import { mailedKey } from '../../test/helpers/mailed-keys.ts';
 import { escapeHtml, html } from './html.ts';
 
 const get = (t: TestApp, url: string) => t.app.http.inject({ method: 'GET', url });
@@ -17,8 +19,7 @@ async function invite(t: TestApp, ownerLogin: string, domainName: string, email:
   await insertDomain(t.app.deps.db, owner.account.id, domainName, t.clock.now());
   const r = await t.call('grants-invite', { 'auth-sid': owner.sid, domain: domainName, email, role });
   assert.equal(r.code, 0, r.raw);
-  const g = await t.app.deps.db.selectFrom('grants').select('invite_key').where('email', '=', email).orderBy('id', 'desc').executeTakeFirstOrThrow();
-  return { key: g.invite_key!, ownerId: owner.account.id };
+  return { key: await mailedKey(t.app.deps.db, { to: email, kind: 'grant-invitation' }), ownerId: owner.account.id };
 }
 
 forEachDatabase('answer pages', (t) => {
@@ -137,7 +138,7 @@ forEachDatabase('answer pages', (t) => {
     const res = await post(t(), `/answer/grant/${key}`, { answer: 'no' });
     assert.equal(res.statusCode, 200);
     assert.match(res.body, /You declined @admin on page-nobody\.com\./);
-    const g = await t().app.deps.db.selectFrom('grants').select('state').where('invite_key', '=', key).executeTakeFirstOrThrow();
+    const g = await t().app.deps.db.selectFrom('grants').select('state').where('invite_key', '=', keyHash(key)).executeTakeFirstOrThrow();
     assert.equal(g.state, 'declined');
   });
 

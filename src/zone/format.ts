@@ -635,7 +635,12 @@ export function formatRecord(r: ZoneRecord, full = false): string {
 }
 
 export const formatDnssec = (on: boolean) => `$dnssec=${on ? 'yes' : 'no'}`;
-export const formatDyndns = (d: DynDnsSetting) => `$dyndns=${d.enabled ? 'yes' : 'no'}:${d.user}:${d.password}`;
+/**
+ * What dns-zone-get shows for a stored DynDNS password: only its hash is kept, and a client that
+ * sends the line back unchanged (WHMCS, lexicon) keeps the password by sending this.
+ */
+export const DYNDNS_MASK = '********';
+export const formatDyndns = (d: DynDnsSetting) => `$dyndns=${d.enabled ? 'yes' : 'no'}:${d.user}:${d.password ? DYNDNS_MASK : ''}`;
 
 /** The dns-zone-get body: directives first, then the records in put order, each line ending in LF. */
 export function formatZone(z: ZoneData, o: FormatOptions = {}): string {

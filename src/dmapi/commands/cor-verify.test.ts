@@ -1,5 +1,6 @@
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
+import { mailedKey } from '../../../test/helpers/mailed-keys.ts';
 import { forEachDatabase } from '../../../test/helpers/harness.ts';
 import { retrieve } from '../../../test/helpers/registry-fixtures.ts';
 import { domainReseller, domainRow, later, type DomainReseller } from '../../../test/helpers/domain-fixtures.ts';
@@ -17,8 +18,7 @@ forEachDatabase('cor-verify', (t) => {
     const r = await t().call('domain-owner-change', { 'auth-sid': alice.sid, domain, ...newOwner });
     assert.equal(r.code, 0, r.raw);
     await t().work();
-    const row = await t().app.deps.db.selectFrom('owner_changes').select('confirm_key').where('domain', '=', domain).executeTakeFirstOrThrow();
-    return { key: row.confirm_key!, procId: r.get('Proc-ID')! };
+    return { key: await mailedKey(t().app.deps.db, { kind: 'cor-confirmation', object: domain }), procId: r.get('Proc-ID')! };
   };
   const verify = (key: string, answer: string, r = alice, sid = r.sid) => t().call('cor-verify', { 'auth-sid': sid, key, answer });
   const statusOf = async (procId: string) => (await retrieve(t(), alice.sid, procId)).keys.get('Completion-Status');

@@ -1,5 +1,6 @@
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
+import { verifyPassword } from '../../core/password.ts';
 import { forEachDatabase } from '../../../test/helpers/harness.ts';
 import { addDomain, addGrant, notifyJobs } from '../../../test/helpers/zones.ts';
 
@@ -103,10 +104,31 @@ forEachDatabase('dns-zone-put', (t) => {
     // DNSControl sends records only: DynDNS stays on.
     await call('dns-zone-put', { 'auth-sid': r.sid, domain: 'dave-zone.com', zone: 'home DYNA 0 192.0.2.8 60' });
     let get = await call('dns-zone-get', { 'auth-sid': r.sid, domain: 'dave-zone.com' });
-    assert.equal(get.body, '$dnssec=no\n$dyndns=yes:dave:s3cret\nhome DYNA 0 192.0.2.8 60\n');
+    assert.equal(get.body, '$dnssec=no\n$dyndns=yes:dave:********\nhome DYNA 0 192.0.2.8 60\n');
     await call('dns-zone-put', { 'auth-sid': r.sid, domain: 'dave-zone.com', zone: '$dyndns=no::\n$dnssec=yes' });
     get = await call('dns-zone-get', { 'auth-sid': r.sid, domain: 'dave-zone.com' });
     assert.equal(get.body, '$dnssec=yes\n$dyndns=no::\n');
+  });
+
+  it('keeps only a hash of the DynDNS password and shows a mask that, sent back, keeps the password', async () => {
+    const { app, call } = t();
+    const r = await t().reseller('zp-dyn');
+    await addDomain(t(), r.account.id, 'dyn-zone.com');
+    const refused = await call('dns-zone-put', { 'auth-sid': r.sid, domain: 'dyn-zone.com', zone: '$dyndns=yes:dyn:********\nhome DYNA 0 192.0.2.7 60' });
+    assert.equal(refused.code, 2005);
+    assert.deepEqual(refused.all('Error'), ['$dyndns password ******** keeps the current one, and this zone has none; give the password']);
+    assert.equal((await call('dns-zone-put', { 'auth-sid': r.sid, domain: 'dyn-zone.com', zone: '$dyndns=yes:dyn:first-pw\nhome DYNA 0 192.0.2.7 60' })).code, 0);
+    const stored = async () => (await app.deps.db.selectFrom('zones').select('dyndns_password').where('name', '=', 'dyn-zone.com').executeTakeFirstOrThrow()).dyndns_password;
+    const first = await stored();
+    assert.match(first, /^\$argon2id\$/);
+    assert.equal(await verifyPassword(first, 'first-pw'), true);
+    // A client that gets the zone and puts it back (lexicon, WHMCS) keeps the password.
+    const get = await call('dns-zone-get', { 'auth-sid': r.sid, domain: 'dyn-zone.com' });
+    assert.ok(!get.body.includes('first-pw'));
+    assert.equal((await call('dns-zone-put', { 'auth-sid': r.sid, domain: 'dyn-zone.com', zone: get.body.replace('192.0.2.7', '192.0.2.9') })).code, 0);
+    assert.equal(await stored(), first);
+    assert.equal((await call('dns-zone-put', { 'auth-sid': r.sid, domain: 'dyn-zone.com', zone: '$dyndns=yes:dyn:second-pw' })).code, 0);
+    assert.equal(await verifyPassword(await stored(), 'second-pw'), true);
   });
 
   it('takes an empty zone (all records removed) and a comment-only zone (DNSControl initialisation)', async () => {

@@ -2,13 +2,22 @@ import { z } from 'zod';
 import { defineCommand } from '../command.ts';
 import { text } from '../params.ts';
 import { DmapiError } from '../errors.ts';
-import { describeError, parseZone } from '../../zone/format.ts';
+import { describeError, DYNDNS_MASK, parseZone } from '../../zone/format.ts';
+import { hashPassword } from '../../core/password.ts';
 import { requireZoneDomain } from '../../zone/service.ts';
 import { dyndnsOff } from '../../zone/records.ts';
 import { writeZone, zoneByName } from '../../zone/store.ts';
 
 /** More Error lines than this are summarised in one last line. */
 const MAX_ERROR_LINES = 200;
+
+/** The DynDNS password to store: its hash; the mask dns-zone-get shows keeps the stored one. */
+async function sealPassword(given: string, stored: string): Promise<string> {
+  if (given === '') return '';
+  if (given !== DYNDNS_MASK) return hashPassword(given);
+  if (!stored) throw new DmapiError('PARAM_SYNTAX', `$dyndns password ${DYNDNS_MASK} keeps the current one, and this zone has none; give the password`);
+  return stored;
+}
 
 export const dnsZonePut = defineCommand({
   name: 'dns-zone-put',
@@ -36,13 +45,10 @@ export const dnsZonePut = defineCommand({
       throw new DmapiError('PARAM_SYNTAX', lines);
     }
     const current = await zoneByName(ctx.db, domain.name);
-    const { records, dnssec, dyndns } = parsed.zone;
-    const serial = await writeZone(
-      ctx.db,
-      domain,
-      { records, dnssec: dnssec ?? current?.data.dnssec ?? false, dyndns: dyndns ?? current?.data.dyndns ?? { ...dyndnsOff } },
-      ctx.now,
-    );
+    const { records, dnssec } = parsed.zone;
+    const kept = current?.data.dyndns ?? { ...dyndnsOff };
+    const dyndns = parsed.zone.dyndns ? { ...parsed.zone.dyndns, password: await sealPassword(parsed.zone.dyndns.password, kept.password) } : kept;
+    const serial = await writeZone(ctx.db, domain, { records, dnssec: dnssec ?? current?.data.dnssec ?? false, dyndns }, ctx.now);
     return { object: domain.name, resultText: `zone ${domain.name} stored: ${records.length} records, serial ${serial}` };
   },
 });

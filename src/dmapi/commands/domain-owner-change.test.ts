@@ -1,5 +1,7 @@
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
+import { mailedKey } from '../../../test/helpers/mailed-keys.ts';
+import { keyHash } from '../../services/answer-keys.ts';
 import { forEachDatabase } from '../../../test/helpers/harness.ts';
 import { newContact, retrieve } from '../../../test/helpers/registry-fixtures.ts';
 import { atRegistry, domainReseller, domainRow, later, ordersOf, type DomainReseller } from '../../../test/helpers/domain-fixtures.ts';
@@ -20,6 +22,7 @@ forEachDatabase('domain-owner-change', (t) => {
     const text = reply.body.includes('\n\n') ? reply.body.slice(reply.body.indexOf('\n\n') + 2) : '';
     return { status: keys.get('Completion-Status'), text };
   };
+  const corKey = (domain: string) => mailedKey(t().app.deps.db, { kind: 'cor-confirmation', object: domain });
   const changeRow = (domain: string) => t().app.deps.db.selectFrom('owner_changes').selectAll().where('domain', '=', domain).orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
   const transferOut = (domain: string, code: string) =>
     t().app.deps.db.transaction().execute((db) => requestTransferOut({ db, now: t().clock.now(), deps: t().app.deps }, { domain, gaining: LOSING, authCode: code }));
@@ -38,17 +41,18 @@ forEachDatabase('domain-owner-change', (t) => {
     assert.equal(mail.to_address, 'oc-alice-owner@example.org');
     const row = await changeRow(own.name);
     assert.equal(row.state, 'pending');
-    assert.ok(mail.body.includes(`/answer/cor/${row.confirm_key}`));
-    assert.ok(mail.body.includes(`Authorization key: ${row.confirm_key}`));
+    const key = await corKey(own.name);
+    assert.ok(mail.body.includes(`/answer/cor/${key}`));
+    assert.equal(row.confirm_key, keyHash(key), 'only the hash is stored');
     assert.match(mail.body, /current registrant: Jane Owner\n {2}new registrant: {5}John Doe, johnd@someisp\.com/);
     assert.match(mail.body, /cannot be transferred to another registrar for 60 days/);
     await t().work();
     assert.equal((await resultOf(alice, procId)).status, '?', 'waits for the confirmation');
     assert.equal((await domainRow(t(), own.name))!.owner_c, alice.contact);
 
-    const page = await t().app.http.inject({ method: 'GET', url: `/answer/cor/${row.confirm_key}` });
+    const page = await t().app.http.inject({ method: 'GET', url: `/answer/cor/${key}` });
     assert.match(page.body, /from Jane Owner to John Doe, johnd@someisp\.com/);
-    const answered = await answerPage(t(), 'cor', row.confirm_key!, 'yes');
+    const answered = await answerPage(t(), 'cor', key, 'yes');
     assert.equal(answered.status, 200);
     assert.match(answered.body, /Change confirmed/);
     await t().work();
@@ -89,7 +93,7 @@ forEachDatabase('domain-owner-change', (t) => {
     const row = await changeRow(own.name);
     assert.equal(row.lock_opt_out, 1);
     assert.match((await mailsAbout(t(), own.name, 'cor-confirmation'))[0]!.body, /chose not to lock the domain/);
-    await answerPage(t(), 'cor', row.confirm_key!, 'yes');
+    await answerPage(t(), 'cor', await corKey(own.name), 'yes');
     await t().work();
     const res = await resultOf(alice, r.get('Proc-ID')!);
     assert.equal(res.status, 'ack');
@@ -114,7 +118,7 @@ forEachDatabase('domain-owner-change', (t) => {
   it('ends as a nack when the registrant refuses, or does not answer within 14 days', async () => {
     const refused = await ownDomain(t(), alice, 'refused-cor.com');
     const r1 = await change(alice, refused.name);
-    const key1 = (await changeRow(refused.name)).confirm_key!;
+    const key1 = await corKey(refused.name);
     const page = await answerPage(t(), 'cor', key1, 'no');
     assert.match(page.body, /Change refused/);
     const res1 = await resultOf(alice, r1.get('Proc-ID')!);

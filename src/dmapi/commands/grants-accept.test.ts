@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { forEachDatabase, type TestApp } from '../../../test/helpers/harness.ts';
 import { insertDomain } from '../../../test/helpers/domain-rows.ts';
 import { accessDomain } from '../../services/domain-access.ts';
+import { keyHash } from '../../services/answer-keys.ts';
+import { mailedKey } from '../../../test/helpers/mailed-keys.ts';
 
 /** An owner with a domain, and a pending invitation for `inviteeLogin`'s e-mail address; returns its key. */
 async function invite(t: TestApp, ownerLogin: string, domain: string, inviteeEmail: string, role: string) {
@@ -10,8 +12,7 @@ async function invite(t: TestApp, ownerLogin: string, domain: string, inviteeEma
   await insertDomain(t.app.deps.db, owner.account.id, domain, t.clock.now());
   const r = await t.call('grants-invite', { 'auth-sid': owner.sid, domain, email: inviteeEmail, role });
   assert.equal(r.code, 0, r.raw);
-  const g = await t.app.deps.db.selectFrom('grants').select(['invite_key', 'state']).where('email', '=', inviteeEmail).executeTakeFirstOrThrow();
-  return { owner, key: g.invite_key! };
+  return { owner, key: await mailedKey(t.app.deps.db, { to: inviteeEmail, kind: 'grant-invitation' }) };
 }
 
 forEachDatabase('grants-accept', (t) => {
@@ -28,7 +29,7 @@ forEachDatabase('grants-accept', (t) => {
     assert.equal(access.domain.name, 'accept-me.com');
     assert.equal(access.owned, false);
     assert.deepEqual(access.roles, ['@tech']);
-    const g = await app.deps.db.selectFrom('grants').selectAll().where('invite_key', '=', key).executeTakeFirstOrThrow();
+    const g = await app.deps.db.selectFrom('grants').selectAll().where('invite_key', '=', keyHash(key)).executeTakeFirstOrThrow();
     assert.equal(g.state, 'active');
     assert.equal(g.invitee_account_id, invitee.account.id);
     const again = await call('grants-accept', { 'auth-sid': invitee.sid, key });
@@ -41,7 +42,7 @@ forEachDatabase('grants-accept', (t) => {
     const { key } = await invite(t(), 'ga-owner2', 'decline-me.com', 'ga-decliner@example.com', '@admin');
     const r = await call('grants-accept', { 'auth-sid': invitee.sid, key, answer: 'no' });
     assert.equal(r.code, 0, r.raw);
-    const g = await app.deps.db.selectFrom('grants').select('state').where('invite_key', '=', key).executeTakeFirstOrThrow();
+    const g = await app.deps.db.selectFrom('grants').select('state').where('invite_key', '=', keyHash(key)).executeTakeFirstOrThrow();
     assert.equal(g.state, 'declined');
     await assert.rejects(accessDomain(app.deps.db, invitee.account.id, 'decline-me.com', 'view'));
   });
@@ -69,7 +70,7 @@ forEachDatabase('grants-accept', (t) => {
     const invitee = await t().reseller('ga-refuser');
     const { key } = await invite(t(), 'ga-giver2', 'refuse-me.com', 'ga-refuser@example.com', '@creator');
     assert.equal((await call('grants-accept', { 'auth-sid': await invitee.session('modify-only'), key, answer: 'no' })).code, 0);
-    assert.equal((await app.deps.db.selectFrom('grants').select('state').where('invite_key', '=', key).executeTakeFirstOrThrow()).state, 'declined');
+    assert.equal((await app.deps.db.selectFrom('grants').select('state').where('invite_key', '=', keyHash(key)).executeTakeFirstOrThrow()).state, 'declined');
   });
 
   it('answers 2303 for an unknown key and for a key addressed to someone else', async () => {

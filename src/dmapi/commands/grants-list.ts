@@ -43,7 +43,7 @@ export const grantsList = defineCommand({
     'The invitation key is shown only with `showkey=1`. Only the account holding the domain may list its grants.',
   async run(ctx, p) {
     const { domain } = await requireDomain(ctx, p.domain, 'owner');
-    const rows = await listGrants(ctx.db, domain, ctx.now);
+    const rows = await listGrants(ctx.db, domain, ctx.now, p.showkey ? ctx.deps.keys : undefined);
     const body = rows.map((g, i) => line(g, i, p.showkey === true)).join('\n');
     return { headers: [['Columns', grantColumns.join(',')]], body: rows.length ? `${body}\n` : '' };
   },

@@ -1,5 +1,6 @@
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
+import { mailedKey } from '../../../test/helpers/mailed-keys.ts';
 import { forEachDatabase } from '../../../test/helpers/harness.ts';
 import { insertDomain } from '../../../test/helpers/domain-rows.ts';
 import { listMail } from '../../mail/outbox.ts';
@@ -40,10 +41,11 @@ forEachDatabase('grants-revoke', (t) => {
     await insertDomain(app.deps.db, owner.account.id, 'withdrawn.com', clock.now());
     await call('grants-invite', { 'auth-sid': owner.sid, domain: 'withdrawn.com', email: 'maybe@example.net', role: '@creator' });
     const g = await app.deps.db.selectFrom('grants').selectAll().where('email', '=', 'maybe@example.net').executeTakeFirstOrThrow();
-    assert.ok(await findInvitation(app.deps.db, g.invite_key!, clock.now()));
+    const key = await mailedKey(app.deps.db, { to: 'maybe@example.net' });
+    assert.ok(await findInvitation(app.deps.db, key, clock.now()));
     const r = await call('grants-revoke', { 'auth-sid': owner.sid, domain: 'withdrawn.com', role: 'creator', scope: g.id, type: 'invitation' });
     assert.equal(r.code, 0, r.raw);
-    assert.equal(await findInvitation(app.deps.db, g.invite_key!, clock.now()), undefined);
+    assert.equal(await findInvitation(app.deps.db, key, clock.now()), undefined);
     const mails = await listMail(app.deps.db, { to: 'maybe@example.net' });
     assert.deepEqual(mails.map((m) => m.kind), ['grant-revoked', 'grant-invitation']);
   });
