@@ -97,6 +97,17 @@ interface CommandBase<P extends z.ZodType> {
   readonly notes?: string;
   /** Parameters that are text of several lines (a zone); every other value is refused with a line break or tab in it. */
   readonly multiline?: readonly string[];
+  /**
+   * Valid values of parameters whose meaning their name does not tell (test/security builds a
+   * complete request from the names; this fills in the rest).
+   */
+  readonly example?: Readonly<Record<string, string>>;
+  /**
+   * Why the request may name objects that are not the account's (availability, a transfer from
+   * another holder): the security suite then compares two other tenants' objects instead of
+   * another's with a missing one.
+   */
+  readonly othersObjects?: string;
 }
 
 export interface SyncCommand<P extends z.ZodType = z.ZodType> extends CommandBase<P> {

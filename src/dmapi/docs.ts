@@ -28,7 +28,7 @@ export function paramList(schema: z.ZodType): { name: string; required: boolean;
   }));
 }
 
-const universal: ErrorKey[] = ['SESSION_INVALID', 'ACCESS_DENIED', 'PARAM_MISSING', 'PARAM_SYNTAX', 'PARAM_RANGE', 'INTERNAL'];
+const universal: ErrorKey[] = ['SESSION_INVALID', 'LOGIN_THROTTLED', 'ACCESS_DENIED', 'PARAM_MISSING', 'PARAM_SYNTAX', 'PARAM_RANGE', 'INTERNAL'];
 
 function requestsMarkdown(commands: readonly Command[]): string {
   const sorted = [...commands].sort((a, b) => a.name.localeCompare(b.name));

@@ -33,6 +33,7 @@ export const domainCheck = defineCommand({
   access: 'read',
   session: 'required',
   execution: 'sync',
+  othersObjects: 'availability of any name, registered or not, is public',
   params: z.object({
     domain: text(253).describe('the name to check'),
     'check-price': optional(oneOf(['create', 'renew', 'transfer', 'restore'] as const)).describe('create, renew, transfer or restore'),

@@ -37,6 +37,7 @@ export const domainModify = defineCommand({
   access: 'modify',
   session: 'required',
   execution: 'async',
+  example: { 'registrar-tag': 'TAG-1' },
   params: z.object({
     domain: text(253),
     'billing-c': optText(64),

@@ -57,6 +57,7 @@ export const domainRegister = defineCommand({
   access: 'costs',
   session: 'required',
   execution: 'async',
+  othersObjects: 'it names a domain to create: one held by anybody answers that it is registered',
   params: z.object({
     domain: text(253).describe('the name to register (U-label or A-label)'),
     period: int(1, 1200).describe('registration period in MONTHS (12 = one year), one the TLD offers'),

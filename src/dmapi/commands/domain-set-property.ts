@@ -36,6 +36,7 @@ export const domainSetProperty = defineCommand({
   access: 'modify',
   session: 'required',
   execution: 'sync',
+  example: { pname: 'autorenew', pvalue: '0' },
   params: z.object({
     domain: text(253).describe('a domain name, or a pattern with * and ?'),
     pname: optText(32).describe('autorenew, whois-opt-out, privacy or gdpr-opt-in'),

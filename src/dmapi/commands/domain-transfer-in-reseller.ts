@@ -14,6 +14,7 @@ export const domainTransferInReseller = defineCommand({
   access: 'costs',
   session: 'required',
   execution: 'async',
+  othersObjects: 'it asks for a domain held elsewhere, by another registrar or another reseller of this platform',
   params: z.object({
     domain: text(253).describe('the domain to transfer in'),
     'transfer-auth-id': optText(255).describe('the AUTH-ID from the current registrar (not needed for .eu and other TLDs without auth codes)'),

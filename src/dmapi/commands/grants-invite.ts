@@ -18,6 +18,7 @@ export const grantsInvite = defineCommand({
   access: 'modify',
   session: 'required',
   execution: 'sync',
+  example: { email: 'helper@example.net' },
   params: z.object({
     domain: text(),
     email: emailAddress(),

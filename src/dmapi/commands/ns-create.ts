@@ -19,6 +19,7 @@ export const nsCreate = defineCommand({
   access: 'modify',
   session: 'required',
   execution: 'async',
+  example: { ip: '45.76.10.54' },
   params: z.object({
     host: text(253).describe('fully qualified host name'),
     ip: z.string().optional().describe('IPv4 address(es), comma-separated'),
