@@ -93,7 +93,7 @@ export const queryOrderList = defineCommand({
       const fqdn = p.fqdn.toLowerCase().replace(/\.$/, '');
       q = q.where(sql<SqlBool>`lower(identifier) = ${fqdn}`);
     }
-    if (p['fqdn-like']) q = q.where(globMatch('identifier', p['fqdn-like']));
+    if (p['fqdn-like']) q = q.where(globMatch(ctx.db, 'identifier', p['fqdn-like']));
     if (p['order-id'] !== undefined) q = q.where('id', '=', p['order-id']);
     if (p['order-id-after'] !== undefined) q = q.where('id', '>=', p['order-id-after']);
     if (p['order-id-before'] !== undefined) q = q.where('id', '<=', p['order-id-before']);

@@ -52,7 +52,7 @@ export const resultList = defineCommand({
       [p.svtrid, 'svtrid'],
       [p.cltrid, 'cltrid'],
     ];
-    for (const [value, column] of globs) if (value !== undefined) q = q.where(globMatch(column, value));
+    for (const [value, column] of globs) if (value !== undefined) q = q.where(globMatch(ctx.db, column, value));
     if (p.procid !== undefined) q = q.where(globMatchNumber('id', p.procid));
     const page = await q
       .orderBy('created_at', 'desc')
