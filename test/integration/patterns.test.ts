@@ -92,6 +92,11 @@ forEachDatabase('pathological patterns', (t) => {
       assert.equal(r.code, expected.length ? 0 : 2303, r.raw);
       assert.deepEqual(await optedOut(), expected, pattern);
     }
+    // Matched as given, with A-Z folded and one trailing dot dropped; a U-label pattern matches no A-label.
+    assert.equal((await t().call('domain-set-property', { 'auth-sid': alice.sid, domain: '*', pname: 'whois-opt-out', pvalue: '0' })).code, 0);
+    assert.equal((await t().call('domain-set-property', { 'auth-sid': alice.sid, domain: 'A*-1?.COM.', pname: 'whois-opt-out', pvalue: '1' })).code, 0);
+    assert.deepEqual(await optedOut(), filtered(names, 'a*-1?.com', (n) => n));
+    assert.equal((await t().call('domain-set-property', { 'auth-sid': alice.sid, domain: 'ä*.com', pname: 'whois-opt-out', pvalue: '1' })).code, 2303);
   });
 
   it('query-ns-list', TIMEOUT, async () => {

@@ -11,11 +11,11 @@ export const dnsZoneList = defineCommand({
   access: 'read',
   session: 'required',
   execution: 'sync',
-  params: z.object({ pattern: pattern() }),
+  params: z.object({ pattern: pattern('the domain name') }),
   errors: [],
   notes:
     'Lists the domains whose zone dmapid serves (a zone exists once `dns-zone-put` stored one, or the domain was delegated to the ' +
-    "platform's name servers): the account's own and those it holds a grant on. `pattern` takes `*` and `?`. Sorted by name; an " +
+    "platform's name servers): the account's own and those it holds a grant on. Sorted by name; an " +
     'empty list is a success with an empty body.',
   async run(ctx, p) {
     const granted = await grantedDomains(ctx.db, ctx.account.id);

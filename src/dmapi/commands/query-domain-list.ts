@@ -21,7 +21,7 @@ export const queryDomainList = defineCommand({
   session: 'required',
   execution: 'sync',
   params: z.object({
-    pattern: pattern(),
+    pattern: pattern('the domain name (A-label)'),
     from: optInt(1, 1_000_000_000),
     to: optInt(1, 1_000_000_000),
     showstatus: optFlag().describe('adds domain_status: production, lock, autorenew (comma-separated)'),

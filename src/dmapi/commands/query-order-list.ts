@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { sql, type SqlBool } from 'kysely';
 import { defineCommand } from '../command.ts';
 import { DmapiError } from '../errors.ts';
-import { errorKey, optText, oneOf, optInt, optFlag } from '../params.ts';
+import { errorKey, optText, oneOf, optInt, optFlag, pattern } from '../params.ts';
 import { globMatch } from '../../db/sql-helpers.ts';
 import { isoSeconds, parseIsoDate } from '../../core/dates.ts';
 import { DAY } from '../../core/clock.ts';
@@ -38,7 +38,7 @@ export const queryOrderList = defineCommand({
     status: oneOf(orderStatuses).optional(),
     tld: optText(63),
     fqdn: optText(),
-    'fqdn-like': optText(),
+    'fqdn-like': pattern('the identifier (domain name, handle …)'),
     'order-id': id(),
     'order-id-after': id(),
     'order-id-before': id(),
