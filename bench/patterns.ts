@@ -148,13 +148,14 @@ async function bench(dialect: string): Promise<void> {
     const idleP50 = pct(idle, 50);
     console.log(`\n${dialect}: ${names} own domains (63-character labels, ${Math.ceil(names / 2)} zones), ${GRANTED} granted, ${names} hosts (${`ns1.${'a'.repeat(63)}.${'a'.repeat(63)}.${label(0)}.com`.length} characters), contacts, results, orders`);
     console.log(`idle version: p50 ${f1(idleP50)} ms, p99 ${f1(pct(idle, 99))} ms, max ${f1(Math.max(...idle))} ms (${idle.length} requests)`);
-    console.log(`${'request'.padEnd(30)} ${'pattern'.padEnd(27)} ${'p50 ms'.padStart(7)} ${'max ms'.padStart(7)} ${'lines'.padStart(5)} │ version meanwhile: ${'n'.padStart(4)} ${'p50'.padStart(6)} ${'max'.padStart(6)}  p50/idle`);
+    console.log(`${'request'.padEnd(30)} ${'pattern'.padEnd(27)} ${'p50 ms'.padStart(7)} ${'max ms'.padStart(7)} ${'code'.padStart(5)} ${'lines'.padStart(5)} │ version meanwhile: ${'n'.padStart(4)} ${'p50'.padStart(6)} ${'max'.padStart(6)}  p50/idle`);
     let failed = false;
     for (const rq of requests) {
       for (const [title, pattern] of patterns) {
         const took: number[] = [];
         const meanwhile: number[] = [];
         let lines = 0;
+        let code = 0;
         for (let rep = 0; rep < reps; rep++) {
           let done = false;
           const probing = (async () => {
@@ -169,11 +170,12 @@ async function bench(dialect: string): Promise<void> {
             failed = true;
             console.error(`${rq.name} ${rq.param}=${title} answered ${r.code}:\n${r.text}`);
           }
+          code = r.code;
           lines = r.code === 0 ? r.text.slice(r.text.indexOf('\n\n') + 2).split('\n').filter(Boolean).length : 0;
         }
         const p50 = pct(meanwhile, 50);
         console.log(
-          `${`${rq.name} ${rq.param}`.padEnd(30)} ${title.padEnd(27)} ${f1(pct(took, 50)).padStart(7)} ${f1(Math.max(...took)).padStart(7)} ${String(lines).padStart(5)} │ ${''.padEnd(19)}${String(meanwhile.length).padStart(4)} ${f1(p50).padStart(6)} ${f1(Math.max(...meanwhile)).padStart(6)}  ${(p50 / idleP50).toFixed(2)}`,
+          `${`${rq.name} ${rq.param}`.padEnd(30)} ${title.padEnd(27)} ${f1(pct(took, 50)).padStart(7)} ${f1(Math.max(...took)).padStart(7)} ${String(code).padStart(5)} ${String(lines).padStart(5)} │ ${''.padEnd(19)}${String(meanwhile.length).padStart(4)} ${f1(p50).padStart(6)} ${f1(Math.max(...meanwhile)).padStart(6)}  ${(p50 / idleP50).toFixed(2)}`,
         );
       }
     }
