@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
+import { Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.ts';
 
@@ -68,4 +68,9 @@ export function openDatabase(url: string, options: OpenOptions = {}): DbHandle {
   };
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cached }) });
   return { db, dialect: 'sqlite', ...(url !== ':memory:' ? { file: url } : {}), close: () => db.destroy() };
+}
+
+/** Whether `db` talks to PostgreSQL (SQLite has no FOR UPDATE, and needs none: it serialises writers). */
+export function isPostgres(db: Executor): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter;
 }

@@ -1,12 +1,18 @@
 import { sql, type Expression, type SqlBool } from 'kysely';
 import { globToLike } from '../core/glob.ts';
+import { isPostgres, type Executor } from './database.ts';
 
-/** `lower(column) LIKE pattern ESCAPE '\'`: a case-insensitive `*`/`?` glob on both dialects. */
-export function globMatch(column: string, pattern: string): Expression<SqlBool> {
-  return sql<SqlBool>`lower(${sql.ref(column)}) like ${globToLike(pattern.toLowerCase())} escape '\\'`;
+/**
+ * `column` matches the DMAPI pattern (core/glob.ts), the same on both dialects: `lower(column)
+ * LIKE pattern ESCAPE '\'`, A–Z folded only. SQLite's lower() folds ASCII alone; PostgreSQL's
+ * folds by the database's locale, unless the operand is in the "C" collation.
+ */
+export function globMatch(db: Executor, column: string, pattern: string): Expression<SqlBool> {
+  const value = isPostgres(db) ? sql`lower(${sql.ref(column)} collate "C")` : sql`lower(${sql.ref(column)})`;
+  return sql<SqlBool>`${value} like ${globToLike(pattern)} escape '\\'`;
 }
 
-/** The same, on an integer column read as text (Proc-IDs). */
+/** The same, on an integer column read as text (Proc-IDs): digits have no case. */
 export function globMatchNumber(column: string, pattern: string): Expression<SqlBool> {
   return sql<SqlBool>`cast(${sql.ref(column)} as text) like ${globToLike(pattern)} escape '\\'`;
 }

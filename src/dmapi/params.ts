@@ -63,8 +63,8 @@ export const oneOf = <const T extends readonly [string, ...string[]]>(values: T)
     z.enum(values, { message: `must be one of ${values.join(', ')}` }),
   );
 
-/** A `*`/`?` glob pattern. */
-export const pattern = () => optText(255);
+/** A DMAPI pattern (`*`, `?`; core/glob.ts) matched against `what`, which the docs name. */
+export const pattern = (what: string) => optText(255).describe(`pattern matched against ${what}, see [patterns](wire.md#patterns)`);
 
 /** An e-mail address (one `@`, a domain part), as mail delivery would take it. */
 export const emailAddress = () =>

@@ -206,7 +206,7 @@ export async function listContacts(
   o: { pattern?: string | undefined; tlds?: string[] | undefined; from?: number | undefined; to?: number | undefined },
 ): Promise<ContactRow[]> {
   let q = db.selectFrom('contacts').selectAll().where('account_id', '=', accountId);
-  if (o.pattern) q = q.where(globMatch('handle', o.pattern));
+  if (o.pattern) q = q.where(globMatch(db, 'handle', o.pattern));
   if (o.tlds) q = q.where('tld', 'in', o.tlds);
   const from = o.from ?? 1;
   const limit = o.to !== undefined ? Math.max(0, o.to - from + 1) : o.from !== undefined ? NO_LIMIT : LIST_CAP;

@@ -1,8 +1,9 @@
 import { domainToASCII } from 'node:url';
-import { PostgresAdapter, type Selectable } from 'kysely';
-import type { Executor } from '../db/database.ts';
+import type { Selectable } from 'kysely';
+import { isPostgres, type Executor } from '../db/database.ts';
 import type { DomainsTable, GrantRole } from '../db/schema.ts';
 import { DmapiError } from '../dmapi/errors.ts';
+import { globMatch } from '../db/sql-helpers.ts';
 
 /**
  * Who may act on a domain. The account that holds it (its `@creator`) may do everything; another
@@ -105,18 +106,21 @@ export function requireDomain(
   return accessDomain(ctx.db, ctx.account.id, name, action, options);
 }
 
-/** Domains other accounts hold on which `accountId` has active grants, with its roles on each. */
-export async function grantedDomains(db: Executor, accountId: number): Promise<Array<{ domain: DomainRecord; roles: GrantRole[] }>> {
-  const rows = await db
+/**
+ * Domains other accounts hold on which `accountId` has active grants, with its roles on each;
+ * `pattern` keeps those whose name matches it (core/glob.ts).
+ */
+export async function grantedDomains(db: Executor, accountId: number, pattern?: string): Promise<Array<{ domain: DomainRecord; roles: GrantRole[] }>> {
+  let q = db
     .selectFrom('grants')
     .innerJoin('domains', 'domains.id', 'grants.domain_id')
     .selectAll('domains')
     .select('grants.role as grant_role')
     .where('grants.invitee_account_id', '=', accountId)
     .where('grants.state', '=', 'active')
-    .where('domains.account_id', '!=', accountId)
-    .orderBy('domains.name')
-    .execute();
+    .where('domains.account_id', '!=', accountId);
+  if (pattern) q = q.where(globMatch(db, 'domains.name', pattern));
+  const rows = await q.orderBy('domains.name').execute();
   const out = new Map<number, { domain: DomainRecord; roles: GrantRole[] }>();
   for (const { grant_role, ...domain } of rows) {
     const entry = out.get(domain.id) ?? { domain, roles: [] };
@@ -130,7 +134,4 @@ function missing(name: string): DmapiError {
   return new DmapiError('OBJECT_NOT_FOUND', `domain ${name} not found`);
 }
 
-/** SQLite has no FOR UPDATE (and needs none: it serialises writers). */
-export function isPostgres(db: Executor): boolean {
-  return db.getExecutor().adapter instanceof PostgresAdapter;
-}
+export { isPostgres } from '../db/database.ts';

@@ -126,6 +126,6 @@ export async function removeHost(db: Executor, registry: Registry, row: HostRow)
 
 export async function listHosts(db: Executor, accountId: number, pattern: string | undefined): Promise<HostRow[]> {
   let q = db.selectFrom('hosts').selectAll().where('account_id', '=', accountId);
-  if (pattern) q = q.where(globMatch('name', pattern));
+  if (pattern) q = q.where(globMatch(db, 'name', pattern));
   return q.orderBy('name').execute();
 }

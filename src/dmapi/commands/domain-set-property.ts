@@ -5,8 +5,7 @@ import { optText, text } from '../params.ts';
 import type { DomainsTable, PrivacyLevel } from '../../db/schema.ts';
 import type { Updateable } from 'kysely';
 import { globMatch } from '../../db/sql-helpers.ts';
-import { globToRegExp } from '../../core/glob.ts';
-import { grantedDomains, normalizeDomainName, requireDomain, roleAllows, type DomainRecord } from '../../services/domain-access.ts';
+import { grantedDomains, requireDomain, roleAllows, type DomainRecord } from '../../services/domain-access.ts';
 import { domainProperties, propertyAction, stateText, type DomainProperty } from '../../services/domains.ts';
 import { levelAllowed, privacySubscribed } from '../../services/privacy.ts';
 
@@ -38,7 +37,7 @@ export const domainSetProperty = defineCommand({
   execution: 'sync',
   example: { pname: 'autorenew', pvalue: '0' },
   params: z.object({
-    domain: text(253).describe('a domain name, or a pattern with * and ?'),
+    domain: text(253).describe('a domain name, or a pattern (a `*` or `?` makes it one; see [patterns](wire.md#patterns))'),
     pname: optText(32).describe('autorenew, whois-opt-out, privacy or gdpr-opt-in'),
     pvalue: z.string().optional().describe('the value; empty: the default'),
   }),
@@ -72,10 +71,10 @@ export const domainSetProperty = defineCommand({
       if (domain.status !== 'active') throw new DmapiError('STATUS_PROHIBITS', stateText(domain));
       targets = [domain];
     } else {
-      const pattern = normalizeDomainName(p.domain);
-      const own = await ctx.db.selectFrom('domains').selectAll().where('account_id', '=', ctx.account.id).where('status', '=', 'active').where(globMatch('name', pattern)).orderBy('name').execute();
-      const re = globToRegExp(pattern);
-      const granted = (await grantedDomains(ctx.db, ctx.account.id)).filter((g) => g.domain.status === 'active' && re.test(g.domain.name) && g.roles.some((r) => roleAllows(r, action))).map((g) => g.domain);
+      // Matched as given (A–Z fold there): IDN conversion would garble `*` and `?`.
+      const pattern = p.domain.replace(/\.$/, '');
+      const own = await ctx.db.selectFrom('domains').selectAll().where('account_id', '=', ctx.account.id).where('status', '=', 'active').where(globMatch(ctx.db, 'name', pattern)).orderBy('name').execute();
+      const granted = (await grantedDomains(ctx.db, ctx.account.id, pattern)).filter((g) => g.domain.status === 'active' && g.roles.some((r) => roleAllows(r, action))).map((g) => g.domain);
       targets = [...own, ...granted].sort((a, b) => a.name.localeCompare(b.name));
       if (targets.length === 0) throw new DmapiError('OBJECT_NOT_FOUND', `no domain matches ${p.domain}`);
     }

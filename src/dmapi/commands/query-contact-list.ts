@@ -11,7 +11,7 @@ export const queryContactList = defineCommand({
   session: 'required',
   execution: 'sync',
   params: z.object({
-    pattern: pattern().describe('glob (`*`, `?`) matched against the handle'),
+    pattern: pattern('the handle'),
     from: optInt(1, 1_000_000_000).describe('first position (1-based) in the list'),
     to: optInt(1, 1_000_000_000).describe('last position'),
     tld: optText(63).describe('only handles usable with this TLD (same handle prefix)'),

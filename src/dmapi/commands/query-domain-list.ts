@@ -3,7 +3,6 @@ import { defineCommand } from '../command.ts';
 import { optFlag, optInt, pattern } from '../params.ts';
 import { globMatch, NO_LIMIT } from '../../db/sql-helpers.ts';
 import { isoDate } from '../../core/dates.ts';
-import { globToRegExp } from '../../core/glob.ts';
 import type { GrantRole } from '../../db/schema.ts';
 import { grantedDomains, type DomainRecord } from '../../services/domain-access.ts';
 import { propertyValue, statusWords, usesPlatformNs } from '../../services/domains.ts';
@@ -22,7 +21,7 @@ export const queryDomainList = defineCommand({
   session: 'required',
   execution: 'sync',
   params: z.object({
-    pattern: pattern(),
+    pattern: pattern('the domain name (A-label)'),
     from: optInt(1, 1_000_000_000),
     to: optInt(1, 1_000_000_000),
     showstatus: optFlag().describe('adds domain_status: production, lock, autorenew (comma-separated)'),
@@ -36,11 +35,11 @@ export const queryDomainList = defineCommand({
     'Domains other accounts hold and granted to this one are listed too (own_role shows the roles; their grant counts are `undef`). Deleted domains (in redemption) are not listed: restore them with domain-redeem. ' +
     'privacy-status is the level in force (off, basic, pro), privacy-origin the level bought (off when none), privacy-expiration its end date or `-`.',
   async run(ctx, p) {
-    const granted = (await grantedDomains(ctx.db, ctx.account.id)).filter((g) => g.domain.status === 'active' && (!p.pattern || globToRegExp(p.pattern).test(g.domain.name)));
+    const granted = (await grantedDomains(ctx.db, ctx.account.id, p.pattern)).filter((g) => g.domain.status === 'active');
     const from = p.from ?? 1;
     const count = p.to !== undefined ? Math.max(0, p.to - from + 1) : NO_LIMIT;
     let q = ctx.db.selectFrom('domains').selectAll().where('account_id', '=', ctx.account.id).where('status', '=', 'active');
-    if (p.pattern) q = q.where(globMatch('name', p.pattern));
+    if (p.pattern) q = q.where(globMatch(ctx.db, 'name', p.pattern));
     let rows: Listed[];
     if (granted.length === 0) {
       rows = (await q.orderBy('name').offset(from - 1).limit(count).execute()).map((domain) => ({ domain, roles: ['@creator'] }));

@@ -11,7 +11,7 @@ export const queryNsList = defineCommand({
   session: 'required',
   execution: 'sync',
   params: z.object({
-    pattern: pattern().describe('glob (`*`, `?`) matched against the host name'),
+    pattern: pattern('the host name'),
     full: optFlag().describe('1: `host<TAB>ipv4<TAB>ipv6`, `-` where a family has no address'),
   }),
   errors: [],

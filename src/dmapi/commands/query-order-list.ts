@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { sql, type SqlBool } from 'kysely';
 import { defineCommand } from '../command.ts';
 import { DmapiError } from '../errors.ts';
-import { errorKey, optText, oneOf, optInt, optFlag } from '../params.ts';
+import { errorKey, optText, oneOf, optInt, optFlag, pattern } from '../params.ts';
 import { globMatch } from '../../db/sql-helpers.ts';
 import { isoSeconds, parseIsoDate } from '../../core/dates.ts';
 import { DAY } from '../../core/clock.ts';
@@ -38,7 +38,7 @@ export const queryOrderList = defineCommand({
     status: oneOf(orderStatuses).optional(),
     tld: optText(63),
     fqdn: optText(),
-    'fqdn-like': optText(),
+    'fqdn-like': pattern('the identifier (domain name, handle …)'),
     'order-id': id(),
     'order-id-after': id(),
     'order-id-before': id(),
@@ -93,7 +93,7 @@ export const queryOrderList = defineCommand({
       const fqdn = p.fqdn.toLowerCase().replace(/\.$/, '');
       q = q.where(sql<SqlBool>`lower(identifier) = ${fqdn}`);
     }
-    if (p['fqdn-like']) q = q.where(globMatch('identifier', p['fqdn-like']));
+    if (p['fqdn-like']) q = q.where(globMatch(ctx.db, 'identifier', p['fqdn-like']));
     if (p['order-id'] !== undefined) q = q.where('id', '=', p['order-id']);
     if (p['order-id-after'] !== undefined) q = q.where('id', '>=', p['order-id-after']);
     if (p['order-id-before'] !== undefined) q = q.where('id', '<=', p['order-id-before']);

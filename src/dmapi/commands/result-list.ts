@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineCommand } from '../command.ts';
-import { optFlag, optInt, optText, oneOf, optional, errorKey } from '../params.ts';
+import { optFlag, optInt, optText, oneOf, optional, errorKey, pattern } from '../params.ts';
 import { globMatch, globMatchNumber, NO_LIMIT } from '../../db/sql-helpers.ts';
 import { parseIsoDate } from '../../core/dates.ts';
 import { DAY } from '../../core/clock.ts';
@@ -23,17 +23,17 @@ export const resultList = defineCommand({
     limit: optInt(0, 1_000_000_000),
     status: optional(oneOf(['ack', 'nack', '?', 'pending'])),
     'count-only': optFlag(),
-    rtype: optText(),
-    objid: optText(),
-    procid: optText(),
-    svtrid: optText(),
-    cltrid: optText(),
+    rtype: pattern('the request type'),
+    objid: pattern('the object name'),
+    procid: pattern('the Proc-ID'),
+    svtrid: pattern('the SvTrId'),
+    cltrid: pattern('the ClTrId'),
   }),
   errors: [],
   notes:
     'Without `date` the window is the last `period` days (default 90) up to now; with `date` it ends at the end of that day and `period` defaults to 1. ' +
     '`pending=1` (and `status=pending`) lists results still in progress (`?`). Deleted results appear only with `showall=1`. ' +
-    'The filters rtype, objid, procid, svtrid and cltrid take `*` and `?` patterns. `count-only=1` answers `Records: N`. Every reply carries `Row-Count`.',
+    'The filters rtype, objid, procid, svtrid and cltrid are patterns. `count-only=1` answers `Records: N`. Every reply carries `Row-Count`.',
   async run(ctx, p) {
     const end = p.date !== undefined ? parseIsoDate(p.date)! + DAY : ctx.now + 1;
     const period = p.period ?? (p.date !== undefined ? 1 : 90);
@@ -52,7 +52,7 @@ export const resultList = defineCommand({
       [p.svtrid, 'svtrid'],
       [p.cltrid, 'cltrid'],
     ];
-    for (const [value, column] of globs) if (value !== undefined) q = q.where(globMatch(column, value));
+    for (const [value, column] of globs) if (value !== undefined) q = q.where(globMatch(ctx.db, column, value));
     if (p.procid !== undefined) q = q.where(globMatchNumber('id', p.procid));
     const page = await q
       .orderBy('created_at', 'desc')
