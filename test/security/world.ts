@@ -3,6 +3,8 @@ import { sql } from 'kysely';
 import type { TestApp, TestReply } from '../helpers/harness.ts';
 import { domainReseller, performed, registered } from '../helpers/domain-fixtures.ts';
 import { mailedKey } from '../helpers/mailed-keys.ts';
+import { createApiKey } from '../../src/services/accounts.ts';
+import type { Scope } from '../../src/db/schema.ts';
 
 /**
  * The world the security suite attacks: three resellers, each with one of everything a request
@@ -15,7 +17,8 @@ export interface Tenant {
   login: string;
   id: number;
   sid: string;
-  sessions: { 'read-only': string; 'modify-only': string; full: string };
+  /** API keys by scope: log in with one (`session`) where a request may end the session it runs in. */
+  keys: Record<Scope, string>;
   domain: string;
   contact: string;
   host: string;
@@ -57,7 +60,7 @@ async function tenant(t: TestApp, login: string): Promise<Tenant> {
     login,
     id: r.id,
     sid: r.sid,
-    sessions: { 'read-only': await r.session('read-only'), 'modify-only': await r.session('modify-only'), full: r.sid },
+    keys: { 'read-only': await apiKey(t, r.id, 'read-only'), 'modify-only': await apiKey(t, r.id, 'modify-only'), full: await apiKey(t, r.id, 'full') },
     domain,
     contact: r.contact,
     host,
@@ -70,6 +73,17 @@ async function tenant(t: TestApp, login: string): Promise<Tenant> {
     verifyKey: await mailedKey(t.app.deps.db, { to: email, kind: 'whois-verification' }),
     corKey: await mailedKey(t.app.deps.db, { kind: 'cor-confirmation', object: domain }),
   };
+}
+
+async function apiKey(t: TestApp, accountId: number, scope: Scope): Promise<string> {
+  return (await createApiKey(t.app.deps.db, accountId, scope, `security suite ${scope}`, t.clock.now())).key;
+}
+
+/** A fresh session with the tenant's key of `scope`. */
+export async function session(t: TestApp, tenant: Tenant, scope: Scope): Promise<string> {
+  const r = await t.call('login', { 'api-key': tenant.keys[scope] });
+  assert.equal(r.code, 0, r.raw);
+  return r.get('Auth-Sid')!;
 }
 
 export async function buildWorld(t: TestApp): Promise<World> {
