@@ -9,6 +9,7 @@ import { mailGrantsVerification } from './migrations/0005-mail-grants-verificati
 import { domains } from './migrations/0007-domains.ts';
 import { transfersCor } from './migrations/0008-transfers-cor.ts';
 import { expiryReminders } from './migrations/0009-expiry-reminders.ts';
+import { internalTransfers } from './migrations/0010-internal-transfers.ts';
 
 /** Ordered list of migrations; names sort in the order they must run. Append, never edit. */
 const all: Array<[string, (ctx: MigrationContext) => MigrationStep]> = [
@@ -20,6 +21,7 @@ const all: Array<[string, (ctx: MigrationContext) => MigrationStep]> = [
   ['0007-domains', domains],
   ['0008-transfers-cor', transfersCor],
   ['0009-expiry-reminders', expiryReminders],
+  ['0010-internal-transfers', internalTransfers],
 ];
 
 class StaticProvider implements MigrationProvider {
