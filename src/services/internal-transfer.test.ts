@@ -252,6 +252,34 @@ forEachDatabase('transfers between resellers of the platform', (t) => {
     assert.equal((await domainRow(t(), name))!.account_id, alice.id);
   });
 
+  it('lets the holder\'s requests on the domain land first: refused while one waits at the check, waited for at the move', async () => {
+    await fresh();
+    const { name, code } = await aliceDomain('busy-here.com');
+    const modify = { 'auth-sid': alice.sid, domain: name, 'ns-list': 'ns1.busy.example:ns2.busy.example' };
+    // The holder's domain-modify is still in the worker's queue when the transfer is checked.
+    const first = await t().call('domain-transfer-in-reseller', transferParams(bob, name, code));
+    assert.equal((await t().call('domain-modify', modify)).code, 0);
+    await t().work();
+    assert.match((await result(bob, first.get('Proc-ID')!)).text, /^result_msg: busy-here\.com has an operation pending at its current registrar; try again when it is done$/m);
+
+    const { procId } = await requested(t(), bob, name, code);
+    await answerFoa(t(), name, 'yes');
+    assert.equal((await control(alice, 'approve-out', name)).code, 0);
+    await t().app.worker.runOnce(1); // the answer: the completion is queued
+    assert.equal((await transferRow(t(), name)).state, 'DOMAIN_WITH_JOKER_PENDING_COMPLETE');
+    const late = await t().call('domain-modify', { ...modify, 'ns-list': 'ns3.busy.example:ns4.busy.example' });
+    assert.equal(late.code, 0);
+    await t().work();
+    assert.equal((await transferRow(t(), name)).state, 'DOMAIN_WITH_JOKER_PENDING_COMPLETE', 'the move waits for the holder\'s request');
+    assert.equal((await result(alice, late.get('Proc-ID')!)).status, 'ack');
+    bob = await later(t(), bob, 60_000);
+    await t().work();
+    assert.equal((await transferRow(t(), name)).state, 'TRANSFER_PROCESSED_SUCCESSFULLY');
+    assert.equal((await result(bob, procId)).status, 'ack');
+    assert.deepEqual((await atRegistry(t(), name))!.nameservers, ['ns3.busy.example', 'ns4.busy.example'], 'the holder\'s change landed before the move');
+    assert.equal((await domainRow(t(), name))!.account_id, bob.id);
+  });
+
   it('refuses at once, holding nothing, when the gaining reseller cannot pay', async () => {
     await fresh();
     const { name, code } = await aliceDomain('too-dear.com');
