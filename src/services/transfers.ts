@@ -43,7 +43,17 @@ import {
 import { checkPrivacyOffered, privacyOperation, REDACTED, type PaidPrivacy } from './privacy.ts';
 import { corLockUntil } from './owner-change.ts';
 import { heldDomain, holderEmails, internalRefusal, lastTransferIn, moveToAccount, operationsPending } from './internal-transfer.ts';
-import { endInternalOut, gainingLabel, internalOutOf, markInternalOutApproved, openInternalOut, requestInternalTransferOut, withdrawInternalOut, type TransferOutRow } from './transfer-out.ts';
+import {
+  endInternalOut,
+  gainingLabel,
+  internalOutOf,
+  markInternalOutApproved,
+  openInternalOut,
+  openOutStates,
+  requestInternalTransferOut,
+  withdrawInternalOut,
+  type TransferOutRow,
+} from './transfer-out.ts';
 
 /**
  * Transfers in: domain-transfer-in-reseller and the state machine domain-transfer-control shows
@@ -61,12 +71,12 @@ import { endInternalOut, gainingLabel, internalOutOf, markInternalOutApproved, o
  *
  * A transfer that does not complete ends in FOA_NACK, TRANSFER_CANCELLED or TRANSFER_FAILED, its
  * money is released, and the request's result (pending until then) becomes a nack with the reason.
+ * Every step is one transaction that re-reads the transfer locked and moves it only from the state
+ * it expects, so several workers may run the steps at once.
  *
  * A domain another reseller of this platform holds takes the same states (internal-transfer.ts):
  * the "registry request" asks the holding reseller instead (a transfer away in its account), and
  * its answer, or its silence until the window ends, stands for the losing registrar's.
- * Every step is one transaction that re-reads the transfer locked and moves it only from the state
- * it expects, so several workers may run the steps at once.
  */
 
 export type TransferRow = Selectable<TransfersInTable>;
@@ -281,6 +291,7 @@ async function checkMovable(ctx: FlowContext, t: TransferRow, tld: TldInfo, info
   if (tld.transfer.authCode && !(t.auth_code && (await atRegistry(() => registry.verifyAuthCode(t.domain, t.auth_code!))))) {
     throw new DmapiError('ACCESS_DENIED', `the transfer-auth-id (AUTH-ID) is not valid for ${t.domain}; ask the current registrar for a new one`);
   }
+  // Only past the code does the requester learn more than a domain at another registrar would tell.
   if (!holder) return;
   const refusal = await internalRefusal(db, holder, info);
   if (refusal) throw new DmapiError('STATUS_PROHIBITS', refusal);
@@ -575,7 +586,7 @@ async function settleWithRegistry(ctx: FlowContext, t: TransferRow, info: Transf
 type HolderDecision = { kind: 'pending' } | { kind: 'approved'; how: string } | { kind: 'rejected' } | { kind: 'gone' };
 
 function holderDecision(out: TransferOutRow | undefined, now: number): HolderDecision {
-  if (!out || !['pending', 'approving', 'rejecting'].includes(out.state)) return { kind: 'gone' };
+  if (!out || !openOutStates.includes(out.state)) return { kind: 'gone' };
   // An answer after the window is too late, as at the registry.
   const inTime = answeredInTime(out);
   if (out.state === 'approving' && inTime) return { kind: 'approved', how: 'approved by the current holder' };
@@ -608,7 +619,7 @@ async function settleWithHolder(ctx: FlowContext, t: TransferRow): Promise<Trans
       await finish(ctx, t, 'failed', 'TRANSFER_FAILED', `the transfer of ${t.domain} was rejected by the losing registrar ${losing}`, true);
       return { ...t, state: 'TRANSFER_FAILED' };
     case 'gone':
-      await finish(ctx, t, 'failed', 'TRANSFER_FAILED', `the registry no longer knows the transfer of ${t.domain}`, true);
+      await finish(ctx, t, 'failed', 'TRANSFER_FAILED', `the transfer of ${t.domain} is no longer waiting for its current holder`, true);
       return { ...t, state: 'TRANSFER_FAILED' };
   }
 }
