@@ -9,6 +9,7 @@ import { mailGrantsVerification } from './migrations/0005-mail-grants-verificati
 import { domains } from './migrations/0007-domains.ts';
 import { transfersCor } from './migrations/0008-transfers-cor.ts';
 import { expiryReminders } from './migrations/0009-expiry-reminders.ts';
+import { internalTransfers } from './migrations/0010-internal-transfers.ts';
 import { grantTerms } from './migrations/0011-grant-terms.ts';
 import { hashedKeys } from './migrations/0012-hashed-keys.ts';
 
@@ -22,6 +23,7 @@ const all: Array<[string, (ctx: MigrationContext) => MigrationStep]> = [
   ['0007-domains', domains],
   ['0008-transfers-cor', transfersCor],
   ['0009-expiry-reminders', expiryReminders],
+  ['0010-internal-transfers', internalTransfers],
   ['0011-grant-terms', grantTerms],
   ['0012-hashed-keys', hashedKeys],
 ];

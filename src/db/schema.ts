@@ -600,6 +600,8 @@ export interface TransfersInTable {
   registry_requested_at: number | null;
   /** When the registry approves on its own (the 5-day window). */
   registry_act_by: number | null;
+  /** A transfer from another reseller of this platform (0010): the account the domain was found in. */
+  losing_account_id: ColumnType<number | null, number | null | undefined, number | null>;
   created_at: number;
   updated_at: number;
   completed_at: number | null;
@@ -634,6 +636,8 @@ export interface TransfersOutTable {
   act_by: number;
   answered_at: number | null;
   completed_at: number | null;
+  /** Another reseller of this platform asks for the domain (0010): its transfer-in. */
+  transfer_in_id: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export type OwnerChangeState = 'pending' | 'confirmed' | 'applied' | 'rejected' | 'expired' | 'failed';

@@ -126,14 +126,14 @@ export function transferFoaMail(p: { domain: string; role: 'owner' | 'admin' | '
   };
 }
 
-/** To the reseller: a foreign registrar asked for one of its domains. */
-export function transferOutRequestMail(p: { domain: string; gaining: string; actBy: number; link: string; publicUrl: string }): RenderedMail {
+/** To the reseller: a foreign registrar, or another account of this registrar, asked for one of its domains. */
+export function transferOutRequestMail(p: { domain: string; gaining: string; internal?: boolean; actBy: number; link: string; publicUrl: string }): RenderedMail {
   return {
     subject: `Transfer away requested: ${p.domain}`,
     body: [
       'Hello,',
       '',
-      `The registrar ${p.gaining} has asked to take over the domain ${p.domain} from your account.`,
+      `${p.internal ? 'Another account of this registrar' : `The registrar ${p.gaining}`} has asked to take over the domain ${p.domain} from your account.`,
       `Unless you reject it, the domain is transferred on ${mailDate(p.actBy)} and leaves your account.`,
       '',
       'To reject the transfer (or to let it go at once), open this link:',

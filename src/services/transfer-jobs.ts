@@ -7,11 +7,12 @@ import {
   registryRequestFailed,
   runTransfers,
   sendRegistryRequest,
+  settleInternalTransfer,
   TRANSFER_CANCEL_JOB,
   TRANSFER_COMPLETE_JOB,
   TRANSFER_REQUEST_JOB,
 } from './transfers.ts';
-import { performTransferOutAnswer, runTransfersOut, TRANSFER_OUT_ANSWER_JOB } from './transfer-out.ts';
+import { performTransferOutAnswer, runTransfersOut, transferInOf, TRANSFER_OUT_ANSWER_JOB } from './transfer-out.ts';
 import { COR_APPLY_JOB, failOwnerChange, performOwnerChangeJob, runOwnerChangeDeadlines } from './owner-change.ts';
 
 /**
@@ -27,12 +28,18 @@ registryRequest.failed = (ctx, p: { transferId: number }, reason) => registryReq
 const registryCancel: JobHandler = (ctx, p: { transferId: number }) => cancelAtRegistry(ctx, p.transferId);
 registryCancel.failed = (ctx, p: { transferId: number }, reason) => registryCancelFailed(ctx, p.transferId, reason);
 
+// A transfer away within the platform has no registry to tell: the gaining side's transfer takes the answer.
+const outAnswer: JobHandler = async (ctx, p: { id: number }) => {
+  const transferIn = await transferInOf(ctx.db, p.id);
+  return transferIn !== null ? settleInternalTransfer(ctx, transferIn) : performTransferOutAnswer(ctx, p.id);
+};
+
 export const transferJobHandlers: Array<[string, JobHandler]> = [
   [TRANSFER_REQUEST_JOB, registryRequest],
   // Should it fail for good the transfer stays in DOMAIN_WITH_JOKER_PENDING_COMPLETE, the seeds' "manual work is necessary".
   [TRANSFER_COMPLETE_JOB, (ctx, p: { transferId: number }) => completeTransferIn(ctx, p.transferId)],
   [TRANSFER_CANCEL_JOB, registryCancel],
-  [TRANSFER_OUT_ANSWER_JOB, (ctx, p: { id: number }) => performTransferOutAnswer(ctx, p.id)],
+  [TRANSFER_OUT_ANSWER_JOB, outAnswer],
   [COR_APPLY_JOB, applyOwnerChange],
 ];
 

@@ -28,6 +28,10 @@ import { corLockUntil } from './owner-change.ts';
  *
  * The reseller sees each transfer away as a `domain-transfer-out` result: pending while it waits,
  * ack when the domain left, nack when it was rejected or withdrawn.
+ *
+ * Another reseller of this platform asking for the domain (internal-transfer.ts) makes the same
+ * row, with `transfer_in_id` naming its transfer-in: the reseller is asked and answers the same
+ * way, but no registry is involved, so that transfer-in's steps (transfers.ts) settle the row.
  */
 
 export type TransferOutRow = Selectable<TransfersOutTable>;
@@ -42,6 +46,14 @@ export interface OutContext {
   readonly db: Executor;
   readonly now: number;
   readonly deps: Pick<AppDeps, 'config' | 'tlds' | 'dialect'>;
+}
+
+/** The open states of a transfer away: waiting, or answered and waiting for the worker. */
+export const openOutStates: readonly TransferOutState[] = ['pending', 'approving', 'rejecting'];
+
+/** How the reseller reads the gaining side: the foreign registrar, or (within this platform) no one by name. */
+export function gainingLabel(row: Pick<TransferOutRow, 'gaining' | 'transfer_in_id'>): string {
+  return row.transfer_in_id !== null ? 'another account of this registrar' : row.gaining;
 }
 
 export type TransferOutRequestOutcome = { state: 'pending'; actBy: number; id: number } | { state: 'rejected'; reason: string; id: number };
@@ -61,30 +73,89 @@ export async function requestTransferOut(ctx: OutContext, p: { domain: string; g
   if (!d) throw new Error(`${name} is not a domain of this platform`);
   await lockNames(db, [`domain:${name}`]);
   const t = await sim.openAs(p.gaining, db, now).requestTransfer(name, p.authCode);
-  const row = await db
-    .insertInto('transfers_out')
-    .values({ account_id: d.account_id, result_id: null, domain: name, gaining: p.gaining, state: 'pending', reason: null, answer_key: randomToken(16), requested_at: now, act_by: t.actBy, answered_at: null, completed_at: null })
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  const resultId = await openResult(db, { accountId: d.account_id, svtrid: trackingId(now), cltrid: null, requestType: TRANSFER_OUT_RESULT, now });
-  await setResultObject(db, resultId, name);
-  await db.updateTable('transfers_out').set({ result_id: resultId }).where('id', '=', row.id).execute();
-  const out = { ...row, result_id: resultId };
+  const out = await recordTransferOut(db, now, { accountId: d.account_id, domain: name, gaining: p.gaining, actBy: t.actBy, transferInId: null });
 
   const lock = await corLockUntil(db, d.id, now);
-  if (lock !== null) {
-    // IRTP-C: the losing registrar must deny a transfer inside the lock after a change of registrant.
-    const reason = `the registrant changed recently: ${name} is locked against transfers until ${isoDate(lock)} (IRTP-C)`;
+  // IRTP-C: the losing registrar must deny a transfer inside the lock after a change of registrant;
+  // and one move at a time: a transfer to another account of this registrar is under way.
+  const reason =
+    lock !== null
+      ? `the registrant changed recently: ${name} is locked against transfers until ${isoDate(lock)} (IRTP-C)`
+      : (await openInternalOut(db, name, out.id))
+        ? `${name} is being transferred to another account of this registrar`
+        : undefined;
+  if (reason) {
     await sim.open(db, now).rejectTransfer(name);
     await endOut(ctx, out, 'rejected', reason, 'nack');
-    return { state: 'rejected', reason, id: row.id };
+    return { state: 'rejected', reason, id: out.id };
   }
-  const account = await db.selectFrom('accounts').select('email').where('id', '=', d.account_id).executeTakeFirstOrThrow();
-  if (isPlainAddress(account.email)) {
-    const mail = transferOutRequestMail({ domain: name, gaining: p.gaining, actBy: t.actBy, link: answerUrl(deps.config, TRANSFER_OUT_PAGE, row.answer_key), publicUrl: deps.config.publicUrl });
-    await queueMail(ctx, { to: account.email, kind: 'transfer-out-request', ...mail, accountId: d.account_id, object: name });
-  }
-  return { state: 'pending', actBy: t.actBy, id: row.id };
+  await mailTransferOutRequest(ctx, out);
+  return { state: 'pending', actBy: t.actBy, id: out.id };
+}
+
+/**
+ * Another reseller of this platform asks for `domain` (internal-transfer.ts): the holding account
+ * gets the transfer away to answer, as from a foreign registrar. Returns the row.
+ */
+export async function requestInternalTransferOut(ctx: OutContext, p: { domain: string; accountId: number; transferInId: number; actBy: number }): Promise<TransferOutRow> {
+  const out = await recordTransferOut(ctx.db, ctx.now, { accountId: p.accountId, domain: p.domain, gaining: registryOf(ctx.deps).registrarId, actBy: p.actBy, transferInId: p.transferInId });
+  await mailTransferOutRequest(ctx, out);
+  return out;
+}
+
+/** The row and the reseller's `domain-transfer-out` result, pending. */
+async function recordTransferOut(db: Executor, now: number, p: { accountId: number; domain: string; gaining: string; actBy: number; transferInId: number | null }): Promise<TransferOutRow> {
+  const resultId = await openResult(db, { accountId: p.accountId, svtrid: trackingId(now), cltrid: null, requestType: TRANSFER_OUT_RESULT, now });
+  await setResultObject(db, resultId, p.domain);
+  return db
+    .insertInto('transfers_out')
+    .values({ account_id: p.accountId, result_id: resultId, domain: p.domain, gaining: p.gaining, state: 'pending', reason: null, answer_key: randomToken(16), requested_at: now, act_by: p.actBy, answered_at: null, completed_at: null, transfer_in_id: p.transferInId })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+async function mailTransferOutRequest(ctx: OutContext, out: TransferOutRow): Promise<void> {
+  const { db, deps } = ctx;
+  const account = await db.selectFrom('accounts').select('email').where('id', '=', out.account_id).executeTakeFirstOrThrow();
+  if (!isPlainAddress(account.email)) return;
+  const link = answerUrl(deps.config, TRANSFER_OUT_PAGE, out.answer_key);
+  const mail = transferOutRequestMail({ domain: out.domain, gaining: out.gaining, internal: out.transfer_in_id !== null, actBy: out.act_by, link, publicUrl: deps.config.publicUrl });
+  await queueMail(ctx, { to: account.email, kind: 'transfer-out-request', ...mail, accountId: out.account_id, object: out.domain });
+}
+
+/** The open transfer of `domain` to another account of this platform, if any (`except` leaves one row out). */
+export async function openInternalOut(db: Executor, domain: string, except?: number): Promise<TransferOutRow | undefined> {
+  let q = db.selectFrom('transfers_out').selectAll().where('domain', '=', domain).where('transfer_in_id', 'is not', null).where('state', 'in', openOutStates);
+  if (except !== undefined) q = q.where('id', '!=', except);
+  return q.orderBy('id', 'desc').limit(1).executeTakeFirst();
+}
+
+/** The transfer away a transfer-in within the platform asked for, locked. */
+export async function internalOutOf(db: Executor, transferInId: number): Promise<TransferOutRow | undefined> {
+  const row = await db.selectFrom('transfers_out').select('id').where('transfer_in_id', '=', transferInId).orderBy('id', 'desc').limit(1).executeTakeFirst();
+  return row ? lockedOut(db, row.id) : undefined;
+}
+
+/** The transfer-in behind a transfer away, when another account of this platform asked for it. */
+export async function transferInOf(db: Executor, outId: number): Promise<number | null> {
+  const row = await db.selectFrom('transfers_out').select('transfer_in_id').where('id', '=', outId).executeTakeFirst();
+  return row?.transfer_in_id ?? null;
+}
+
+/** The domain left for the gaining account, or the holder (or the IRTP-C lock) rejected the request. */
+export async function endInternalOut(ctx: OutContext, row: TransferOutRow, outcome: { state: 'transferred' | 'rejected'; reason: string }): Promise<void> {
+  if (!openOutStates.includes(row.state)) return;
+  await endOut(ctx, row, outcome.state, outcome.reason, outcome.state === 'transferred' ? 'ack' : 'nack');
+}
+
+/** The gaining side's transfer ended without the domain: the internal transfer away is withdrawn (no mail: nothing changes for the holder). */
+export async function withdrawInternalOut(ctx: { readonly db: Executor; readonly now: number }, row: TransferOutRow, reason: string): Promise<void> {
+  if (openOutStates.includes(row.state)) await closeOut(ctx.db, ctx.now, row, 'cancelled', reason, 'nack');
+}
+
+/** Marks a waiting internal transfer away as approved (the decision is made; the domain moves next). */
+export async function markInternalOutApproved(db: Executor, row: TransferOutRow): Promise<void> {
+  if (row.state !== 'approving') await db.updateTable('transfers_out').set({ state: 'approving' }).where('id', '=', row.id).where('state', 'in', openOutStates).execute();
 }
 
 export type OutAnswerOutcome = { outcome: 'approving' | 'rejecting'; domain: string; gaining: string } | { outcome: 'unknown' } | { outcome: 'closed'; domain: string; state: TransferOutState };
@@ -101,7 +172,7 @@ export async function answerTransferOut(ctx: { readonly db: Executor; readonly n
   const state = answer === 'approve' ? 'approving' : 'rejecting';
   await db.updateTable('transfers_out').set({ state, answered_at: now }).where('id', '=', row.id).where('state', '=', 'pending').execute();
   await enqueue(db, now, TRANSFER_OUT_ANSWER_JOB, { id: row.id }, { accountId: row.account_id });
-  return { outcome: state, domain: row.domain, gaining: row.gaining };
+  return { outcome: state, domain: row.domain, gaining: gainingLabel(row) };
 }
 
 /** domain-transfer-control action=approve-out|reject-out: the account must manage the domain. */
@@ -117,7 +188,8 @@ export async function answerTransferOutByDomain(ctx: OutContext & { readonly acc
 export async function performTransferOutAnswer(ctx: OutContext, id: number): Promise<void> {
   const { db, now, deps } = ctx;
   const row = await lockedOut(db, id);
-  if (!row || (row.state !== 'approving' && row.state !== 'rejecting')) return;
+  // Within the platform no registry decides: the transfer-in's step does (transfer-jobs.ts).
+  if (!row || row.transfer_in_id !== null || (row.state !== 'approving' && row.state !== 'rejecting')) return;
   await lockNames(db, [`domain:${row.domain}`]);
   const registry = registryOf(deps).open(db, now);
   try {
@@ -134,14 +206,15 @@ export async function performTransferOutAnswer(ctx: OutContext, id: number): Pro
 /** The scheduler's step: every waiting transfer away, against the registry (its 5-day approval included). */
 export async function runTransfersOut(deps: AppDeps, now: number): Promise<{ transferred: string[]; ended: string[] }> {
   // Answered ones too: should the answer's job have failed for good, the registry's deadline still ends them.
-  const waiting = await deps.db.selectFrom('transfers_out').select(['id', 'domain']).where('state', 'in', ['pending', 'approving', 'rejecting']).orderBy('act_by').limit(500).execute();
+  // Transfers to another account of this platform are settled by their transfer-in's step.
+  const waiting = await deps.db.selectFrom('transfers_out').select(['id', 'domain']).where('state', 'in', openOutStates).where('transfer_in_id', 'is', null).orderBy('act_by').limit(500).execute();
   const transferred: string[] = [];
   const ended: string[] = [];
   for (const w of waiting) {
     try {
       const state = await deps.db.transaction().execute(async (db) => {
         const row = await lockedOut(db, w.id);
-        if (!row || !(row.state === 'pending' || row.state === 'approving' || row.state === 'rejecting')) return undefined;
+        if (!row || !openOutStates.includes(row.state)) return undefined;
         const info = await registryOf(deps).open(db, now).queryTransfer(row.domain).catch(() => undefined);
         return settleOut({ db, now, deps }, row, info);
       });
@@ -191,15 +264,20 @@ async function leaveAccount(ctx: OutContext, row: TransferOutRow, how: string): 
   await endOut(ctx, row, 'transferred', `${row.domain} was transferred to ${row.gaining} (${how})`, 'ack');
 }
 
-async function endOut(ctx: OutContext, row: TransferOutRow, state: TransferOutState, reason: string, status: 'ack' | 'nack'): Promise<void> {
-  const { db, now, deps } = ctx;
+/** The row's final state and its result. */
+async function closeOut(db: Executor, now: number, row: TransferOutRow, state: TransferOutState, reason: string, status: 'ack' | 'nack'): Promise<void> {
   await db.updateTable('transfers_out').set({ state, reason, completed_at: now }).where('id', '=', row.id).execute();
   if (row.result_id !== null) await completeResult(db, row.result_id, { status, object: row.domain, text: resultLines([['result_msg', reason], ['gaining_registrar', row.gaining]]) }, now);
+}
+
+async function endOut(ctx: OutContext, row: TransferOutRow, state: TransferOutState, reason: string, status: 'ack' | 'nack'): Promise<void> {
+  const { db, now, deps } = ctx;
+  await closeOut(db, now, row, state, reason, status);
   // The reseller hears of the outcomes it did not cause itself.
   if (state === 'transferred' || (state === 'rejected' && row.state === 'pending')) {
     const account = await db.selectFrom('accounts').select('email').where('id', '=', row.account_id).executeTakeFirst();
     if (account && isPlainAddress(account.email)) {
-      const mail = transferOutResultMail({ domain: row.domain, gaining: row.gaining, outcome: state, reason, publicUrl: deps.config.publicUrl });
+      const mail = transferOutResultMail({ domain: row.domain, gaining: gainingLabel(row), outcome: state, reason, publicUrl: deps.config.publicUrl });
       await queueMail(ctx, { to: account.email, kind: `transfer-out-${state}`, ...mail, accountId: row.account_id, object: row.domain });
     }
   }
@@ -212,7 +290,7 @@ export async function describeTransferOut(db: Executor, key: string): Promise<Tr
 
 /** The transfers away of an account (for action=list-out). */
 export async function listTransfersOut(db: Executor, accountId: number): Promise<string[]> {
-  const rows = await db.selectFrom('transfers_out').selectAll().where('account_id', '=', accountId).where('state', 'in', ['pending', 'approving', 'rejecting']).orderBy('requested_at').execute();
+  const rows = await db.selectFrom('transfers_out').selectAll().where('account_id', '=', accountId).where('state', 'in', openOutStates).orderBy('requested_at').orderBy('id').execute();
   return rows.map((r) => [r.domain, r.state, r.gaining, isoDate(r.act_by)].join('\t'));
 }
 

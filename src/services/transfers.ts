@@ -17,10 +17,11 @@ import { isPlainAddress } from '../mail/address.ts';
 import { transferFoaMail } from '../mail/templates.ts';
 import { registryOf, simulatorOf, RegistryError } from '../registry/index.ts';
 import type { DomainInfo, TransferInfo } from '../registry/port.ts';
+import type { TldInfo } from '../tld/catalogue.ts';
 import { createDefaultZone } from '../zone/store.ts';
 import { atRegistry } from './registry-errors.ts';
 import { completeResult } from './results.ts';
-import { isPostgres } from './domain-access.ts';
+import { isPostgres, type DomainRecord } from './domain-access.ts';
 import { startVerification } from './verification.ts';
 import { transferPolicy } from './transfer-policy.ts';
 import {
@@ -39,7 +40,20 @@ import {
   usesPlatformNs,
   type RoleHandles,
 } from './domains.ts';
-import { checkPrivacyOffered, privacyOperation, type PaidPrivacy } from './privacy.ts';
+import { checkPrivacyOffered, privacyOperation, REDACTED, type PaidPrivacy } from './privacy.ts';
+import { corLockUntil } from './owner-change.ts';
+import { heldDomain, holderEmails, internalRefusal, lastTransferIn, moveToAccount, operationsPending } from './internal-transfer.ts';
+import {
+  endInternalOut,
+  gainingLabel,
+  internalOutOf,
+  markInternalOutApproved,
+  openInternalOut,
+  openOutStates,
+  requestInternalTransferOut,
+  withdrawInternalOut,
+  type TransferOutRow,
+} from './transfer-out.ts';
 
 /**
  * Transfers in: domain-transfer-in-reseller and the state machine domain-transfer-control shows
@@ -59,6 +73,10 @@ import { checkPrivacyOffered, privacyOperation, type PaidPrivacy } from './priva
  * money is released, and the request's result (pending until then) becomes a nack with the reason.
  * Every step is one transaction that re-reads the transfer locked and moves it only from the state
  * it expects, so several workers may run the steps at once.
+ *
+ * A domain another reseller of this platform holds takes the same states (internal-transfer.ts):
+ * the "registry request" asks the holding reseller instead (a transfer away in its account), and
+ * its answer, or its silence until the window ends, stands for the losing registrar's.
  */
 
 export type TransferRow = Selectable<TransfersInTable>;
@@ -127,8 +145,9 @@ export async function acceptTransferIn(ctx: FlowContext & { readonly accountId: 
   const { db, now, deps } = ctx;
   const { tlds } = deps;
   const d = parseDomainName(tlds, p.domain);
-  const held = await db.selectFrom('domains').select(['account_id']).where('name', '=', d.name).executeTakeFirst();
-  if (held) throw new DmapiError('OBJECT_EXISTS', held.account_id === ctx.accountId ? `${d.name} is already in your account` : `${d.name} is already registered with this registrar`);
+  // Another reseller's domain is asked for like one at a foreign registrar (internal-transfer.ts): nothing here tells them apart.
+  const held = await db.selectFrom('domains').select('id').where('name', '=', d.name).where('account_id', '=', ctx.accountId).executeTakeFirst();
+  if (held) throw new DmapiError('OBJECT_EXISTS', `${d.name} is already in your account`);
   const open = await openTransfer(db, ctx.accountId, d.name);
   if (open) throw new DmapiError('STATUS_PROHIBITS', `a transfer of ${d.name} is already in progress (state ${open.state}); see domain-transfer-control`);
   const authCode = p.authCode?.trim() || undefined;
@@ -224,29 +243,67 @@ export async function checkAndSendFoa(ctx: FlowContext, transferId: number): Pro
   const registry = registryOf(deps).open(db, now);
   const info = await atRegistry(() => registry.infoDomain(t.domain));
   if (!info) throw new DmapiError('OBJECT_NOT_FOUND', `${t.domain} is not registered, so it cannot be transferred (register it with domain-register)`);
-  if (info.sponsor === registryOf(deps).registrarId) throw new DmapiError('OBJECT_EXISTS', `${t.domain} is already with this registrar`);
+  const holder = await holderOf(ctx, t, info);
+  await checkMovable(ctx, t, tld, info, holder);
+  const withLosing = { ...t, losing_registrar: info.sponsor, losing_account_id: holder?.account_id ?? null };
+  await db.updateTable('transfers_in').set({ losing_registrar: withLosing.losing_registrar, losing_account_id: withLosing.losing_account_id }).where('id', '=', t.id).execute();
+  await sendFoaOrWait(ctx, withLosing, info);
+}
+
+/**
+ * The account that holds a name this registrar sponsors (a transfer within the platform), or
+ * undefined for a name at another registrar. A name sponsored here but in no account, or in the
+ * asking account already, cannot be transferred in.
+ */
+async function holderOf(ctx: FlowContext, t: TransferRow, info: DomainInfo): Promise<DomainRecord | undefined> {
+  if (info.sponsor !== registryOf(ctx.deps).registrarId) return undefined;
+  const holder = await heldDomain(ctx.db, t.domain);
+  if (!holder) throw new DmapiError('OBJECT_EXISTS', `${t.domain} is already with this registrar`);
+  if (holder.account_id === t.account_id) throw new DmapiError('OBJECT_EXISTS', `${t.domain} is already in your account`);
+  return holder;
+}
+
+/**
+ * What the registry (and, within the platform, this registrar as the losing one) refuses before
+ * anybody is asked: locks, deletion, a transfer under way, the windows after create and transfer,
+ * a wrong auth code. A transfer within the platform gets each of them in the same words, and the
+ * refusals of internalRefusal. Thrown as DmapiError.
+ */
+async function checkMovable(ctx: FlowContext, t: TransferRow, tld: TldInfo, info: DomainInfo, holder: DomainRecord | undefined): Promise<void> {
+  const { db, now, deps } = ctx;
   if (info.statuses.includes('serverTransferProhibited')) throw new DmapiError('STATUS_PROHIBITS', `${t.domain} has a registry lock (serverTransferProhibited); the current registrar must have it lifted first`);
   if (info.statuses.includes('clientTransferProhibited')) throw new DmapiError('STATUS_PROHIBITS', `${t.domain} is locked by its current registrar (clientTransferProhibited); it must be unlocked there first`);
   if (info.statuses.includes('pendingDelete')) throw new DmapiError('STATUS_PROHIBITS', `${t.domain} is pending deletion`);
-  if (info.pendingTransfer) throw new DmapiError('STATUS_PROHIBITS', `${t.domain} is already pending transfer to ${info.pendingTransfer.gaining}`);
+  const pendingTo = info.pendingTransfer?.gaining ?? (holder && (await openInternalOut(db, t.domain))?.gaining);
+  if (pendingTo) throw new DmapiError('STATUS_PROHIBITS', `${t.domain} is already pending transfer to ${pendingTo}`);
   const lockDays = tld.transfer.lockAfterCreate;
   if (lockDays > 0 && info.createdAt + lockDays * DAY > now) {
     throw new DmapiError('POLICY_VIOLATION', `${t.domain} was registered on ${isoDate(info.createdAt)}, less than ${lockDays} days ago; it can be transferred from ${isoDate(info.createdAt + lockDays * DAY)}`);
   }
   const afterTransfer = tld.transfer.lockAfterTransfer;
-  if (afterTransfer > 0 && info.transferredAt !== null && info.transferredAt + afterTransfer * DAY > now) {
-    throw new DmapiError('POLICY_VIOLATION', `${t.domain} was transferred on ${isoDate(info.transferredAt)}, less than ${afterTransfer} days ago; it can be transferred again from ${isoDate(info.transferredAt + afterTransfer * DAY)}`);
+  // The registry knows only transfers between registrars; a move within the platform counts too.
+  const moved = holder ? await lastTransferIn(db, t.domain) : null;
+  const transferredAt = Math.max(info.transferredAt ?? 0, moved ?? 0) || null;
+  if (afterTransfer > 0 && transferredAt !== null && transferredAt + afterTransfer * DAY > now) {
+    throw new DmapiError('POLICY_VIOLATION', `${t.domain} was transferred on ${isoDate(transferredAt)}, less than ${afterTransfer} days ago; it can be transferred again from ${isoDate(transferredAt + afterTransfer * DAY)}`);
   }
+  const registry = registryOf(deps).open(db, now);
   if (tld.transfer.authCode && !(t.auth_code && (await atRegistry(() => registry.verifyAuthCode(t.domain, t.auth_code!))))) {
     throw new DmapiError('ACCESS_DENIED', `the transfer-auth-id (AUTH-ID) is not valid for ${t.domain}; ask the current registrar for a new one`);
   }
-  const withLosing = { ...t, losing_registrar: info.sponsor };
-  await db.updateTable('transfers_in').set({ losing_registrar: info.sponsor }).where('id', '=', t.id).execute();
-  await sendFoaOrWait(ctx, withLosing, info);
+  // Only past the code does the requester learn more than a domain at another registrar would tell.
+  if (!holder) return;
+  const refusal = await internalRefusal(db, holder, info);
+  if (refusal) throw new DmapiError('STATUS_PROHIBITS', refusal);
+  if (await operationsPending(db, t.domain)) throw new DmapiError('STATUS_PROHIBITS', `${t.domain} has an operation pending at its current registrar; try again when it is done`);
 }
 
-/** The FOA's recipients as the losing registrar's whois shows them; null where none is known. */
-async function foaRecipients(ctx: FlowContext, info: DomainInfo): Promise<{ owner: string | null; admin: string | null }> {
+/** The FOA's recipients as the losing registrar's whois shows them (within the platform: its own contacts); null where none is known. */
+async function foaRecipients(ctx: FlowContext, t: TransferRow, info: DomainInfo): Promise<{ owner: string | null; admin: string | null }> {
+  if (t.losing_account_id !== null) {
+    const holder = await heldDomain(ctx.db, t.domain);
+    return holder ? holderEmails(ctx.db, holder) : { owner: null, admin: null };
+  }
   const backend = registryOf(ctx.deps);
   // A real registry hides other registrars' contacts; the simulator plays the losing registrar's whois.
   if (backend.kind !== 'simulated') return { owner: null, admin: null };
@@ -268,7 +325,7 @@ async function foaRecipients(ctx: FlowContext, info: DomainInfo): Promise<{ owne
 /** Mails the FOA when a recipient is known (FOA_BEEN_SENT); otherwise PENDING_FOA_SENDING. */
 async function sendFoaOrWait(ctx: FlowContext, t: TransferRow, info: DomainInfo): Promise<TransferRow> {
   const { db, now } = ctx;
-  const to = await foaRecipients(ctx, info);
+  const to = await foaRecipients(ctx, t, info);
   if (!to.owner && !to.admin) {
     if (t.state === 'PENDING_FOA_SENDING') return t;
     return move(db, now, t, 'PENDING_FOA_SENDING', 'no e-mail address of the owner or admin contact is known');
@@ -359,6 +416,7 @@ export async function sendRegistryRequest(ctx: FlowContext, transferId: number):
   const t = await lockedTransfer(db, transferId);
   if (!t || t.outcome !== 'open' || t.state !== 'FOA_ACK') return;
   await lockNames(db, [`domain:${t.domain}`]);
+  if (t.losing_account_id !== null) return requestFromHolder(ctx, await move(db, now, t, 'REGISTRY_REQUEST_SENT', 'transfer requested from the current holder'));
   const sent = await move(db, now, t, 'REGISTRY_REQUEST_SENT', 'transfer request sent to the registry');
   let info: TransferInfo;
   try {
@@ -374,6 +432,47 @@ export async function sendRegistryRequest(ctx: FlowContext, transferId: number):
     registry_requested_at: now,
     registry_act_by: info.actBy,
   });
+}
+
+/**
+ * Within the platform the request goes to the holding reseller: the registry's checks once more
+ * (as the registry enforces them again), the IRTP-C lock of a recent change of registrant (refused
+ * at once, as for a transfer away), then the transfer away in the holder's account, waiting for its
+ * answer until the TLD's pending days end.
+ */
+async function requestFromHolder(ctx: FlowContext, t: TransferRow): Promise<void> {
+  const { db, now, deps } = ctx;
+  const registry = registryOf(deps).open(db, now);
+  const ours = registry.registrarId;
+  const tld = deps.tlds.get(t.tld);
+  let holder: DomainRecord | undefined;
+  try {
+    if (!tld) throw new DmapiError('PARAM_POLICY', `.${t.tld} is no longer offered`);
+    const info = await atRegistry(() => registry.infoDomain(t.domain));
+    if (!info) throw new DmapiError('OBJECT_NOT_FOUND', `${t.domain} is no longer registered`);
+    holder = await holderOf(ctx, t, info);
+    if (!holder) throw new DmapiError('OBJECT_NOT_FOUND', `${t.domain} is no longer with this registrar`);
+    await checkMovable(ctx, t, tld, info, holder);
+  } catch (err) {
+    if (!(err instanceof DmapiError)) throw err;
+    await finish(ctx, t, 'failed', 'TRANSFER_FAILED', `the transfer of ${t.domain} was refused: ${err.details[0]}`, true);
+    return;
+  }
+  const actBy = now + tld.transfer.pendingDays * DAY;
+  const out = await requestInternalTransferOut(ctx, { domain: t.domain, accountId: holder.account_id, transferInId: t.id, actBy });
+  const waiting = await move(db, now, t, 'REGISTRY_REQUEST_RECEIVED_NOW_WAITING', `waiting for the current holder; approved on ${isoDate(actBy)} unless it is rejected`, {
+    auth_code: null,
+    losing_registrar: ours,
+    losing_account_id: holder.account_id,
+    registry_requested_at: now,
+    registry_act_by: actBy,
+  });
+  const lock = await corLockUntil(db, holder.id, now);
+  if (lock !== null) {
+    // IRTP-C: the losing registrar must deny it; the holder hears of it as of a refused transfer away.
+    await endInternalOut(ctx, out, { state: 'rejected', reason: `the registrant changed recently: ${t.domain} is locked against transfers until ${isoDate(lock)} (IRTP-C)` });
+    await finish(ctx, waiting, 'failed', 'TRANSFER_FAILED', `the transfer of ${t.domain} was rejected by the losing registrar ${ours} (the registrant changed recently; IRTP-C)`, true);
+  }
 }
 
 /** The registry request job failed for good (not a refusal: those end the transfer themselves). */
@@ -444,6 +543,7 @@ async function stepTransfer(ctx: FlowContext, t: TransferRow): Promise<TransferR
     return sendFoaOrWait(ctx, t, info);
   }
   if (t.state !== 'REGISTRY_REQUEST_RECEIVED_NOW_WAITING') return t;
+  if (t.losing_account_id !== null) return settleWithHolder(ctx, t);
   await answerAsLosingRegistrar(ctx, t);
   const info = await registryOf(deps).open(db, now).queryTransfer(t.domain).catch((err: unknown) => {
     if (err instanceof RegistryError && err.code === 2303) return undefined;
@@ -482,6 +582,56 @@ async function settleWithRegistry(ctx: FlowContext, t: TransferRow, info: Transf
   }
 }
 
+/** The holding reseller's answer, as the registry would apply a losing registrar's: approved, rejected, or approved when the window ended without one. */
+type HolderDecision = { kind: 'pending' } | { kind: 'approved'; how: string } | { kind: 'rejected' } | { kind: 'gone' };
+
+function holderDecision(out: TransferOutRow | undefined, now: number): HolderDecision {
+  if (!out || !openOutStates.includes(out.state)) return { kind: 'gone' };
+  // An answer after the window is too late, as at the registry.
+  const inTime = answeredInTime(out);
+  if (out.state === 'approving' && inTime) return { kind: 'approved', how: 'approved by the current holder' };
+  if (out.state === 'rejecting' && inTime) return { kind: 'rejected' };
+  if (out.state === 'approving' || out.act_by <= now) return { kind: 'approved', how: `approved after ${isoDate(out.act_by)} (the current holder did not answer)` };
+  return { kind: 'pending' };
+}
+
+function answeredInTime(out: TransferOutRow): boolean {
+  return out.answered_at !== null && out.answered_at < out.act_by;
+}
+
+/** REGISTRY_REQUEST_RECEIVED_NOW_WAITING within the platform: applies the holder's decision. */
+async function settleWithHolder(ctx: FlowContext, t: TransferRow): Promise<TransferRow> {
+  const { db, now, deps } = ctx;
+  const out = await internalOutOf(db, t.id);
+  const decision = holderDecision(out, now);
+  const losing = t.losing_registrar ?? registryOf(deps).registrarId;
+  switch (decision.kind) {
+    case 'pending':
+      return t;
+    case 'approved': {
+      await markInternalOutApproved(db, out!);
+      const next = await move(db, now, t, 'DOMAIN_WITH_JOKER_PENDING_COMPLETE', decision.how);
+      await enqueue(db, now, TRANSFER_COMPLETE_JOB, { transferId: t.id }, { accountId: t.account_id });
+      return next;
+    }
+    case 'rejected':
+      await endInternalOut(ctx, out!, { state: 'rejected', reason: 'rejected by the reseller' });
+      await finish(ctx, t, 'failed', 'TRANSFER_FAILED', `the transfer of ${t.domain} was rejected by the losing registrar ${losing}`, true);
+      return { ...t, state: 'TRANSFER_FAILED' };
+    case 'gone':
+      await finish(ctx, t, 'failed', 'TRANSFER_FAILED', `the transfer of ${t.domain} is no longer waiting for its current holder`, true);
+      return { ...t, state: 'TRANSFER_FAILED' };
+  }
+}
+
+/** The transfer-out answer job of a transfer within the platform (transfer-jobs.ts): the holder answered. */
+export async function settleInternalTransfer(ctx: FlowContext, transferId: number): Promise<void> {
+  const t = await lockedTransfer(ctx.db, transferId);
+  if (!t || t.outcome !== 'open' || t.state !== 'REGISTRY_REQUEST_RECEIVED_NOW_WAITING' || t.losing_account_id === null) return;
+  await lockNames(ctx.db, [`domain:${t.domain}`]);
+  await settleWithHolder(ctx, t);
+}
+
 /** The simulated losing registrar answers by its policy once its delay has passed (silent ones never do). */
 async function answerAsLosingRegistrar(ctx: FlowContext, t: TransferRow): Promise<void> {
   const { db, now, deps } = ctx;
@@ -511,6 +661,7 @@ export async function completeTransferIn(ctx: FlowContext, transferId: number): 
   const t = await lockedTransfer(db, transferId);
   if (!t || t.outcome !== 'open' || t.state !== 'DOMAIN_WITH_JOKER_PENDING_COMPLETE') return;
   await lockNames(db, [`domain:${t.domain}`]);
+  if (t.losing_account_id !== null) return completeFromHolder(ctx, t);
   const registry = registryOf(deps).open(db, now);
   const info = await atRegistry(() => registry.infoDomain(t.domain));
   if (!info || info.sponsor !== registry.registrarId) {
@@ -594,6 +745,46 @@ export async function completeTransferIn(ctx: FlowContext, transferId: number): 
   await completeResult(db, next.result_id, { status: 'ack', object: t.domain, text: resultLines(lines) }, now);
 }
 
+/**
+ * DOMAIN_WITH_JOKER_PENDING_COMPLETE within the platform: the domain moves from the holder's
+ * account (internal-transfer.ts moveToAccount), the held money is booked, the holder's transfer
+ * away ends as transferred. What can no longer move ends the transfer; operations of the holder
+ * still in the worker make the job wait for them (it is retried).
+ */
+async function completeFromHolder(ctx: FlowContext, t: TransferRow): Promise<void> {
+  const { db, now, deps } = ctx;
+  const out = await internalOutOf(db, t.id);
+  const registry = registryOf(deps).open(db, now);
+  const info = await atRegistry(() => registry.infoDomain(t.domain));
+  const holder = await heldDomain(db, t.domain);
+  let refusal: string | undefined;
+  if (!info || info.sponsor !== registry.registrarId || !holder || holder.account_id !== t.losing_account_id || !out) refusal = `${t.domain} is no longer with the account that was asked`;
+  else if (info.pendingTransfer) refusal = `${t.domain} is pending transfer to ${info.pendingTransfer.gaining}`;
+  else refusal = await internalRefusal(db, holder, info);
+  if (refusal) {
+    await finish(ctx, t, 'failed', 'TRANSFER_FAILED', `the transfer of ${t.domain} could not be completed: ${refusal}`, true);
+    return;
+  }
+  if (await operationsPending(db, t.domain)) throw new Error(`${t.domain} has operations of its holder in the worker; the completion waits for them`);
+  const moved = await moveToAccount(ctx, t, holder!, info!);
+  const lines: Array<[string, string]> = [['result_msg', `${t.domain} transferred from ${t.losing_registrar ?? registry.registrarId}; expires ${isoDate(moved.expiresAt)}`], ...moved.lines];
+  await commitReservation(db, { accountId: t.account_id, orderId: t.transfer_order_id, now });
+  if (t.privacy_order_id !== null) await commitReservation(db, { accountId: t.account_id, orderId: t.privacy_order_id, now });
+  let next = await move(db, now, t, 'PAYMENT_COMMITTED', 'held money booked');
+  if (isGenericTld(t.tld)) {
+    const owner = await db.selectFrom('contacts').select('email').where('handle', '=', t.owner_c).executeTakeFirst();
+    if (owner?.email) {
+      const v = await startVerification(ctx, { email: owner.email, domain: t.domain, accountId: t.account_id });
+      if (v.status === 'pending') lines.push(['whois_verification', `pending for ${owner.email} until ${isoDate(v.deadline)}`]);
+    }
+  }
+  lines.push(['registry_roid', info!.roid]);
+  const how = answeredInTime(out!) ? 'approved' : `no answer by ${isoDate(out!.act_by)}, so it was approved`;
+  await endInternalOut(ctx, out!, { state: 'transferred', reason: `${t.domain} was transferred to ${gainingLabel(out!)} (${how})` });
+  next = await move(db, now, next, 'TRANSFER_PROCESSED_SUCCESSFULLY', 'the domain is in the account', { outcome: 'done', completed_at: now });
+  await completeResult(db, next.result_id, { status: 'ack', object: t.domain, text: resultLines(lines) }, now);
+}
+
 // ------------------------------------------------------------------ domain-transfer-control
 
 /** action=cancel: before the registry request the transfer simply ends; while waiting the registry is asked to cancel. */
@@ -617,6 +808,7 @@ export async function cancelAtRegistry(ctx: FlowContext, transferId: number): Pr
   const { db, now, deps } = ctx;
   const t = await lockedTransfer(db, transferId);
   if (!t || t.outcome !== 'open' || t.state !== 'REGISTRY_CANCELATION_PENDING') return;
+  if (t.losing_account_id !== null) return cancelWithHolder(ctx, t);
   const registry = registryOf(deps).open(db, now);
   try {
     await registry.cancelTransfer(t.domain);
@@ -630,19 +822,31 @@ export async function cancelAtRegistry(ctx: FlowContext, transferId: number): Pr
   await settleWithRegistry(ctx, back, info);
 }
 
+/** Within the platform the cancel withdraws the holder's transfer away, unless the holder decided first. */
+async function cancelWithHolder(ctx: FlowContext, t: TransferRow): Promise<void> {
+  const decision = holderDecision(await internalOutOf(ctx.db, t.id), ctx.now);
+  if (decision.kind === 'pending' || decision.kind === 'gone') {
+    await finish(ctx, t, 'cancelled', 'TRANSFER_CANCELLED', `the transfer of ${t.domain} was cancelled by the reseller`, true);
+    return;
+  }
+  const back = await move(ctx.db, ctx.now, t, 'REGISTRY_REQUEST_RECEIVED_NOW_WAITING', 'the current holder decided before the cancel');
+  await settleWithHolder(ctx, back);
+}
+
 /** action=resend-foa: the same FOA (same key and deadline) once more; only while it waits for an answer. */
 export async function resendFoa(ctx: FlowContext, accountId: number, domain: string): Promise<string> {
   const t = await openTransferOrFail(ctx.db, accountId, domain, true);
   if (t.state !== 'FOA_BEEN_SENT') throw new DmapiError('STATUS_PROHIBITS', `the FOA of ${t.domain} can only be re-sent in state FOA_BEEN_SENT (the transfer is in ${t.state})`);
   await mailFoa(ctx, t, true);
   await event(ctx.db, t.id, 'FOA_BEEN_SENT', ctx.now, 'FOA re-sent');
-  return `FOA for ${t.domain} re-sent to ${[t.foa_owner_email, t.foa_admin_email].filter((e, i, a) => e && a.indexOf(e) === i).join(', ')}; answer by ${isoDate(t.foa_deadline_at!)}`;
+  const to = t.losing_account_id !== null ? 'the owner and admin contacts of the domain' : [t.foa_owner_email, t.foa_admin_email].filter((e, i, a) => e && a.indexOf(e) === i).join(', ');
+  return `FOA for ${t.domain} re-sent to ${to}; answer by ${isoDate(t.foa_deadline_at!)}`;
 }
 
 /** action=list: `<domain> <state> <owner-email> <admin-email>`, TAB-separated, for every open transfer. */
 export async function listTransfersIn(db: Executor, accountId: number): Promise<string[]> {
   const rows = await db.selectFrom('transfers_in').selectAll().where('account_id', '=', accountId).where('outcome', '=', 'open').orderBy('created_at').orderBy('id').execute();
-  return rows.map((t) => [t.domain, t.state, t.foa_owner_email ?? '-', t.foa_admin_email ?? '-'].join('\t'));
+  return rows.map((t) => [t.domain, t.state, shownEmail(t, t.foa_owner_email), shownEmail(t, t.foa_admin_email)].join('\t'));
 }
 
 /** action=show: the account's latest transfer of the domain, open or ended. */
@@ -650,7 +854,7 @@ export async function showTransferIn(db: Executor, accountId: number, domain: st
   const name = normalName(domain);
   const t = await db.selectFrom('transfers_in').selectAll().where('account_id', '=', accountId).where('domain', '=', name).orderBy('id', 'desc').limit(1).executeTakeFirst();
   if (!t) throw new DmapiError('OBJECT_NOT_FOUND', `no transfer of ${name} in this account`);
-  const lines = [`domain: ${t.domain}`, `status: ${t.state}`, `owner_email: ${t.foa_owner_email ?? '-'}`, `admin_email: ${t.foa_admin_email ?? '-'}`, `transfer-id: ${t.result_id}`];
+  const lines = [`domain: ${t.domain}`, `status: ${t.state}`, `owner_email: ${shownEmail(t, t.foa_owner_email)}`, `admin_email: ${shownEmail(t, t.foa_admin_email)}`, `transfer-id: ${t.result_id}`];
   if (t.reason) lines.push(`reason: ${t.reason}`);
   return lines;
 }
@@ -661,6 +865,12 @@ export async function transferHistory(db: Executor, transferId: number): Promise
 }
 
 // ------------------------------------------------------------------ helpers
+
+/** A FOA address as the requesting reseller sees it: another reseller's contact data stays hidden, as behind whois privacy. */
+function shownEmail(t: TransferRow, email: string | null): string {
+  if (!email) return '-';
+  return t.losing_account_id !== null ? REDACTED : email;
+}
 
 function normalName(domain: string): string {
   return domain.trim().replace(/\.$/, '').toLowerCase();
@@ -707,6 +917,11 @@ async function finish(ctx: TxContext, t: TransferRow, outcome: Exclude<TransferO
   if (Number(res.numUpdatedRows) !== 1) return;
   if (state !== t.state) await event(db, t.id, state, now, reason);
   await releasePending(db, t.account_id, [t.transfer_order_id, t.privacy_order_id], now, `transfer of ${t.domain}: ${reason}`);
+  if (t.losing_account_id !== null) {
+    // The holder learns that the request is gone, not why (that is the gaining side's business).
+    const out = await internalOutOf(db, t.id);
+    if (out) await withdrawInternalOut(ctx, out, 'the request was withdrawn');
+  }
   if (nack) await completeResult(db, t.result_id, { status: 'nack', object: t.domain, text: resultLines([['result_msg', reason], ['transfer_status', state]]) }, now);
 }
 

@@ -116,3 +116,19 @@ export async function ownDomain(t: TestApp, r: DomainReseller, name: string, cod
     .executeTakeFirstOrThrow();
   return { id: row.id, name, code };
 }
+
+/** The auth code the holding reseller gets with domain-transfer-get-auth-id (read from result-retrieve, as clients do). */
+export async function authCodeOf(t: TestApp, r: DomainReseller, domain: string): Promise<string> {
+  const reply = await t.call('domain-transfer-get-auth-id', { 'auth-sid': r.sid, domain });
+  assert.equal(reply.code, 0, reply.raw);
+  await t.work();
+  const done = await t.call('result-retrieve', { 'auth-sid': r.sid, 'proc-id': reply.get('Proc-ID')! });
+  const code = /^The Authorization ID is: "([^"]+)"/m.exec(done.body)?.[1];
+  assert.ok(code, done.body);
+  return code;
+}
+
+/** The latest transfer away of a domain (from a foreign registrar's request or another reseller's). */
+export async function outRow(t: TestApp, domain: string) {
+  return t.app.deps.db.selectFrom('transfers_out').selectAll().where('domain', '=', domain).orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
+}

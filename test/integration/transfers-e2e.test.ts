@@ -6,6 +6,7 @@ import { domainReseller, money } from '../helpers/domain-fixtures.ts';
 import { foreignDomain, LOSING, ownDomain, DAY } from '../helpers/transfer-fixtures.ts';
 import { parseKeyValues } from '../../src/dmapi/reply.ts';
 import { isoDate } from '../../src/core/dates.ts';
+import { addMonths } from '../../src/core/period.ts';
 import { requestTransferOut } from '../../src/services/transfer-out.ts';
 import { listMail } from '../../src/mail/outbox.ts';
 
@@ -91,6 +92,42 @@ forEachDatabase(
       assert.deepEqual(await money(t(), r.id), { balance: before.balance - 1125, reserved: before.reserved });
       const orders = await dmapi(base, 'query-order-list', { 'auth-sid': sid });
       assert.match(orders.body, new RegExp(`transfer.*${name.replace(/\./g, '\\.')}|${name.replace(/\./g, '\\.')}.*transfer`));
+    });
+
+    it('between resellers: auth-id over DMAPI → transfer-in → FOA mail → yes → the holder\'s mail → "let it go" → the domain changes accounts, a year longer', async () => {
+      const { app } = t();
+      const base = await listen(t());
+      const holder = await domainReseller(t(), `e2e-hold-${t().dialect}`);
+      const gainer = await domainReseller(t(), `e2e-gain-${t().dialect}`);
+      const own = await ownDomain(t(), holder, `e2e-move-${t().dialect}.com`);
+      const escaped = own.name.replace(/\./g, '\\.');
+      const auth = await dmapi(base, 'domain-transfer-get-auth-id', { 'auth-sid': holder.sid, domain: own.name });
+      await t().work();
+      const code = /^The Authorization ID is: "([^"]+)"/m.exec((await dmapi(base, 'result-retrieve', { 'auth-sid': holder.sid, 'Proc-ID': auth.get('Proc-ID')! })).body)?.[1];
+      assert.ok(code);
+      const expiry = (await app.deps.db.selectFrom('domains').select('expires_at').where('name', '=', own.name).executeTakeFirstOrThrow()).expires_at;
+
+      const req = await dmapi(base, 'domain-transfer-in-reseller', { 'auth-sid': gainer.sid, domain: own.name, 'transfer-auth-id': code, 'owner-c': gainer.contact });
+      assert.equal(req.code, 0, req.raw);
+      await t().work();
+      const foa = await mailTo(`e2e-hold-${t().dialect}-owner@example.org`, /^Transfer of .*: please confirm$/);
+      const { after: confirmed } = await pressButton(linkIn(foa, base, 'transfer')!, 'yes');
+      assert.match(confirmed, /Transfer confirmed/);
+      await t().work();
+
+      const ask = await mailTo(`e2e-hold-${t().dialect}@example.com`, /^Transfer away requested/);
+      assert.match(ask.parsed.text ?? '', /Another account of this registrar has asked/);
+      const { before: page, after: released } = await pressButton(linkIn(ask, base, 'transfer-out')!, 'yes');
+      assert.match(page, /Another account of this registrar has asked to take over/);
+      assert.match(released, /released to another account of this registrar/);
+      await t().work();
+
+      const mine = await dmapi(base, 'query-domain-list', { 'auth-sid': gainer.sid, pattern: own.name });
+      assert.equal(mine.body, `${own.name} ${isoDate(addMonths(expiry, 12))}`);
+      assert.equal((await dmapi(base, 'query-domain-list', { 'auth-sid': holder.sid, pattern: own.name })).body, '');
+      const result = await dmapi(base, 'result-retrieve', { 'auth-sid': gainer.sid, 'Proc-ID': req.get('Proc-ID')! });
+      assert.match(result.body, new RegExp(`result_msg: ${escaped} transferred from dmapid; expires ${isoDate(addMonths(expiry, 12))}`));
+      await mailTo(`e2e-hold-${t().dialect}@example.com`, /^Domain transferred away/);
     });
 
     it('change of registrant: confirmation mail → link → confirmed → new owner in query-whois; a transfer away is then refused for 60 days', async () => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { forEachDatabase } from '../../../test/helpers/harness.ts';
 import { retrieve } from '../../../test/helpers/registry-fixtures.ts';
 import { atRegistry, domainReseller, domainRow, later, money, type DomainReseller } from '../../../test/helpers/domain-fixtures.ts';
-import { answerFoa, answerPage, foreignDomain, LOSING, mailsAbout, ownDomain, requested, states, tick, transferRow, DAY } from '../../../test/helpers/transfer-fixtures.ts';
+import { answerFoa, answerPage, authCodeOf, foreignDomain, LOSING, mailsAbout, ownDomain, requested, states, tick, transferRow, DAY } from '../../../test/helpers/transfer-fixtures.ts';
 import { simulatorOf, OWN_REGISTRAR, RegistryError } from '../../registry/index.ts';
 import { requestTransferOut } from '../../services/transfer-out.ts';
 import { isoDate } from '../../core/dates.ts';
@@ -194,5 +194,51 @@ forEachDatabase('domain-transfer-control', (t) => {
     await assert.rejects(transferOut(locked.name, locked.code), (err: unknown) => err instanceof RegistryError && err.code === 2304);
     await assert.rejects(transferOut('keep-me.com', 'wrong-code'), (err: unknown) => err instanceof RegistryError && err.code === 2202);
     assert.equal((await t().app.deps.db.selectFrom('transfers_out').select('id').where('domain', '=', locked.name).execute()).length, 0);
+  });
+
+  it('answers every action on another reseller\'s transfer or domain exactly as on one that does not exist', async () => {
+    alice = await later(t(), alice, 0);
+    bob = await later(t(), bob, 0);
+    const carol = await domainReseller(t(), 'tc-carol');
+    // alice: a transfer in waiting for its FOA, a domain a foreign registrar asks for, a domain bob asks for.
+    const inbound = await foreignDomain(t(), 'x-in.com');
+    await requested(t(), alice, inbound.name, inbound.code);
+    const away = await ownDomain(t(), alice, 'x-away.com');
+    await transferOut(away.name, away.code);
+    await ownDomain(t(), alice, 'x-moving.com');
+    await requested(t(), bob, 'x-moving.com', await authCodeOf(t(), alice, 'x-moving.com'));
+    await answerFoa(t(), 'x-moving.com', 'yes');
+    assert.equal((await outRow('x-moving.com')).state, 'pending');
+
+    const missing = 'x-missing.com';
+    const read = (reply: Awaited<ReturnType<typeof control>>, name: string) => ({
+      code: reply.code,
+      status: reply.get('Status-Text'),
+      errors: reply.all('Error').map((e) => e.replaceAll(name, '<domain>')),
+      body: reply.body.replaceAll(name, '<domain>'),
+    });
+    const likeMissing = async (r: DomainReseller, action: string, name: string) => {
+      const seen = read(await control(r, action, name), name);
+      const none = read(await control(r, action, missing), missing);
+      assert.deepEqual(seen, none, `${action} ${name}`);
+      if (!action.startsWith('list')) assert.equal(none.code, 2303, `${action} of a missing name is 2303`);
+    };
+    const actions = ['list', 'show', 'resend-foa', 'cancel', 'list-out', 'approve-out', 'reject-out'];
+    for (const action of actions) for (const name of [inbound.name, away.name, 'x-moving.com']) await likeMissing(carol, action, name);
+    // Each side of the move sees only its own half of it.
+    for (const action of ['show', 'resend-foa', 'cancel']) await likeMissing(alice, action, 'x-moving.com');
+    for (const action of ['approve-out', 'reject-out']) await likeMissing(bob, action, 'x-moving.com');
+    assert.doesNotMatch((await control(bob, 'list-out')).body, /x-moving/);
+    assert.doesNotMatch((await control(alice, 'list')).body, /x-moving/);
+    // The results of the two halves stay with their accounts.
+    const procOf = async (r: DomainReseller, id: number | string) => read(await t().call('result-retrieve', { 'auth-sid': r.sid, 'proc-id': String(id) }), String(id));
+    const aliceOut = (await outRow('x-moving.com')).result_id!;
+    const bobIn = (await transferRow(t(), 'x-moving.com')).result_id;
+    assert.deepEqual(await procOf(bob, aliceOut), await procOf(bob, 999_999));
+    assert.deepEqual(await procOf(alice, bobIn), await procOf(alice, 999_999));
+    // Nothing moved while carol, alice and bob looked.
+    assert.equal((await transferRow(t(), 'x-moving.com')).state, 'REGISTRY_REQUEST_RECEIVED_NOW_WAITING');
+    assert.equal((await transferRow(t(), inbound.name)).state, 'FOA_BEEN_SENT');
+    assert.equal((await outRow(away.name)).state, 'pending');
   });
 });

@@ -31,8 +31,9 @@ export const domainTransferControl = defineCommand({
     '`resend-foa`: only in FOA_BEEN_SENT (same key and deadline). `cancel`: before the registry request the transfer ends at once; while the losing registrar decides ' +
     '(REGISTRY_REQUEST_RECEIVED_NOW_WAITING) the registry is asked to cancel (REGISTRY_CANCELATION_PENDING). Either way the held money is released and the transfer\'s result becomes a nack. ' +
     'Transfers away (dmapid\'s additions; the seeds have no request for them): `list-out` lists `<domain> <state> <gaining-registrar> <date it goes>`; `reject-out` refuses a foreign ' +
-    'registrar\'s request for the domain, `approve-out` lets the domain go at once; without an answer it goes after 5 days. ' +
-    'resend-foa, cancel, approve-out and reject-out need a modify-only or full key (2201 for a read-only key).',
+    'registrar\'s (or another reseller\'s of this platform, shown as the registrar `dmapid`) request for the domain, `approve-out` lets the domain go at once; without an answer it goes after 5 days. ' +
+    'resend-foa, cancel, approve-out and reject-out need a modify-only or full key (2201 for a read-only key). ' +
+    'Another reseller\'s transfer or domain answers exactly as one that does not exist (2303).',
   async run(ctx, p) {
     if (changing.includes(p.action) && ctx.scope === 'read-only') {
       throw new DmapiError('ACCESS_DENIED', `this session uses a read-only API key, which cannot modify anything (domain-transfer-control action=${p.action})`);

@@ -10,7 +10,7 @@ interface TransferJob {
 
 export const domainTransferInReseller = defineCommand({
   name: 'domain-transfer-in-reseller',
-  summary: 'Transfer a domain from another registrar: the FOA goes to its owner and admin; the result stays pending until the domain arrived (ack) or the transfer ended (nack).',
+  summary: 'Transfer a domain from another registrar, or from another reseller of this platform: the FOA goes to its owner and admin; the result stays pending until the domain arrived (ack) or the transfer ended (nack).',
   access: 'costs',
   session: 'required',
   execution: 'async',
@@ -36,7 +36,10 @@ export const domainTransferInReseller = defineCommand({
     'or by the registry (serverTransferProhibited), pending deletion or transfer, registered or transferred less than 60 days ago, or when the AUTH-ID is wrong. ' +
     'Then the FOA goes to the owner and admin e-mail addresses the current registrar\'s whois shows, with a link to confirm; the transfer follows the states of domain-transfer-control ' +
     '(see docs/transfers.md). The result-list status is `?` (pending) until the end: ack with `result_msg`, `registry_roid` (and `whois_verification` for a gTLD owner address not verified yet), ' +
-    'or nack with the reason. Contacts not given default to owner-c; a role the TLD does not use is refused.',
+    'or nack with the reason. Contacts not given default to owner-c; a role the TLD does not use is refused. ' +
+    'A domain another reseller of this platform holds is transferred the same way with the auth code that reseller got (domain-transfer-get-auth-id): the same checks and refusals, ' +
+    'the FOA to the owner and admin contacts (their addresses are shown as REDACTED FOR PRIVACY), then the holding reseller is asked as for a transfer away (domain-transfer-control action=reject-out) ' +
+    'and without an answer it moves after 5 days, one year longer; only a domain already in the asking account answers 2302.',
   async accept(ctx, p) {
     const { transfer, price } = await acceptTransferIn(
       { db: ctx.db, now: ctx.now, deps: ctx.deps, accountId: ctx.account.id, procId: ctx.procId },
