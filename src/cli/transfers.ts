@@ -7,6 +7,7 @@ import { isoSeconds } from '../core/dates.ts';
 import { loadTldCatalogue, type TldCatalogue } from '../tld/catalogue.ts';
 import { RegistryError } from '../registry/index.ts';
 import { requestTransferOut } from '../services/transfer-out.ts';
+import type { AnswerKeys } from '../services/answer-keys.ts';
 import { listTransferPolicies, setTransferPolicy, transferAnswers, type TransferAnswer } from '../services/transfer-policy.ts';
 
 /**
@@ -18,7 +19,7 @@ import { listTransferPolicies, setTransferPolicy, transferAnswers, type Transfer
 export interface TransferCliContext {
   db: Executor;
   now: number;
-  deps: { config: Config; tlds: TldCatalogue; dialect: Dialect };
+  deps: { config: Config; tlds: TldCatalogue; dialect: Dialect; keys: AnswerKeys };
 }
 
 export const transferCli = {
@@ -45,8 +46,8 @@ export const transferCli = {
 };
 
 async function withContext(fn: (c: TransferCliContext) => Promise<string[]>): Promise<void> {
-  const lines = await withDb((db, now, config, dialect) => {
-    const deps = { config, tlds: loadTldCatalogue(config.tldCatalogue) as TldCatalogue, dialect };
+  const lines = await withDb((db, now, config, dialect, keys) => {
+    const deps = { config, tlds: loadTldCatalogue(config.tldCatalogue) as TldCatalogue, dialect, keys };
     return db.transaction().execute((trx) => fn({ db: trx, now, deps }));
   });
   for (const l of lines) console.log(l);

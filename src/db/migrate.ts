@@ -12,6 +12,7 @@ import { expiryReminders } from './migrations/0009-expiry-reminders.ts';
 import { internalTransfers } from './migrations/0010-internal-transfers.ts';
 import { grantTerms } from './migrations/0011-grant-terms.ts';
 import { hashedKeys } from './migrations/0012-hashed-keys.ts';
+import { hashedTransferKeys } from './migrations/0013-hashed-transfer-keys.ts';
 
 /** Ordered list of migrations; names sort in the order they must run. Append, never edit. */
 const all: Array<[string, (ctx: MigrationContext) => MigrationStep]> = [
@@ -26,6 +27,7 @@ const all: Array<[string, (ctx: MigrationContext) => MigrationStep]> = [
   ['0010-internal-transfers', internalTransfers],
   ['0011-grant-terms', grantTerms],
   ['0012-hashed-keys', hashedKeys],
+  ['0013-hashed-transfer-keys', hashedTransferKeys],
 ];
 
 class StaticProvider implements MigrationProvider {

@@ -590,8 +590,10 @@ export interface TransfersInTable {
   privacy_order_id: number | null;
   /** The sponsor when the request was checked. */
   losing_registrar: string | null;
-  /** The FOA answer-page key (mailed to owner and admin). */
+  /** sha256 of the FOA answer-page key (mailed to owner and admin); the key derives from foa_nonce. */
   foa_key: string | null;
+  /** Null for keys stored before 0013 (then resend-foa issues a new key). */
+  foa_nonce: ColumnType<string | null, string | null | undefined, string | null>;
   foa_owner_email: string | null;
   foa_admin_email: string | null;
   foa_sent_at: number | null;
@@ -629,7 +631,7 @@ export interface TransfersOutTable {
   gaining: string;
   state: TransferOutState;
   reason: string | null;
-  /** The key of the reseller's approve/reject answer page. */
+  /** sha256 of the key of the reseller's approve/reject answer page. */
   answer_key: string;
   requested_at: number;
   /** When the registry lets the domain go unless it is rejected. */

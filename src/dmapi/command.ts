@@ -99,7 +99,8 @@ interface CommandBase<P extends z.ZodType> {
   readonly multiline?: readonly string[];
   /**
    * Valid values of parameters whose meaning their name does not tell (test/security builds a
-   * complete request from the names; this fills in the rest).
+   * complete request from the names; this fills in the rest). `{contact}`, `{domain}`, `{host}`
+   * stand for the sending account's own objects.
    */
   readonly example?: Readonly<Record<string, string>>;
   /**

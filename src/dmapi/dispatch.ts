@@ -151,7 +151,8 @@ export function createDispatcher(deps: AppDeps, table: CommandTable) {
         if (!allowed(session.scope, command.access)) throw new DmapiError('ACCESS_DENIED', deniedText(session.scope, command.name));
       }
       rejectControlCharacters(raw, command.multiline);
-      checkCltrid(raw);
+      // A modifying request stores its cltrid and result-list echoes it; elsewhere cltrid is a filter.
+      if (isModifying(command)) checkCltrid(raw);
       const parsed = command.params.safeParse(raw, { reportInput: true });
       if (!parsed.success) throw paramErrors(parsed.error.issues);
       const { reply, procId, balance } = await execute(command, parsed.data, raw, session, req.ip, now, trackingId);

@@ -1,10 +1,11 @@
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
+import { mailedKey } from '../../test/helpers/mailed-keys.ts';
 import { forEachDatabase } from '../../test/helpers/harness.ts';
 import { retrieve } from '../../test/helpers/registry-fixtures.ts';
 import { addGrant } from '../../test/helpers/zones.ts';
 import { atRegistry, domainReseller, domainRow, later, money, ordersOf, registered, type DomainReseller } from '../../test/helpers/domain-fixtures.ts';
-import { answerFoa, answerPage, authCodeOf, foreignDomain, mailsAbout, outRow, ownDomain, requested, states, tick, transferParams, transferRow, DAY } from '../../test/helpers/transfer-fixtures.ts';
+import { answerFoa, answerPage, authCodeOf, transferOutKey, foreignDomain, mailsAbout, outRow, ownDomain, requested, states, tick, transferParams, transferRow, DAY } from '../../test/helpers/transfer-fixtures.ts';
 import { simulatorOf, OWN_REGISTRAR } from '../registry/index.ts';
 import { requestTransferOut } from './transfer-out.ts';
 import { isoDate } from '../core/dates.ts';
@@ -86,7 +87,7 @@ forEachDatabase('transfers between resellers of the platform', (t) => {
     assert.match(ask.body, /Another account of this registrar has asked to take over the domain move-me\.com from your account\./);
     assert.ok(!ask.body.includes('it-bob'), 'the gaining reseller is not named');
     assert.equal((await result(alice, out.result_id!)).status, '?');
-    const page = await t().app.http.inject({ method: 'GET', url: `/answer/transfer-out/${out.answer_key}` });
+    const page = await t().app.http.inject({ method: 'GET', url: `/answer/transfer-out/${await transferOutKey(t(), name)}` });
     assert.match(page.body, /Another account of this registrar has asked to take over move-me\.com/);
     const reg = (await atRegistry(t(), name))!;
     assert.equal(reg.pendingTransfer, null, 'no registry transfer: the sponsor does not change');
@@ -174,7 +175,7 @@ forEachDatabase('transfers between resellers of the platform', (t) => {
     const before = await money(t(), bob.id);
     const { procId } = await requested(t(), bob, name, code);
     await answerFoa(t(), name, 'yes');
-    const key = (await outRow(t(), name)).answer_key;
+    const key = await transferOutKey(t(), name);
     const page = await answerPage(t(), 'transfer-out', key, 'no');
     assert.match(page.body, /The transfer of keep-it\.com to another account of this registrar is rejected; the domain stays in your account\./);
     await t().work();
@@ -237,7 +238,7 @@ forEachDatabase('transfers between resellers of the platform', (t) => {
     const pending = await requested(t(), bob, name, code);
     assert.match((await result(bob, pending.procId)).text, /^result_msg: new-owner-here\.com has a change of registrant in progress at its current registrar$/m);
 
-    const key = (await t().app.deps.db.selectFrom('owner_changes').select('confirm_key').where('domain', '=', name).executeTakeFirstOrThrow()).confirm_key!;
+    const key = await mailedKey(t().app.deps.db, { kind: 'cor-confirmation', object: name });
     await answerPage(t(), 'cor', key, 'yes');
     await t().work();
     const { procId } = await requested(t(), bob, name, code);

@@ -1,9 +1,10 @@
 import type { Selectable } from 'kysely';
 import type { AppDeps } from '../app-deps.ts';
+import { keyHash } from './answer-keys.ts';
 import type { Executor } from '../db/database.ts';
 import type { TransferOutState, TransfersOutTable } from '../db/schema.ts';
 import { isoDate } from '../core/dates.ts';
-import { randomToken, trackingId } from '../core/ids.ts';
+import { trackingId } from '../core/ids.ts';
 import { DmapiError } from '../dmapi/errors.ts';
 import { enqueue } from '../jobs/queue.ts';
 import { queueMail } from '../mail/outbox.ts';
@@ -45,7 +46,7 @@ export const TRANSFER_OUT_RESULT = 'domain-transfer-out';
 export interface OutContext {
   readonly db: Executor;
   readonly now: number;
-  readonly deps: Pick<AppDeps, 'config' | 'tlds' | 'dialect'>;
+  readonly deps: Pick<AppDeps, 'config' | 'tlds' | 'dialect' | 'keys'>;
 }
 
 /** The open states of a transfer away: waiting, or answered and waiting for the worker. */
@@ -73,7 +74,7 @@ export async function requestTransferOut(ctx: OutContext, p: { domain: string; g
   if (!d) throw new Error(`${name} is not a domain of this platform`);
   await lockNames(db, [`domain:${name}`]);
   const t = await sim.openAs(p.gaining, db, now).requestTransfer(name, p.authCode);
-  const out = await recordTransferOut(db, now, { accountId: d.account_id, domain: name, gaining: p.gaining, actBy: t.actBy, transferInId: null });
+  const { out, key } = await recordTransferOut(ctx, { accountId: d.account_id, domain: name, gaining: p.gaining, actBy: t.actBy, transferInId: null });
 
   const lock = await corLockUntil(db, d.id, now);
   // IRTP-C: the losing registrar must deny a transfer inside the lock after a change of registrant;
@@ -89,7 +90,7 @@ export async function requestTransferOut(ctx: OutContext, p: { domain: string; g
     await endOut(ctx, out, 'rejected', reason, 'nack');
     return { state: 'rejected', reason, id: out.id };
   }
-  await mailTransferOutRequest(ctx, out);
+  await mailTransferOutRequest(ctx, out, key);
   return { state: 'pending', actBy: t.actBy, id: out.id };
 }
 
@@ -98,27 +99,33 @@ export async function requestTransferOut(ctx: OutContext, p: { domain: string; g
  * gets the transfer away to answer, as from a foreign registrar. Returns the row.
  */
 export async function requestInternalTransferOut(ctx: OutContext, p: { domain: string; accountId: number; transferInId: number; actBy: number }): Promise<TransferOutRow> {
-  const out = await recordTransferOut(ctx.db, ctx.now, { accountId: p.accountId, domain: p.domain, gaining: registryOf(ctx.deps).registrarId, actBy: p.actBy, transferInId: p.transferInId });
-  await mailTransferOutRequest(ctx, out);
+  const { out, key } = await recordTransferOut(ctx, { accountId: p.accountId, domain: p.domain, gaining: registryOf(ctx.deps).registrarId, actBy: p.actBy, transferInId: p.transferInId });
+  await mailTransferOutRequest(ctx, out, key);
   return out;
 }
 
-/** The row and the reseller's `domain-transfer-out` result, pending. */
-async function recordTransferOut(db: Executor, now: number, p: { accountId: number; domain: string; gaining: string; actBy: number; transferInId: number | null }): Promise<TransferOutRow> {
+/**
+ * The row and the reseller's `domain-transfer-out` result, pending. The answer key is mailed once
+ * and never shown again, so only its hash is stored.
+ */
+async function recordTransferOut(ctx: OutContext, p: { accountId: number; domain: string; gaining: string; actBy: number; transferInId: number | null }): Promise<{ out: TransferOutRow; key: string }> {
+  const { db, now } = ctx;
   const resultId = await openResult(db, { accountId: p.accountId, svtrid: trackingId(now), cltrid: null, requestType: TRANSFER_OUT_RESULT, now });
   await setResultObject(db, resultId, p.domain);
-  return db
+  const { key, hash } = ctx.deps.keys.issue('transfer-out');
+  const out = await db
     .insertInto('transfers_out')
-    .values({ account_id: p.accountId, result_id: resultId, domain: p.domain, gaining: p.gaining, state: 'pending', reason: null, answer_key: randomToken(16), requested_at: now, act_by: p.actBy, answered_at: null, completed_at: null, transfer_in_id: p.transferInId })
+    .values({ account_id: p.accountId, result_id: resultId, domain: p.domain, gaining: p.gaining, state: 'pending', reason: null, answer_key: hash, requested_at: now, act_by: p.actBy, answered_at: null, completed_at: null, transfer_in_id: p.transferInId })
     .returningAll()
     .executeTakeFirstOrThrow();
+  return { out, key };
 }
 
-async function mailTransferOutRequest(ctx: OutContext, out: TransferOutRow): Promise<void> {
+async function mailTransferOutRequest(ctx: OutContext, out: TransferOutRow, key: string): Promise<void> {
   const { db, deps } = ctx;
   const account = await db.selectFrom('accounts').select('email').where('id', '=', out.account_id).executeTakeFirstOrThrow();
   if (!isPlainAddress(account.email)) return;
-  const link = answerUrl(deps.config, TRANSFER_OUT_PAGE, out.answer_key);
+  const link = answerUrl(deps.config, TRANSFER_OUT_PAGE, key);
   const mail = transferOutRequestMail({ domain: out.domain, gaining: out.gaining, internal: out.transfer_in_id !== null, actBy: out.act_by, link, publicUrl: deps.config.publicUrl });
   await queueMail(ctx, { to: account.email, kind: 'transfer-out-request', ...mail, accountId: out.account_id, object: out.domain });
 }
@@ -164,7 +171,7 @@ export type OutAnswerOutcome = { outcome: 'approving' | 'rejecting'; domain: str
 export async function answerTransferOut(ctx: { readonly db: Executor; readonly now: number }, by: { key: string } | { accountId: number; domain: string }, answer: 'approve' | 'reject'): Promise<OutAnswerOutcome> {
   const { db, now } = ctx;
   let q = db.selectFrom('transfers_out').selectAll();
-  q = 'key' in by ? q.where('answer_key', '=', by.key.trim()) : q.where('account_id', '=', by.accountId).where('domain', '=', normalizeDomainName(by.domain));
+  q = 'key' in by ? q.where('answer_key', '=', keyHash(by.key)) : q.where('account_id', '=', by.accountId).where('domain', '=', normalizeDomainName(by.domain));
   const found = await q.orderBy('id', 'desc').limit(1).executeTakeFirst();
   if (!found) return { outcome: 'unknown' };
   const row = (await lockedOut(db, found.id))!;
@@ -285,7 +292,7 @@ async function endOut(ctx: OutContext, row: TransferOutRow, state: TransferOutSt
 
 /** What the reseller's answer page shows. */
 export async function describeTransferOut(db: Executor, key: string): Promise<TransferOutRow | undefined> {
-  return db.selectFrom('transfers_out').selectAll().where('answer_key', '=', key.trim()).executeTakeFirst();
+  return db.selectFrom('transfers_out').selectAll().where('answer_key', '=', keyHash(key)).executeTakeFirst();
 }
 
 /** The transfers away of an account (for action=list-out). */

@@ -2,7 +2,7 @@ import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { forEachDatabase } from '../../test/helpers/harness.ts';
 import { domainReseller, domainRow, money, type DomainReseller } from '../../test/helpers/domain-fixtures.ts';
-import { answerPage, foreignDomain, LOSING, ownDomain, requested, states, tick, transferRow } from '../../test/helpers/transfer-fixtures.ts';
+import { answerPage, foaKey, foreignDomain, LOSING, ownDomain, requested, states, tick, transferRow } from '../../test/helpers/transfer-fixtures.ts';
 import { registryCancelFailed, registryRequestFailed, TRANSFER_REQUEST_JOB } from './transfers.ts';
 import { requestTransferOut } from './transfer-out.ts';
 import { simulatorOf } from '../registry/index.ts';
@@ -21,7 +21,7 @@ forEachDatabase('transfer flows (service level)', (t) => {
     const { name, code } = await foreignDomain(t(), 'lost-request.com');
     const before = await money(t(), alice.id);
     const { procId } = await requested(t(), alice, name, code);
-    const key = (await transferRow(t(), name)).foa_key!;
+    const key = await foaKey(t(), name);
     // The answer is taken, but the worker never gets to run the request (its attempts fail for good).
     await answerPage(t(), 'transfer', key, 'yes');
     const row = await transferRow(t(), name);
@@ -42,7 +42,7 @@ forEachDatabase('transfer flows (service level)', (t) => {
   it('puts a transfer whose cancel could not be sent back to waiting, where the registry ends it', async () => {
     const { name, code } = await foreignDomain(t(), 'lost-cancel.com');
     await requested(t(), alice, name, code);
-    await answerPage(t(), 'transfer', (await transferRow(t(), name)).foa_key!, 'yes');
+    await answerPage(t(), 'transfer', await foaKey(t(), name), 'yes');
     await t().work();
     const r = await t().call('domain-transfer-control', { 'auth-sid': alice.sid, action: 'cancel', domain: name });
     assert.equal(r.code, 0, r.raw);

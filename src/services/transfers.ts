@@ -1,10 +1,10 @@
 import type { Selectable, Updateable } from 'kysely';
 import type { AppDeps } from '../app-deps.ts';
+import { keyHash } from './answer-keys.ts';
 import type { Executor } from '../db/database.ts';
 import type { PrivacyLevel, TransferOutcome, TransferState, TransfersInTable } from '../db/schema.ts';
 import { DAY } from '../core/clock.ts';
 import { isoDate } from '../core/dates.ts';
-import { randomToken } from '../core/ids.ts';
 import { addMonths } from '../core/period.ts';
 import { DmapiError } from '../dmapi/errors.ts';
 import { checkMaxPrice, money, quote, type Quote } from '../billing/quote.ts';
@@ -330,10 +330,12 @@ async function sendFoaOrWait(ctx: FlowContext, t: TransferRow, info: DomainInfo)
     if (t.state === 'PENDING_FOA_SENDING') return t;
     return move(db, now, t, 'PENDING_FOA_SENDING', 'no e-mail address of the owner or admin contact is known');
   }
-  const key = randomToken(16);
+  // The key derives from the nonce (resend-foa mails it again); only its hash is stored.
+  const { nonce, hash } = ctx.deps.keys.issue('transfer-foa');
   const deadline = now + FOA_DAYS * DAY;
   const next = await move(db, now, t, 'FOA_BEEN_SENT', `FOA sent to ${[to.owner, to.admin].filter(Boolean).join(', ')}`, {
-    foa_key: key,
+    foa_key: hash,
+    foa_nonce: nonce,
     foa_owner_email: to.owner,
     foa_admin_email: to.admin,
     foa_sent_at: now,
@@ -343,13 +345,22 @@ async function sendFoaOrWait(ctx: FlowContext, t: TransferRow, info: DomainInfo)
   return next;
 }
 
+/** The FOA key: derived from its nonce; a transfer stored before keys were derived gets a new one (the old link stops working). */
+async function foaKey(ctx: FlowContext, t: TransferRow): Promise<string> {
+  if (t.foa_nonce) return ctx.deps.keys.derive('transfer-foa', t.foa_nonce);
+  const issued = ctx.deps.keys.issue('transfer-foa');
+  await ctx.db.updateTable('transfers_in').set({ foa_key: issued.hash, foa_nonce: issued.nonce }).where('id', '=', t.id).execute();
+  return issued.key;
+}
+
 async function mailFoa(ctx: FlowContext, t: TransferRow, resent: boolean): Promise<void> {
   const { config } = ctx.deps;
   const targets = new Map<string, 'owner' | 'admin' | 'owner and admin'>();
   if (t.foa_owner_email) targets.set(t.foa_owner_email, 'owner');
   if (t.foa_admin_email) targets.set(t.foa_admin_email, targets.has(t.foa_admin_email) ? 'owner and admin' : 'admin');
+  const key = await foaKey(ctx, t);
   for (const [to, role] of targets) {
-    const mail = transferFoaMail({ domain: t.domain, role, losing: t.losing_registrar ?? 'unknown', link: answerUrl(config, TRANSFER_PAGE, t.foa_key!), key: t.foa_key!, deadline: t.foa_deadline_at!, publicUrl: config.publicUrl, resent });
+    const mail = transferFoaMail({ domain: t.domain, role, losing: t.losing_registrar ?? 'unknown', link: answerUrl(config, TRANSFER_PAGE, key), key, deadline: t.foa_deadline_at!, publicUrl: config.publicUrl, resent });
     await queueMail(ctx, { to, kind: resent ? 'transfer-foa-resent' : 'transfer-foa', ...mail, accountId: t.account_id, object: t.domain });
   }
 }
@@ -373,7 +384,7 @@ export interface FoaView {
 
 /** What the FOA page shows; undefined for an unknown key. */
 export async function describeFoa(db: Executor, key: string): Promise<FoaView | undefined> {
-  const t = await db.selectFrom('transfers_in').selectAll().where('foa_key', '=', key.trim()).executeTakeFirst();
+  const t = await db.selectFrom('transfers_in').selectAll().where('foa_key', '=', keyHash(key)).executeTakeFirst();
   if (!t) return undefined;
   return { domain: t.domain, losing: t.losing_registrar ?? 'unknown', deadline: t.foa_deadline_at ?? t.created_at, state: t.state };
 }
@@ -386,7 +397,7 @@ export type FoaOutcome = { outcome: 'accepted' | 'refused' | 'expired'; domain: 
  */
 export async function answerFoa(ctx: TxContext, key: string, answer: 'yes' | 'no'): Promise<FoaOutcome> {
   const { db, now } = ctx;
-  const found = await db.selectFrom('transfers_in').select('id').where('foa_key', '=', key.trim()).executeTakeFirst();
+  const found = await db.selectFrom('transfers_in').select('id').where('foa_key', '=', keyHash(key)).executeTakeFirst();
   if (!found) return { outcome: 'unknown' };
   const t = (await lockedTransfer(db, found.id))!;
   if (t.outcome !== 'open' || t.state !== 'FOA_BEEN_SENT') return { outcome: 'closed', domain: t.domain, state: t.state };

@@ -7,6 +7,7 @@ import { runTransfers, transferHistory, type TransferRow } from '../../src/servi
 import { runTransfersOut } from '../../src/services/transfer-out.ts';
 import { runOwnerChangeDeadlines } from '../../src/services/owner-change.ts';
 import type { DomainReseller } from './domain-fixtures.ts';
+import { mailedKey } from './mailed-keys.ts';
 
 /** A foreign registrar of the seeded sandbox (transfer-me.com, acme-widgets.net …). */
 export const LOSING = 'sim-budgetnames';
@@ -59,10 +60,15 @@ export async function answerPage(t: TestApp, kind: string, key: string, answer: 
   return { status: res.statusCode, body: res.body };
 }
 
+/** The FOA key mailed for a transfer of `domain` (the newest FOA mail). */
+export const foaKey = (t: TestApp, domain: string) => mailedKey(t.app.deps.db, { object: domain, kind: 'transfer-foa' });
+
+/** The key of the answer page mailed to the reseller for a transfer away of `domain`. */
+export const transferOutKey = (t: TestApp, domain: string) => mailedKey(t.app.deps.db, { object: domain, kind: 'transfer-out-request' });
+
 /** Answers the FOA through its page, then runs the worker (the registry request). */
 export async function answerFoa(t: TestApp, domain: string, answer: 'yes' | 'no'): Promise<{ status: number; body: string }> {
-  const key = (await transferRow(t, domain)).foa_key;
-  assert.ok(key, `no FOA key for ${domain}`);
+  const key = await foaKey(t, domain);
   const res = await answerPage(t, 'transfer', key, answer);
   await t.work();
   return res;

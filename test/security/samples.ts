@@ -107,7 +107,8 @@ export function missingTenant(like: Tenant): Tenant {
  */
 export function sample(c: Command, own: Tenant, target?: { tenant: Tenant; kind: ObjectKind }): Record<string, string> {
   const out: Record<string, string> = {};
-  const example = c.example ?? {};
+  // `{contact}` and the like in an example stand for the sending tenant's own objects.
+  const example = Object.fromEntries(Object.entries(c.example ?? {}).map(([k, v]) => [k, v.replace(/\{(\w+)\}/g, (_, kind: ObjectKind) => objectValue(own, kind))]));
   for (const p of paramList(c.params)) {
     const kind = objectKindOf(c, p.name);
     if (target && (kind === target.kind || (p.name === 'pattern' && target.kind === 'domain'))) {

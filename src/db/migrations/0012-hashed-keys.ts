@@ -18,7 +18,7 @@ export const hashedKeys = (ctx: MigrationContext) =>
     for (const z of zones) await db.updateTable('zones').set({ dyndns_password: await hashPassword(z.dyndns_password) }).where('id', '=', z.id).execute();
   });
 
-async function hashColumn(db: Kysely<any>, table: string, column: string): Promise<void> {
+export async function hashColumn(db: Kysely<any>, table: string, column: string): Promise<void> {
   const rows = await db.selectFrom(table).select(['id', column]).where(column, 'is not', null).execute();
   for (const r of rows) await db.updateTable(table).set({ [column]: tokenHash(r[column]) }).where('id', '=', r.id).execute();
 }

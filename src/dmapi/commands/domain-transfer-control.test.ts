@@ -1,9 +1,10 @@
 import { it } from 'node:test';
+import { keyHash } from '../../services/answer-keys.ts';
 import assert from 'node:assert/strict';
 import { forEachDatabase } from '../../../test/helpers/harness.ts';
 import { retrieve } from '../../../test/helpers/registry-fixtures.ts';
 import { atRegistry, domainReseller, domainRow, later, money, type DomainReseller } from '../../../test/helpers/domain-fixtures.ts';
-import { answerFoa, answerPage, authCodeOf, foreignDomain, LOSING, mailsAbout, ownDomain, requested, states, tick, transferRow, DAY } from '../../../test/helpers/transfer-fixtures.ts';
+import { answerFoa, answerPage, authCodeOf, foaKey, transferOutKey, foreignDomain, LOSING, mailsAbout, ownDomain, requested, states, tick, transferRow, DAY } from '../../../test/helpers/transfer-fixtures.ts';
 import { simulatorOf, OWN_REGISTRAR, RegistryError } from '../../registry/index.ts';
 import { requestTransferOut } from '../../services/transfer-out.ts';
 import { isoDate } from '../../core/dates.ts';
@@ -51,7 +52,7 @@ forEachDatabase('domain-transfer-control', (t) => {
   });
 
   it('re-sends the FOA with the same key only while it waits for an answer', async () => {
-    const before = (await transferRow(t(), 'list-a.com')).foa_key!;
+    const before = await foaKey(t(), 'list-a.com');
     const r = await control(alice, 'resend-foa', 'list-a.com');
     assert.equal(r.code, 0, r.raw);
     assert.match(r.body, /^FOA for list-a\.com re-sent to hostmaster@list-a\.com; answer by \d{4}-\d{2}-\d{2}\n$/);
@@ -71,7 +72,7 @@ forEachDatabase('domain-transfer-control', (t) => {
     const before = await money(t(), alice.id);
     // list-b.com waits for its FOA answer: cancelled at once, the FOA link is closed.
     const procB = (await transferRow(t(), 'list-b.com')).result_id;
-    const key = (await transferRow(t(), 'list-b.com')).foa_key!;
+    const key = await foaKey(t(), 'list-b.com');
     const c1 = await control(alice, 'cancel', 'list-b.com');
     assert.equal(c1.code, 0, c1.raw);
     assert.equal(c1.body, 'transfer of list-b.com cancelled; the held money was released\n');
@@ -124,7 +125,9 @@ forEachDatabase('domain-transfer-control', (t) => {
     const row = await outRow(own.name);
     const mail = (await mailsAbout(t(), own.name, 'transfer-out-request'))[0]!;
     assert.equal(mail.to_address, 'tc-alice@example.com');
-    assert.ok(mail.body.includes(`/answer/transfer-out/${row.answer_key}`));
+    const key = await transferOutKey(t(), own.name);
+    assert.ok(mail.body.includes(`/answer/transfer-out/${key}`));
+    assert.equal(row.answer_key, keyHash(key), 'only the hash is stored');
     assert.match(mail.body, new RegExp(`transferred on ${isoDate(row.act_by)}`));
     const pending = await t().call('result-list', { 'auth-sid': alice.sid, rtype: 'domain-transfer-out' });
     assert.match(pending.body, new RegExp(`^\\d{14} [0-9a-f]{32} ${row.result_id} domain-transfer-out keep-me\\.com \\? -$`, 'm'));
@@ -167,7 +170,7 @@ forEachDatabase('domain-transfer-control', (t) => {
     const paged = await ownDomain(t(), alice, 'page-reject.com');
     await transferOut(silent.name, silent.code);
     await transferOut(paged.name, paged.code);
-    const key = (await outRow(paged.name)).answer_key;
+    const key = await transferOutKey(t(), paged.name);
     const page = await t().app.http.inject({ method: 'GET', url: `/answer/transfer-out/${key}` });
     assert.match(page.body, new RegExp(`The registrar ${LOSING} has asked to take over page-reject\\.com`));
     const answered = await answerPage(t(), 'transfer-out', key, 'no');

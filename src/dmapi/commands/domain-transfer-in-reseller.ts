@@ -14,6 +14,7 @@ export const domainTransferInReseller = defineCommand({
   access: 'costs',
   session: 'required',
   execution: 'async',
+  example: { 'transfer-auth-id': 'Code-1', 'owner-c': '{contact}' },
   othersObjects: 'it asks for a domain held elsewhere, by another registrar or another reseller of this platform',
   params: z.object({
     domain: text(253).describe('the domain to transfer in'),
