@@ -28,9 +28,9 @@ export function effects(prefix: string) {
 }
 
 /**
- * The `effects` handler with an outside step that records every call (job ids, in order) and,
- * for the job `held`, waits inside the step until `release()`: a long SMTP exchange, say.
- * `entered` resolves once that step has begun.
+ * The `effects` handler with an outside step that records every call (job ids, in order). The
+ * first call for the job `held` is a long one (an SMTP exchange, say): it runs `during`, then
+ * waits until `release()`. `entered` resolves once that step has begun.
  */
 export function slowOutside(e: ReturnType<typeof effects>, held: string, during: () => Promise<void> = async () => {}) {
   const calls: string[] = [];
@@ -41,7 +41,7 @@ export function slowOutside(e: ReturnType<typeof effects>, held: string, during:
   const handler: JobHandler = Object.assign((ctx: Parameters<JobHandler>[0], p: unknown) => e.handler(ctx, p), {
     outside: async (_deps: unknown, p: { id: string }) => {
       calls.push(p.id);
-      if (p.id !== held) return;
+      if (p.id !== held || calls.indexOf(held) !== calls.length - 1) return;
       signal();
       await during();
       await gate;
