@@ -10,6 +10,11 @@ export interface AppDeps {
   readonly db: Db;
   readonly dialect: Dialect;
   readonly clock: Clock;
+  /**
+   * What job leases are measured on: wall time in a server, so that moving the sandbox clock
+   * (`dmapid clock advance`) never makes running jobs look abandoned; the test clock in tests.
+   */
+  readonly leaseClock: Clock;
   readonly config: Config;
   readonly log: Logger;
   readonly tlds: TldCatalogue;

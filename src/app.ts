@@ -1,7 +1,7 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { AppDeps } from './app-deps.ts';
 import type { Config } from './config/config.ts';
-import type { Clock } from './core/clock.ts';
+import { wallClock, type Clock } from './core/clock.ts';
 import { databaseClock } from './core/settings-clock.ts';
 import { openDatabase, type DbHandle } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
@@ -24,6 +24,8 @@ export interface AppOptions {
   config: Config;
   /** A fixed clock (tests); by default wall time plus the offset stored in the database. */
   clock?: Clock;
+  /** The clock job leases are measured on; by default `clock` when one is given, else wall time. */
+  leaseClock?: Clock;
   log?: Logger;
   /** An already open database (tests); by default config.database is opened. */
   handle?: DbHandle;
@@ -54,6 +56,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     db: handle.db,
     dialect: handle.dialect,
     clock: options.clock ?? shared!.clock,
+    leaseClock: options.leaseClock ?? options.clock ?? wallClock,
     config,
     log,
     tlds: loadTldCatalogue(config.tldCatalogue),

@@ -42,7 +42,11 @@ program
       app.deps.log.info('created demo reseller "demo"');
     }
     const address = await app.http.listen({ port: config.port, host: config.host });
-    if (config.worker) app.worker.start();
+    if (config.worker) {
+      app.worker.start();
+      // The id is what jobs.locked_by shows for the claims of this process.
+      console.log(`dmapid worker ${app.worker.id}: job leases of ${config.jobLeaseMs} ms, renewed every ${config.jobHeartbeatMs} ms`);
+    }
     void address;
     // The port actually bound (DMAPID_PORT=0 picks a free one).
     const base = `http://${config.host}:${(app.http.server.address() as AddressInfo).port}`;

@@ -59,6 +59,10 @@ export const configSchema = z.object({
   resultRetentionDays: z.coerce.number().int().min(1).default(30),
   /** Run the job worker and scheduler in this process. */
   worker: onOff.default(true),
+  /** Milliseconds a job claim lasts without renewal: how soon another worker takes over a dead one's jobs. */
+  jobLeaseMs: z.coerce.number().int().min(200).max(3_600_000).default(5000),
+  /** Milliseconds between renewals of the claims a worker holds (its heartbeat); at most half the lease. */
+  jobHeartbeatMs: z.coerce.number().int().min(50).default(1000),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Failed logins per user (and 5× that per address) tolerated in 15 minutes. */
   loginFailureLimit: z.coerce.number().int().min(1).default(10),
@@ -119,6 +123,9 @@ export const configSchema = z.object({
   secretFile: z.string().min(1).optional(),
   /** The mail exchanger MAILFW records point the zone's MX at. */
   mailForwardHost: z.string().min(1).transform((s) => s.replace(/\.$/, '').toLowerCase()).default('mx.dmapid.test'),
+}).superRefine((c, ctx) => {
+  // One late renewal must not cost the lease: a beat at most every half lease leaves room for one miss.
+  if (c.jobHeartbeatMs * 2 > c.jobLeaseMs) ctx.addIssue({ code: 'custom', path: ['jobHeartbeatMs'], message: `must be at most half of the job lease (${c.jobLeaseMs} ms)` });
 });
 
 export type Config = z.output<typeof configSchema>;
@@ -130,6 +137,8 @@ const envNames: Record<keyof Config, string> = {
   sessionTimeout: 'DMAPID_SESSION_TIMEOUT',
   resultRetentionDays: 'DMAPID_RESULT_RETENTION_DAYS',
   worker: 'DMAPID_WORKER',
+  jobLeaseMs: 'DMAPID_JOB_LEASE_MS',
+  jobHeartbeatMs: 'DMAPID_JOB_HEARTBEAT_MS',
   logLevel: 'DMAPID_LOG_LEVEL',
   loginFailureLimit: 'DMAPID_LOGIN_FAILURE_LIMIT',
   strictErrors: 'DMAPID_STRICT_ERRORS',

@@ -12,6 +12,9 @@ export class OffsetClock implements Clock {
   }
 }
 
+/** Plain wall time, which no sandbox offset moves: what job leases are measured on (see queue.ts). */
+export const wallClock: Clock = { now: () => Date.now() };
+
 /** A clock that only moves when told to: for tests. */
 export class ManualClock implements Clock {
   private current: number;

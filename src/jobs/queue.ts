@@ -34,16 +34,17 @@ export async function enqueue(db: Executor, now: number, kind: string, payload: 
   return row.id;
 }
 
-/** How long a claim is held before another worker may take the job over (a crashed worker's jobs come back). */
-export const LEASE_MS = 60_000;
-
 /**
- * Claims up to `limit` due jobs for `workerId`: queued ones whose time has come, and running ones
- * whose lease ran out. On PostgreSQL the rows are locked with SKIP LOCKED so concurrent workers
- * never claim the same job; SQLite serialises transactions anyway.
+ * Claims up to `limit` due jobs for `workerId`: queued ones whose time has come (`run_at`, on the
+ * sandbox clock), and running ones whose lease ran out (`locked_until`, on the lease clock). A
+ * claim lasts `config.jobLeaseMs`; the worker renews it (renewLeases) while it holds the job, so
+ * only a dead or stalled worker's jobs come back. On PostgreSQL the rows are locked with SKIP
+ * LOCKED so concurrent workers never claim the same job; SQLite serialises transactions anyway.
  */
 export async function claimJobs(deps: AppDeps, workerId: string, limit: number): Promise<JobRow[]> {
   const now = deps.clock.now();
+  const leaseNow = deps.leaseClock.now();
+  const lockedUntil = leaseNow + deps.config.jobLeaseMs;
   return deps.db.transaction().execute(async (trx) => {
     let q = trx
       .selectFrom('jobs')
@@ -51,7 +52,7 @@ export async function claimJobs(deps: AppDeps, workerId: string, limit: number):
       .where((eb) =>
         eb.or([
           eb.and([eb('status', '=', 'queued'), eb('run_at', '<=', now)]),
-          eb.and([eb('status', '=', 'running'), eb('locked_until', '<', now)]),
+          eb.and([eb('status', '=', 'running'), eb('locked_until', '<', leaseNow)]),
         ]),
       )
       .orderBy('run_at')
@@ -63,11 +64,44 @@ export async function claimJobs(deps: AppDeps, workerId: string, limit: number):
     const ids = rows.map((r) => r.id);
     await trx
       .updateTable('jobs')
-      .set((eb) => ({ status: 'running', locked_by: workerId, locked_until: now + LEASE_MS, attempts: eb('attempts', '+', 1) }))
+      .set((eb) => ({ status: 'running', locked_by: workerId, locked_until: lockedUntil, attempts: eb('attempts', '+', 1) }))
       .where('id', 'in', ids)
       .execute();
-    return rows.map((r) => ({ ...r, status: 'running' as const, locked_by: workerId, locked_until: now + LEASE_MS, attempts: r.attempts + 1 }));
+    return rows.map((r) => ({ ...r, status: 'running' as const, locked_by: workerId, locked_until: lockedUntil, attempts: r.attempts + 1 }));
   });
+}
+
+/**
+ * Extends `workerId`'s claims on `ids` to `lockedUntil` (the heartbeat) and returns the ids it
+ * still holds; a missing one was taken over by another worker (or is no longer running).
+ */
+export async function renewLeases(db: Executor, workerId: string, ids: readonly number[], lockedUntil: number): Promise<Set<number>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db
+    .updateTable('jobs')
+    .set({ locked_until: lockedUntil })
+    .where('id', 'in', [...ids])
+    .where('status', '=', 'running')
+    .where('locked_by', '=', workerId)
+    .returning('id')
+    .execute();
+  return new Set(rows.map((r) => r.id));
+}
+
+/**
+ * Hands claims that `workerId` never started back to the queue, due at once, as if never claimed
+ * (the attempt is not counted): a stopping worker makes nobody wait for its leases.
+ */
+export async function releaseJobs(db: Executor, workerId: string, ids: readonly number[]): Promise<number> {
+  if (ids.length === 0) return 0;
+  const res = await db
+    .updateTable('jobs')
+    .set((eb) => ({ status: 'queued', locked_by: null, locked_until: null, attempts: eb('attempts', '-', 1) }))
+    .where('id', 'in', [...ids])
+    .where('status', '=', 'running')
+    .where('locked_by', '=', workerId)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows);
 }
 
 /**

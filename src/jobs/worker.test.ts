@@ -4,40 +4,16 @@ import { randomBytes } from 'node:crypto';
 import { forEachDatabase, type TestApp } from '../../test/helpers/harness.ts';
 import { persistentDatabase } from '../../test/helpers/databases.ts';
 import { insertResult } from '../../test/helpers/test-commands.ts';
+import { effects, slowOutside } from '../../test/helpers/job-effects.ts';
+import { waitFor } from '../../test/helpers/wait-for.ts';
 import { Worker, type JobHandler } from './worker.ts';
-import { claimJobs, enqueue, LEASE_MS } from './queue.ts';
+import { claimJobs, enqueue } from './queue.ts';
 import { openResult } from '../services/results.ts';
 import { createAccount } from '../services/accounts.ts';
 import { createApp } from '../app.ts';
 import { loadConfig } from '../config/config.ts';
 import { ManualClock, DAY, HOUR } from '../core/clock.ts';
-import { DmapiError } from '../dmapi/errors.ts';
-import type { Executor } from '../db/database.ts';
 import type { AppDeps } from '../app-deps.ts';
-
-/**
- * Test jobs record their effect as a settings row `<prefix>:<job id>:<random>` in the job's
- * transaction, so "performed twice" shows up as two rows. `failTimes` makes the first attempts
- * throw a plain Error after writing (the write must roll back); attempts are counted in memory.
- */
-function effects(prefix: string) {
-  const attempts = new Map<string, number>();
-  const handler: JobHandler = async (ctx, payload: { id: string; failTimes?: number; dmapiError?: boolean }) => {
-    const n = (attempts.get(payload.id) ?? 0) + 1;
-    attempts.set(payload.id, n);
-    await ctx.db.insertInto('settings').values({ key: `${prefix}:${payload.id}:${randomBytes(4).toString('hex')}`, value: String(ctx.now) }).execute();
-    if (payload.dmapiError) throw new DmapiError('COMMAND_FAILED', ['registry refused the name', 'policy 7']);
-    if (n <= (payload.failTimes ?? 0)) throw new Error(`transient failure ${n}`);
-    return { status: 'ack', text: `done ${payload.id}` };
-  };
-  return {
-    kind: `test-${prefix}`,
-    handler,
-    attempts,
-    count: async (db: Executor, id?: string) =>
-      (await db.selectFrom('settings').select('key').where('key', 'like', id ? `${prefix}:${id}:%` : `${prefix}:%`).execute()).length,
-  };
-}
 
 async function queueWithResult(t: TestApp, accountId: number, kind: string, payload: unknown, options: { maxAttempts?: number } = {}) {
   const { app, clock } = t;
@@ -47,6 +23,9 @@ async function queueWithResult(t: TestApp, accountId: number, kind: string, payl
     return { resultId, jobId };
   });
 }
+
+/** The lease the test apps run with (the default). */
+const LEASE_MS = loadConfig({}).jobLeaseMs;
 
 const job = (deps: AppDeps, id: number) => deps.db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 const result = (deps: AppDeps, id: number) => deps.db.selectFrom('results').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
@@ -298,14 +277,44 @@ forEachDatabase('job worker', (t) => {
     }
   });
 
-  it('runs due jobs when started and finishes the round on stop', async () => {
+  it('runs due jobs when started, without waiting for the first poll', async () => {
     const { app, clock } = t();
     const e = effects('start');
-    await enqueue(app.deps.db, clock.now(), e.kind, { id: 's1' });
+    const id = await enqueue(app.deps.db, clock.now(), e.kind, { id: 's1' });
     const worker = new Worker(app.deps, new Map([[e.kind, e.handler]]));
     worker.start(3_600_000);
-    await worker.stop();
+    try {
+      await waitFor(async () => (await job(app.deps, id)).status === 'done', 10_000);
+    } finally {
+      await worker.stop();
+    }
     assert.equal(await e.count(app.deps.db), 1);
+  });
+
+  it('finishes the job in progress on stop and hands the rest of its batch back at once', async () => {
+    const { app, clock } = t();
+    const e = effects('stop');
+    const slow = slowOutside(e, 'g1');
+    const handlers = new Map([[e.kind, slow.handler]]);
+    const ids = [];
+    for (const id of ['g1', 'g2', 'g3']) ids.push(await enqueue(app.deps.db, clock.now(), e.kind, { id }));
+    const a = new Worker(app.deps, handlers);
+    a.start(3_600_000);
+    await slow.entered;
+    const stopped = a.stop();
+    slow.release();
+    await stopped;
+    assert.equal((await job(app.deps, ids[0]!)).status, 'done', 'the job in progress completes');
+    assert.equal(await e.count(app.deps.db, 'g1'), 1);
+    for (const id of ids.slice(1)) {
+      const j = await job(app.deps, id);
+      assert.deepEqual([j.status, j.locked_by, j.locked_until, j.attempts], ['queued', null, null, 0], `job ${id} is back in the queue, its claim not counted`);
+    }
+    assert.deepEqual(slow.calls, ['g1'], 'the stopping worker started nothing more');
+    const b = new Worker(app.deps, handlers);
+    assert.equal(await b.runUntilIdle(), 2, 'another worker takes them without waiting for a lease');
+    for (const id of ['g1', 'g2', 'g3']) assert.equal(await e.count(app.deps.db, id), 1, id);
+    assert.equal((await job(app.deps, ids[1]!)).attempts, 1);
   });
 
   it('purges result content after the retention period, keeping the status', async () => {

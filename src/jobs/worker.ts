@@ -6,6 +6,7 @@ import type { JobContext, JobOutcome } from '../dmapi/command.ts';
 import { DmapiError } from '../dmapi/errors.ts';
 import { completeResult } from '../services/results.ts';
 import { claimJobs, enqueue, finishJob, retryLater } from './queue.ts';
+import { HeldClaims } from './claims.ts';
 
 /**
  * Performs one job kind. `failed`, when present, runs in the transaction that records the job's
@@ -34,13 +35,15 @@ class LeaseLost extends Error {}
 /**
  * Claims jobs from the database and performs each inside one transaction with its completion,
  * so a job's effects are committed exactly once: a worker that dies mid-job commits nothing and
- * its lease expires; a worker whose lease was taken over cannot mark the job done and rolls back.
+ * its leases, no longer renewed by its heartbeat, expire; a worker whose lease was taken over
+ * cannot mark the job done and rolls back. A stopping worker hands back what it has not started.
  */
 export class Worker {
   readonly id = `w-${randomToken(6)}`;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private wakeRequested = false;
+  private stopping = false;
   private lastRun = new Map<string, number>();
   private readonly deps: AppDeps;
   private readonly handlers: ReadonlyMap<string, JobHandler>;
@@ -55,7 +58,7 @@ export class Worker {
   /** Performs every due job (and jobs those enqueue) until none is left; returns how many ran. */
   async runUntilIdle(maxRounds = 1000): Promise<number> {
     let total = 0;
-    for (let i = 0; i < maxRounds; i++) {
+    for (let i = 0; i < maxRounds && !this.stopping; i++) {
       const n = await this.runOnce();
       if (n === 0) break;
       total += n;
@@ -63,10 +66,33 @@ export class Worker {
     return total;
   }
 
-  /** One batch: claim, then perform in claim order. */
+  /**
+   * One batch: claim, then perform in claim order while a heartbeat keeps the batch's leases
+   * alive. A job whose lease was lost before it started is skipped (its new owner performs it);
+   * on stop, the jobs not started go back to the queue at once.
+   */
   async runOnce(batch = 20): Promise<number> {
+    if (this.stopping) return 0;
     const jobs = await claimJobs(this.deps, this.id, batch);
-    for (const job of jobs) await this.perform(job);
+    if (jobs.length === 0) return 0;
+    const claims = new HeldClaims(this.deps, this.id, jobs);
+    try {
+      for (const job of jobs) {
+        if (this.stopping) break;
+        if (!(await claims.begin(job.id))) continue;
+        try {
+          await this.perform(job);
+        } finally {
+          claims.finished(job.id);
+        }
+      }
+    } finally {
+      const released = await claims.close().catch((err: unknown) => {
+        this.deps.log.error({ err, worker: this.id }, 'could not hand unstarted jobs back; their leases will expire');
+        return 0;
+      });
+      if (released > 0) this.deps.log.info({ worker: this.id, released }, 'handed unstarted jobs back to the queue');
+    }
     return jobs.length;
   }
 
@@ -136,6 +162,7 @@ export class Worker {
 
   /** Polls every `intervalMs` and whenever woken; stops with stop(). */
   start(intervalMs = 1000): void {
+    this.stopping = false;
     const tick = () => {
       if (this.running) {
         this.wakeRequested = true;
@@ -145,6 +172,8 @@ export class Worker {
         do {
           this.wakeRequested = false;
           try {
+            // The sandbox offset may have moved (`dmapid clock advance`) with no request here to notice.
+            await this.deps.syncClock();
             await this.runTasks();
             await this.runUntilIdle(50);
           } catch (err) {
@@ -166,7 +195,9 @@ export class Worker {
   /** Replaced by start() with a function that triggers a round at once. */
   wake: () => void = () => {};
 
+  /** Finishes the job in progress, hands the rest of its batch back to the queue, claims nothing more. */
   async stop(): Promise<void> {
+    this.stopping = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     this.wake = () => {};

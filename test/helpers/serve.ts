@@ -41,7 +41,8 @@ export function startServer(url: string, env: NodeJS.ProcessEnv = {}): Promise<R
 
 /** Ends a server started by startServer. */
 export async function stopServer(server: RunningServer): Promise<void> {
-  if (server.child.exitCode !== null) return;
+  // A killed child has a signalCode and no exitCode: it has exited all the same.
+  if (server.child.exitCode !== null || server.child.signalCode !== null) return;
   const exited = new Promise((resolve) => server.child.once('exit', resolve));
   server.child.kill('SIGTERM');
   await exited;
