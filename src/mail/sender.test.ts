@@ -58,6 +58,19 @@ forEachDatabase('mail outbox without an SMTP relay', (t) => {
 forEachDatabase(
   'mail delivery over SMTP',
   (t) => {
+    it('delivers a mail with its key and then keeps it in the outbox with the key blanked out', async () => {
+      const { app, clock } = t();
+      const key = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
+      const body = `Open this link:\n\n  http://dmapi.example.test/answer/grant/${key}\n\nInvitation key: ${key}\n`;
+      const id = await app.deps.db.transaction().execute((db) => queueMail({ db, now: clock.now(), deps: app.deps }, { to: 'keyed@example.org', kind: 'test', subject: 'Keyed', body }));
+      await t().work();
+      const row = (await getMail(app.deps.db, id))!;
+      assert.equal(row.status, 'sent');
+      const delivered = plain.mails.find((m) => m.parsed.messageId === row.message_id)!;
+      assert.ok(delivered.parsed.text!.includes(`/answer/grant/${key}`), 'the recipient got the key');
+      assert.equal(row.body, 'Open this link:\n\n  http://dmapi.example.test/answer/grant/[sent]\n\nInvitation key: [sent]\n');
+    });
+
     it('delivers in the worker with the Message-ID, date and addresses fixed at writing time', async () => {
       const { app, clock } = t();
       const written = clock.now();

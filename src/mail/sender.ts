@@ -3,6 +3,7 @@ import type { Config } from '../config/config.ts';
 import type { JobContext } from '../dmapi/command.ts';
 import type { AppDeps } from '../app-deps.ts';
 import type { JobHandler } from '../jobs/worker.ts';
+import { redactKeys } from './links.ts';
 import { enqueueDelivery } from './outbox.ts';
 
 /** One transport per configuration object (one per app); nodemailer opens a connection per mail. */
@@ -103,7 +104,8 @@ export const deliverMail: JobHandler = Object.assign(
     }
     const attempts = row.attempts + 1;
     if (attempt.kind === 'sent') {
-      await ctx.db.updateTable('mail_outbox').set({ status: 'sent', attempts, sent_at: ctx.now, next_attempt_at: null, last_error: null }).where('id', '=', row.id).execute();
+      // Delivered: the keys it carried need not stay readable in the outbox.
+      await ctx.db.updateTable('mail_outbox').set({ status: 'sent', attempts, sent_at: ctx.now, next_attempt_at: null, last_error: null, body: redactKeys(row.body) }).where('id', '=', row.id).execute();
       return;
     }
     const err = attempt.error;

@@ -35,9 +35,7 @@ export const domainTransferControl = defineCommand({
     'resend-foa, cancel, approve-out and reject-out need a modify-only or full key (2201 for a read-only key). ' +
     'Another reseller\'s transfer or domain answers exactly as one that does not exist (2303).',
   async run(ctx, p) {
-    if (changing.includes(p.action) && ctx.scope === 'read-only') {
-      throw new DmapiError('ACCESS_DENIED', `this session uses a read-only API key, which cannot modify anything (domain-transfer-control action=${p.action})`);
-    }
+    if (changing.includes(p.action)) ctx.requireAccess('modify', `domain-transfer-control action=${p.action}`);
     if (p.action === 'list') return { body: lines(await listTransfersIn(ctx.db, ctx.account.id)) };
     if (p.action === 'list-out') return { body: lines(await listTransfersOut(ctx.db, ctx.account.id)) };
     const domain = p.domain;
