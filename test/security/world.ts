@@ -103,13 +103,13 @@ export type Digest = Map<string, string[]>;
  */
 export async function digest(t: TestApp, except?: { accountId: number }): Promise<Digest> {
   const db = t.app.deps.db;
-  // On PostgreSQL the catalogue lists every schema's tables: only this test's own count.
-  const schema = t.dialect === 'postgres' ? (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]!.s : undefined;
-  const tables = (await db.introspection.getTables())
-    .filter((x) => !schema || x.schema === schema)
-    .map((x) => x.name)
-    .filter((n) => !volatile.has(n))
-    .sort();
+  // The catalogue of this database only: on PostgreSQL the current schema (other tests' schemas
+  // come and go meanwhile, and Kysely's introspection reads them all).
+  const listed =
+    t.dialect === 'postgres'
+      ? await sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE'`.execute(db)
+      : await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`.execute(db);
+  const tables = listed.rows.map((r) => r.name).filter((n) => !volatile.has(n)).sort();
   const out: Digest = new Map();
   for (const table of tables) {
     const rows = (await sql<Record<string, unknown>>`select * from ${sql.table(table)}`.execute(db)).rows;
