@@ -21,6 +21,8 @@ export interface IncomingRequest {
   params: Record<string, string>;
   cookieSid?: string | undefined;
   ip: string;
+  /** A browser says the request comes from another site (Sec-Fetch-Site, Origin). */
+  crossSite?: boolean;
 }
 
 export interface DispatchOutcome {
@@ -67,6 +69,18 @@ export function paramErrors(issues: readonly z.core.$ZodIssue[]): DmapiError {
 function rejectNul(raw: RawParams): void {
   const bad = Object.entries(raw).filter(([k, v]) => k.includes('\0') || v.includes('\0'));
   if (bad.length) throw new DmapiError('PARAM_SYNTAX', bad.map(([k]) => `invalid '${k.replace(/\0/g, '\\0')}' (must not contain NUL characters)`));
+}
+
+/**
+ * Another site can make a logged-in browser send the dmapi-auth cookie, but cannot know the
+ * session id: a change that only the cookie vouches for is refused when the browser says the
+ * request comes from another site. (With the cookie present an api-key parameter is not used,
+ * so it does not count.)
+ */
+function refuseCrossSiteCookie(raw: RawParams, req: IncomingRequest): void {
+  if (req.crossSite && req.cookieSid && !raw['auth-sid']) {
+    throw new DmapiError('ACCESS_DENIED', 'a request from another site cannot change anything with the session cookie alone (pass auth-sid)');
+  }
 }
 
 function lowerKeys(params: Record<string, string>): RawParams {
@@ -124,6 +138,7 @@ export function createDispatcher(deps: AppDeps, table: CommandTable) {
     try {
       if (!command) throw new DmapiError('UNKNOWN_REQUEST', `unknown request '${req.name}'`);
       if (command.session === 'required') {
+        if (isModifying(command)) refuseCrossSiteCookie(raw, req);
         session = await authenticate(raw, req.cookieSid, now);
         if (!allowed(session.scope, command)) throw new DmapiError('ACCESS_DENIED', deniedText(session.scope, command.name));
       }
