@@ -61,22 +61,19 @@ type Body = Buffer | FormEntry[] | undefined;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** A form text that must be UTF-8: raw bytes that are not would otherwise turn into U+FFFD unseen. */
-function formText(bytes: Buffer, where: 'query string' | 'body'): string {
+/** A urlencoded body must be UTF-8: raw bytes that are not would otherwise turn into U+FFFD unseen. */
+function bodyText(bytes: Buffer): string {
   try {
     return utf8.decode(bytes);
   } catch {
-    throw new DmapiError('PARAM_SYNTAX', `the ${where} is not UTF-8`);
+    throw new DmapiError('PARAM_SYNTAX', 'the body is not UTF-8');
   }
 }
 
-/** The query string of the request target, read from the raw URL (Node hands its bytes over as latin1). */
+/** The query string of the request target (Node's parser refuses raw bytes outside ASCII there). */
 function queryOf(url: string): string {
   const at = url.indexOf('?');
-  if (at < 0) return '';
-  const q = url.slice(at + 1);
-  // eslint-disable-next-line no-control-regex
-  return /^[\x00-\x7f]*$/.test(q) ? q : formText(Buffer.from(q, 'latin1'), 'query string');
+  return at < 0 ? '' : url.slice(at + 1);
 }
 
 const seconds = (ms: number) => `${ms / 1000} s`;
@@ -110,14 +107,10 @@ export async function createDmapiHttp(dispatcher: Dispatcher, o: DmapiHttpOption
     let status = 400;
     let detail = `malformed HTTP request (${err.code ?? 'unreadable'})`;
     if (err.code === 'HPE_HEADER_OVERFLOW') {
-      // A packet that starts with a whole, short request line overflowed in the headers; otherwise the address is too long.
-      const packet = (err as { rawPacket?: unknown }).rawPacket;
-      const start = Buffer.isBuffer(packet) ? packet.subarray(0, 8192).toString('latin1') : '';
-      const line = /^[A-Z]+ [^ \r\n]+ HTTP\/1\.[01]\r\n/.exec(start);
-      status = line ? 431 : 414;
-      detail = line
-        ? `request headers larger than ${HEAD_LIMIT} bytes`
-        : `request address longer than ${HEAD_LIMIT} bytes (send large requests as a POST body)`;
+      // Node's parser does not say whether the address or a header overflowed; DMAPI clients send
+      // small headers, so it is a query string too long for GET, which the live server answers 414.
+      status = 414;
+      detail = `request line and headers longer than ${HEAD_LIMIT} bytes (send large requests as a POST body)`;
     } else if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
       status = 408;
       detail = `request not received in time (headers within ${seconds(Math.min(o.limits.httpHeaderTimeoutMs, o.limits.httpRequestTimeoutMs))}, the whole request within ${seconds(o.limits.httpRequestTimeoutMs)})`;
@@ -158,8 +151,7 @@ export async function createDmapiHttp(dispatcher: Dispatcher, o: DmapiHttpOption
     if (err instanceof DmapiError) return send(reply, dispatcher.failure(err));
     req.log.warn({ err }, 'rejected malformed request');
     if (err.statusCode === 413) return fail(reply, 'COMMAND_FAILED', `request body larger than ${BODY_LIMIT} bytes`);
-    // fastify's own messages separate with colons, which an Error value must not contain.
-    return fail(reply, 'COMMAND_FAILED', `malformed request (${(err.message ?? 'unreadable body').replace(/\s*:\s*/g, ' ')})`);
+    return fail(reply, 'COMMAND_FAILED', `malformed request (${err.message ?? 'unreadable body'})`);
   });
 
   await app.register(async (scope) => {
@@ -191,7 +183,7 @@ export async function createDmapiHttp(dispatcher: Dispatcher, o: DmapiHttpOption
       const body = req.body as Body;
       const params = mergeParams(
         decodeForm(queryOf(req.url), 'query string'),
-        Buffer.isBuffer(body) ? decodeForm(formText(body, 'body'), 'body') : (body ?? []),
+        Buffer.isBuffer(body) ? decodeForm(bodyText(body), 'body') : (body ?? []),
       );
       const out = await dispatcher.dispatch({ name, params, cookieSid: cookieSid(req), ip: req.ip, crossSite: isCrossSite(req.headers, o.publicUrl) });
       return send(reply, out);
