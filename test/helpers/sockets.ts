@@ -21,6 +21,14 @@ export interface TrickleOptions {
   everyMs?: number;
 }
 
+const opened = new Set<RawClient>();
+
+/** Ends every client still open (an afterEach hook: a failed test leaves none behind). */
+export function endAll(): void {
+  for (const c of opened) c.end();
+  opened.clear();
+}
+
 /** Opens a connection that sends `start`, then `drip` every `everyMs` (a slowloris client); resolves once connected. */
 export function trickle(port: number, o: TrickleOptions = {}): Promise<RawClient> {
   return new Promise((resolve, reject) => {
@@ -41,7 +49,10 @@ export function trickle(port: number, o: TrickleOptions = {}): Promise<RawClient
       socket.on('error', () => {});
       if (o.start) socket.write(o.start);
       if (o.drip) timer = setInterval(() => socket.writable && socket.write(o.drip!), o.everyMs ?? 50);
-      resolve({ socket, closed, isOpen: () => open, received: () => data, end: () => socket.destroy() });
+      const client: RawClient = { socket, closed, isOpen: () => open, received: () => data, end: () => socket.destroy() };
+      opened.add(client);
+      void closed.then(() => opened.delete(client));
+      resolve(client);
     });
     socket.once('error', reject);
   });

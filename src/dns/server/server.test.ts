@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import dgram from 'node:dgram';
 import { createLogger } from '../../obs/logger.ts';
@@ -15,7 +15,7 @@ import { exampleZone } from './test-zone.ts';
 import { serialBefore } from './transfer.ts';
 import { ZoneCache } from './zone-cache.ts';
 import { frame } from '../wire/tcp-framing.ts';
-import { trickle, within } from '../../../test/helpers/sockets.ts';
+import { endAll, trickle, within } from '../../../test/helpers/sockets.ts';
 
 const log = createLogger('silent');
 
@@ -431,6 +431,7 @@ describe('DNS over TCP: deadlines and connection caps (RFC 7766 §6.2)', () => {
   const defaults = new DnsServer({ source, hosts: ['127.0.0.1'], port: 0, log });
   before(() => Promise.all([quick.listen(), capped.listen(), defaults.listen()]));
   after(() => Promise.all([quick.close(), capped.close(), defaults.close()]));
+  afterEach(endAll);
   // A length prefix announcing 64 bytes, then one byte at a time: each byte is activity, the message never completes.
   const slowMessage = (port: number, from?: string, everyMs = 50) =>
     trickle(port, { start: Buffer.from([0, 64]), drip: Buffer.from([0]), everyMs, ...(from ? { from } : {}) });
