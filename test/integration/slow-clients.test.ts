@@ -71,8 +71,20 @@ for (const dialect of dialectsToTest()) {
         const open = slow.filter((c) => c.isOpen()).length;
         assert.ok(open >= 250, `${open} slow connections still open`);
         assert.equal(server.child.exitCode, null, 'the server is still running');
+        assert.doesNotMatch(server.output(), /open-file limit/, 'caps that fit the limit are not warned about');
       } finally {
         for (const c of slow) c.end();
+        await stopServer(server);
+        await db.drop();
+      }
+    });
+
+    it('warns at start when the connection caps do not fit the open-file limit', async () => {
+      const db = await persistentDatabase(dialect);
+      const server = await startServer(db.url, {}, { fileLimit: 400 });
+      try {
+        assert.match(server.output(), /dmapid: warning: the connection caps \(DMAPI 1024\) and about 64 other files exceed the open-file limit of 400/);
+      } finally {
         await stopServer(server);
         await db.drop();
       }
