@@ -39,9 +39,9 @@ function cookieSid(req: FastifyRequest): string | undefined {
 
 /**
  * Whether a browser says the request comes from another site: Sec-Fetch-Site, or an Origin that
- * is neither this listener's Host nor the public URL. Other clients send neither header.
+ * is neither this listener's Host nor the public URL's origin. Other clients send neither header.
  */
-export function isCrossSite(headers: IncomingHttpHeaders, publicUrl: string): boolean {
+function isCrossSite(headers: IncomingHttpHeaders, publicOrigin: string): boolean {
   const site = headers['sec-fetch-site'];
   if (site === 'cross-site' || site === 'same-site') return true;
   const origin = headers.origin;
@@ -52,7 +52,7 @@ export function isCrossSite(headers: IncomingHttpHeaders, publicUrl: string): bo
   } catch {
     return true; // "null" (a sandboxed page, a redirect chain) or junk: no site of ours
   }
-  if (from.origin === new URL(publicUrl).origin) return false;
+  if (from.origin === publicOrigin) return false;
   return from.host !== (headers.host ?? '').toLowerCase();
 }
 
@@ -86,7 +86,8 @@ const seconds = (ms: number) => `${ms / 1000} s`;
  * The listener's timeouts and connection caps come from `limits`.
  */
 export async function createDmapiHttp(dispatcher: Dispatcher, o: DmapiHttpOptions): Promise<FastifyInstance> {
-  const secure = new URL(o.publicUrl).protocol === 'https:';
+  const publicUrl = new URL(o.publicUrl);
+  const secure = publicUrl.protocol === 'https:';
   const at = (out: DispatchOutcome) => new Date(trackingIdTime(out.trackingId)).toUTCString();
 
   const send = (reply: FastifyReply, out: DispatchOutcome) => {
@@ -185,7 +186,7 @@ export async function createDmapiHttp(dispatcher: Dispatcher, o: DmapiHttpOption
         decodeForm(queryOf(req.url), 'query string'),
         Buffer.isBuffer(body) ? decodeForm(bodyText(body), 'body') : (body ?? []),
       );
-      const out = await dispatcher.dispatch({ name, params, cookieSid: cookieSid(req), ip: req.ip, crossSite: isCrossSite(req.headers, o.publicUrl) });
+      const out = await dispatcher.dispatch({ name, params, cookieSid: cookieSid(req), ip: req.ip, crossSite: isCrossSite(req.headers, publicUrl.origin) });
       return send(reply, out);
     });
   });
