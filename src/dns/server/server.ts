@@ -167,7 +167,8 @@ export class DnsServer {
     if (!this.guard.admit(socket)) return;
     const { idleMs, messageMs } = this.tcpLimits;
     socket.on('error', () => socket.destroy());
-    // Only while answering: a client that stops reading its answer is dropped once nothing moves.
+    // The deadlines below cover a client that sends too slowly; this one (restarted by any byte
+    // either way) drops one that stops reading the answer it asked for.
     socket.setTimeout(idleMs, () => socket.destroy());
     const remote = socket.remoteAddress ?? '';
     const frames = new FrameReader();
