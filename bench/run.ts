@@ -55,9 +55,10 @@ const median = (xs: number[]) => {
 const dir = mkdtempSync(join(tmpdir(), 'dmapid-bench-'));
 const children: ChildProcess[] = [];
 try {
+  // The load generator is one address: no per-address cap, so BENCH_CONNECTIONS may exceed it.
   const app = await start(
     ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--demo'],
-    { DMAPID_DATABASE: join(dir, 'bench.sqlite'), DMAPID_PORT: '0', DMAPID_HOST: '127.0.0.1', DMAPID_DNS: 'off', DMAPID_REDIRECT: 'off', DMAPID_LOG_LEVEL: 'warn' },
+    { DMAPID_DATABASE: join(dir, 'bench.sqlite'), DMAPID_PORT: '0', DMAPID_HOST: '127.0.0.1', DMAPID_DNS: 'off', DMAPID_REDIRECT: 'off', DMAPID_LOG_LEVEL: 'warn', DMAPID_HTTP_MAX_CONNECTIONS_PER_ADDRESS: '0' },
     /dmapid listening: DMAPI (http:\/\/127\.0\.0\.1:\d+)\/request\//,
   );
   children.push(app.child);

@@ -1,4 +1,4 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from './app-deps.ts';
 import type { Config } from './config/config.ts';
 import { wallClock, type Clock } from './core/clock.ts';
@@ -7,7 +7,7 @@ import { openDatabase, type DbHandle } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
 import { buildCommandTable, type CommandTable } from './dmapi/command-table.ts';
 import { createDispatcher, type Dispatcher } from './dmapi/dispatch.ts';
-import { BODY_LIMIT, registerDmapiRoutes } from './dmapi/http.ts';
+import { createDmapiHttp } from './dmapi/http.ts';
 import { registerAnswerPages } from './web/answer-pages.ts';
 import { jobHandlers } from './jobs/handlers.ts';
 import { periodicTasks } from './jobs/tasks.ts';
@@ -69,11 +69,23 @@ export async function createApp(options: AppOptions): Promise<App> {
   const dispatcher = createDispatcher(deps, table);
   worker = new Worker(deps, jobHandlers(table.commands), periodicTasks);
   const dns = config.dns
-    ? new DnsServer({ source: createZoneSource(deps), hosts: config.dnsHost, port: config.dnsPort, udpSize: config.dnsUdpSize, transferAcl: config.dnsTransferAcl, log: log.child({ listener: 'dns' }) })
+    ? new DnsServer({
+        source: createZoneSource(deps),
+        hosts: config.dnsHost,
+        port: config.dnsPort,
+        udpSize: config.dnsUdpSize,
+        transferAcl: config.dnsTransferAcl,
+        tcp: {
+          idleMs: config.dnsTcpIdleTimeoutMs,
+          messageMs: config.dnsTcpMessageTimeoutMs,
+          maxConnections: config.dnsTcpMaxConnections,
+          maxPerAddress: config.dnsTcpMaxConnectionsPerAddress,
+        },
+        log: log.child({ listener: 'dns' }),
+      })
     : undefined;
 
-  const http = Fastify({ loggerInstance: log.child({ listener: 'dmapi' }) as FastifyBaseLogger, bodyLimit: BODY_LIMIT, logController: new LogController({ disableRequestLogging: true }), trustProxy: false });
-  await registerDmapiRoutes(http, dispatcher, `DMAPI/1.2.53 (dmapid ${productVersion})`);
+  const http = await createDmapiHttp(dispatcher, { serverHeader: `DMAPI/1.2.53 (dmapid ${productVersion})`, publicUrl: config.publicUrl, limits: config, log: log.child({ listener: 'dmapi' }) });
   await registerAnswerPages(http, deps);
   await registerDynDnsRoutes(http, deps);
 

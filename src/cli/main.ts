@@ -20,6 +20,7 @@ import { registerMailCommands } from './mail.ts';
 import { creditAccount, registerBillingCommands } from './billing.ts';
 import { registerRegistryCommands } from './registry.ts';
 import { registerTransferCommands } from './transfers.ts';
+import { fileLimitWarning } from '../net/file-limit.ts';
 
 async function accountOrFail(db: Executor, login: string) {
   const a = await findAccountByUsername(db, login);
@@ -41,6 +42,11 @@ program
     if (opts.demo && (await ensureDemoAccount(app.deps.db, app.deps.clock.now()))) {
       app.deps.log.info('created demo reseller "demo"');
     }
+    const caps: Array<[string, number]> = [['DMAPI', config.httpMaxConnections]];
+    if (config.redirect) caps.push(['redirect', config.httpMaxConnections]);
+    if (config.dns) caps.push(['DNS TCP', config.dnsTcpMaxConnections]);
+    const tooMany = fileLimitWarning(caps);
+    if (tooMany) console.error(`dmapid: warning: ${tooMany}`);
     const address = await app.http.listen({ port: config.port, host: config.host });
     if (config.worker) {
       app.worker.start();

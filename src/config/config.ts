@@ -2,6 +2,11 @@ import { z } from 'zod';
 import { compileAcl, parseHostPorts } from '../dns/server/acl.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
+/** Seconds in the environment (fractions allowed: tests use tenths), milliseconds in the config. */
+const seconds = (max: number) => z.coerce.number().positive().max(max).transform((s) => Math.round(s * 1000));
+const connectionCap = z.coerce.number().int().min(1).max(1_000_000);
+/** 0 turns the per-address cap off (behind a reverse proxy every connection has its address). */
+const perAddressCap = z.coerce.number().int().min(0).max(1_000_000);
 const onOff = z.enum(['on', 'off', '1', '0', 'true', 'false']).transform((v) => v === 'on' || v === '1' || v === 'true');
 
 /** Comma-separated (env) or listed (overrides) entries, each checked by `check`, which throws with the reason. */
@@ -121,6 +126,22 @@ export const configSchema = z.object({
   secret: z.string().min(32, 'must be at least 32 characters').optional(),
   /** A file holding that secret instead. */
   secretFile: z.string().min(1).optional(),
+  /** Each HTTP listener (DMAPI, redirect): how long the request line and headers may take to arrive. */
+  httpHeaderTimeoutMs: seconds(3600).default(20_000),
+  /** How long a whole request (headers and body) may take to arrive: 300 s lets an 8 MiB zone come at 28 KB/s. */
+  httpRequestTimeoutMs: seconds(86_400).default(300_000),
+  /** How long a keep-alive connection may wait for its next request. */
+  httpIdleTimeoutMs: seconds(3600).default(5_000),
+  /** Connections one HTTP listener holds; at the cap the oldest one not being answered is closed for a newcomer. */
+  httpMaxConnections: connectionCap.default(1024),
+  /** Connections one address (IPv6: one /64) may hold on an HTTP listener; more are refused. */
+  httpMaxConnectionsPerAddress: perAddressCap.default(64),
+  /** DNS over TCP: how long a connection may stay without a query to answer (RFC 7766 §6.2.3). */
+  dnsTcpIdleTimeoutMs: seconds(3600).default(10_000),
+  /** DNS over TCP: how long one message may take to arrive once its first byte has. */
+  dnsTcpMessageTimeoutMs: seconds(3600).default(5_000),
+  dnsTcpMaxConnections: connectionCap.default(512),
+  dnsTcpMaxConnectionsPerAddress: perAddressCap.default(16),
   /** The mail exchanger MAILFW records point the zone's MX at. */
   mailForwardHost: z.string().min(1).transform((s) => s.replace(/\.$/, '').toLowerCase()).default('mx.dmapid.test'),
 }).superRefine((c, ctx) => {
@@ -172,6 +193,15 @@ const envNames: Record<keyof Config, string> = {
   mailForwardHost: 'DMAPID_MAILFW_HOST',
   secret: 'DMAPID_SECRET',
   secretFile: 'DMAPID_SECRET_FILE',
+  httpHeaderTimeoutMs: 'DMAPID_HTTP_HEADER_TIMEOUT',
+  httpRequestTimeoutMs: 'DMAPID_HTTP_REQUEST_TIMEOUT',
+  httpIdleTimeoutMs: 'DMAPID_HTTP_IDLE_TIMEOUT',
+  httpMaxConnections: 'DMAPID_HTTP_MAX_CONNECTIONS',
+  httpMaxConnectionsPerAddress: 'DMAPID_HTTP_MAX_CONNECTIONS_PER_ADDRESS',
+  dnsTcpIdleTimeoutMs: 'DMAPID_DNS_TCP_IDLE_TIMEOUT',
+  dnsTcpMessageTimeoutMs: 'DMAPID_DNS_TCP_MESSAGE_TIMEOUT',
+  dnsTcpMaxConnections: 'DMAPID_DNS_TCP_MAX_CONNECTIONS',
+  dnsTcpMaxConnectionsPerAddress: 'DMAPID_DNS_TCP_MAX_CONNECTIONS_PER_ADDRESS',
 };
 
 /** Reads the configuration; `overrides` win over the environment. Throws with every bad variable named. */

@@ -22,6 +22,8 @@ export interface IncomingRequest {
   params: Record<string, string>;
   cookieSid?: string | undefined;
   ip: string;
+  /** A browser says the request comes from another site (Sec-Fetch-Site, Origin). */
+  crossSite?: boolean;
 }
 
 export interface DispatchOutcome {
@@ -91,6 +93,18 @@ function checkCltrid(raw: RawParams): void {
   if (v !== undefined && v !== '' && !clientTrid.test(v)) throw new DmapiError('PARAM_SYNTAX', "invalid 'cltrid' (1 to 64 printable characters without spaces)");
 }
 
+/**
+ * Another site can make a logged-in browser send the dmapi-auth cookie, but cannot know the
+ * session id: a change that only the cookie vouches for is refused when the browser says the
+ * request comes from another site. (With the cookie present an api-key parameter is not used,
+ * so it does not count.)
+ */
+function refuseCrossSiteCookie(raw: RawParams, req: IncomingRequest): void {
+  if (req.crossSite && req.cookieSid && !raw['auth-sid']) {
+    throw new DmapiError('ACCESS_DENIED', 'a request from another site cannot change anything with the session cookie alone (pass auth-sid)');
+  }
+}
+
 function lowerKeys(params: Record<string, string>): RawParams {
   const out: RawParams = {};
   for (const [k, v] of Object.entries(params)) {
@@ -147,6 +161,7 @@ export function createDispatcher(deps: AppDeps, table: CommandTable) {
     try {
       if (!command) throw new DmapiError('UNKNOWN_REQUEST', `unknown request '${req.name}'`);
       if (command.session === 'required') {
+        if (isModifying(command)) refuseCrossSiteCookie(raw, req);
         session = await authenticate(raw, req.cookieSid, req.ip, now);
         if (!allowed(session.scope, command.access)) throw new DmapiError('ACCESS_DENIED', deniedText(session.scope, command.name));
       }

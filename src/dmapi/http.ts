@@ -1,24 +1,30 @@
-import { parse as parseQuery } from 'node:querystring';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { STATUS_CODES, type IncomingHttpHeaders } from 'node:http';
+import type net from 'node:net';
+import Fastify, { LogController, type ConnectionError, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import formbody from '@fastify/formbody';
-import type { Dispatcher } from './dispatch.ts';
+import type { Dispatcher, DispatchOutcome } from './dispatch.ts';
 import { DmapiError } from './errors.ts';
+import { decodeForm, mergeParams, type FormEntry } from './form.ts';
 import { trackingIdTime } from '../core/ids.ts';
+import { guardHttpServer, httpServerOptions, type HttpLimitSettings } from '../net/http-limits.ts';
+import type { Logger } from '../obs/logger.ts';
 
 /** Large enough for a whole zone in one POST (at least 4 MiB, dmapi-wire §1.1). */
 export const BODY_LIMIT = 8 * 1024 * 1024;
 
-type Form = Record<string, string>;
+/**
+ * Longest request line plus headers (Node's default is 16 KiB). GET-only clients put whole
+ * zones in the query string; beyond this the answer is HTTP 414, as the live server gives.
+ */
+export const HEAD_LIMIT = 512 * 1024;
 
-/** Keeps the first value of repeated variables and drops non-string ones. */
-function flatten(input: unknown): Form {
-  const out: Form = {};
-  if (!input || typeof input !== 'object') return out;
-  for (const [k, v] of Object.entries(input as Record<string, unknown>)) {
-    const value = Array.isArray(v) ? v[0] : v;
-    if (typeof value === 'string') out[k] = value;
-  }
-  return out;
+export interface DmapiHttpOptions {
+  /** The Server header of every answer. */
+  serverHeader: string;
+  /** config.publicUrl: the session cookie is Secure when it is https, and a browser's Origin is compared with it. */
+  publicUrl: string;
+  limits: HttpLimitSettings;
+  log: Logger;
 }
 
 function cookieSid(req: FastifyRequest): string | undefined {
@@ -31,42 +37,158 @@ function cookieSid(req: FastifyRequest): string | undefined {
   }
 }
 
-/** The DMAPI listener: `ALL /request/:name`, GET query and POST urlencoded or multipart bodies. */
-export async function registerDmapiRoutes(app: FastifyInstance, dispatcher: Dispatcher, serverHeader: string): Promise<void> {
-  await app.register(formbody, { bodyLimit: BODY_LIMIT });
-  app.addContentTypeParser('multipart/form-data', { parseAs: 'buffer', bodyLimit: BODY_LIMIT }, async (req: FastifyRequest, body: Buffer) => {
-    // undici's multipart parser (global Response) avoids another dependency.
-    const form = await new Response(body, { headers: { 'content-type': req.headers['content-type'] ?? '' } }).formData();
-    const out: Form = {};
-    for (const [k, v] of form.entries()) if (!(k in out)) out[k] = typeof v === 'string' ? v : await v.text();
-    return out;
-  });
-  // Clients that POST a form without (or with another) content type still mean a form.
-  app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: BODY_LIMIT }, async (_req: FastifyRequest, body: string) => parseQuery(body));
+/**
+ * Whether a browser says the request comes from another site: Sec-Fetch-Site, or an Origin that
+ * is neither this listener's Host nor the public URL's origin. Other clients send neither header.
+ */
+function isCrossSite(headers: IncomingHttpHeaders, publicOrigin: string): boolean {
+  const site = headers['sec-fetch-site'];
+  if (site === 'cross-site' || site === 'same-site') return true;
+  const origin = headers.origin;
+  if (origin === undefined) return false;
+  let from: URL;
+  try {
+    from = new URL(origin);
+  } catch {
+    return true; // "null" (a sandboxed page, a redirect chain) or junk: no site of ours
+  }
+  if (from.origin === publicOrigin) return false;
+  return from.host !== (headers.host ?? '').toLowerCase();
+}
 
-  const send = (reply: import('fastify').FastifyReply, text: string, trackingId: string, cookie?: string, download?: { filename: string; contentType: string }) => {
+/** Request bodies as the DMAPI route receives them: a urlencoded string, or multipart's pairs. */
+type Body = Buffer | FormEntry[] | undefined;
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** A urlencoded body must be UTF-8: raw bytes that are not would otherwise turn into U+FFFD unseen. */
+function bodyText(bytes: Buffer): string {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw new DmapiError('PARAM_SYNTAX', 'the body is not UTF-8');
+  }
+}
+
+/** The query string of the request target (Node's parser refuses raw bytes outside ASCII there). */
+function queryOf(url: string): string {
+  const at = url.indexOf('?');
+  return at < 0 ? '' : url.slice(at + 1);
+}
+
+const seconds = (ms: number) => `${ms / 1000} s`;
+
+/**
+ * The DMAPI listener: `ALL /request/<name>` with GET query and POST urlencoded or multipart
+ * bodies. Every answer on it is a DMAPI reply, also for unknown addresses, unreadable requests
+ * and what Node's HTTP parser refuses before fastify sees a request; the answer pages and
+ * /nic/update, registered on it afterwards, answer in their own formats on their own routes.
+ * The listener's timeouts and connection caps come from `limits`.
+ */
+export async function createDmapiHttp(dispatcher: Dispatcher, o: DmapiHttpOptions): Promise<FastifyInstance> {
+  const publicUrl = new URL(o.publicUrl);
+  const secure = publicUrl.protocol === 'https:';
+  const at = (out: DispatchOutcome) => new Date(trackingIdTime(out.trackingId)).toUTCString();
+
+  const send = (reply: FastifyReply, out: DispatchOutcome) => {
     // Date and Last-Modified show the (sandbox) clock the reply was made at: the instant the
     // Tracking-Id's FILETIME carries, as on the live server (dmapi-wire §1.5).
-    const at = new Date(trackingIdTime(trackingId)).toUTCString();
-    reply.code(200).header('Content-Type', download?.contentType ?? 'text/plain; charset=utf-8').header('Server', serverHeader).header('Date', at).header('Last-Modified', at);
-    if (download) reply.header('Content-Disposition', `attachment; filename="${download.filename}"`);
-    if (cookie) reply.header('Set-Cookie', `dmapi-auth=${cookie}; path=/`);
-    return reply.send(text);
+    const date = at(out);
+    reply.code(200).header('Content-Type', out.download?.contentType ?? 'text/plain; charset=utf-8').header('Server', o.serverHeader).header('Date', date).header('Last-Modified', date);
+    if (out.download) reply.header('Content-Disposition', `attachment; filename="${out.download.filename}"`);
+    // The recorded `dmapi-auth=<value>; path=/` comes first (dmapi-wire §1.1); the attributes keep scripts and other sites away from it.
+    if (out.cookie) reply.header('Set-Cookie', `dmapi-auth=${out.cookie}; path=/; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`);
+    return reply.send(out.text);
+  };
+  const fail = (reply: FastifyReply, key: DmapiError['key'], detail: string) => send(reply, dispatcher.failure(new DmapiError(key, detail)));
+
+  /** What Node's parser refuses (a head over HEAD_LIMIT, a timeout, broken HTTP) gets a DMAPI answer written to the socket. */
+  const clientError = (err: ConnectionError, socket: net.Socket) => {
+    if (err.code === 'ECONNRESET' || socket.destroyed) return;
+    let status = 400;
+    let detail = `malformed HTTP request (${err.code ?? 'unreadable'})`;
+    if (err.code === 'HPE_HEADER_OVERFLOW') {
+      // Node's parser does not say whether the address or a header overflowed; DMAPI clients send
+      // small headers, so it is a query string too long for GET, which the live server answers 414.
+      status = 414;
+      detail = `request line and headers longer than ${HEAD_LIMIT} bytes (send large requests as a POST body)`;
+    } else if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+      status = 408;
+      detail = `request not received in time (headers within ${seconds(Math.min(o.limits.httpHeaderTimeoutMs, o.limits.httpRequestTimeoutMs))}, the whole request within ${seconds(o.limits.httpRequestTimeoutMs)})`;
+    }
+    o.log.debug({ err: { code: err.code, message: err.message }, remote: socket.remoteAddress }, 'refused an unreadable HTTP request');
+    // An answer already on its way must not be corrupted by a second one.
+    const inFlight = (socket as { _httpMessage?: { headersSent: boolean } })._httpMessage;
+    if (socket.writable && !inFlight?.headersSent) {
+      const out = dispatcher.failure(new DmapiError('COMMAND_FAILED', detail));
+      const head = [`HTTP/1.1 ${status} ${STATUS_CODES[status]}`, 'Content-Type: text/plain; charset=utf-8', `Content-Length: ${Buffer.byteLength(out.text)}`, `Server: ${o.serverHeader}`, `Date: ${at(out)}`, `Last-Modified: ${at(out)}`, 'Connection: close'];
+      socket.write(`${head.join('\r\n')}\r\n\r\n${out.text}`);
+    }
+    socket.destroy();
   };
 
-  app.all('/request/*', async (req, reply) => {
-    const name = (req.params as { '*': string })['*'] ?? '';
-    const params = { ...flatten(req.query), ...flatten(req.body) };
-    const out = await dispatcher.dispatch({ name, params, cookieSid: cookieSid(req), ip: req.ip });
-    return send(reply, out.text, out.trackingId, out.cookie, out.download);
+  const app = Fastify({
+    loggerInstance: o.log as FastifyBaseLogger,
+    bodyLimit: BODY_LIMIT,
+    logController: new LogController({ disableRequestLogging: true }),
+    trustProxy: false,
+    ...httpServerOptions(o.limits, HEAD_LIMIT),
+    clientErrorHandler: clientError,
+    // The router's own refusals (bad percent-encoding in the path) would be JSON.
+    frameworkErrors: (err, req, reply) => {
+      req.log.debug({ err }, 'unreadable request address');
+      void fail(reply, 'COMMAND_FAILED', err.code === 'FST_ERR_BAD_URL' ? 'malformed request address (bad percent-encoding)' : 'malformed request address');
+    },
   });
+  guardHttpServer(app.server, o.limits, o.log);
+
+  // For the answer pages and /nic/update; the DMAPI route reads its forms itself (below).
+  await app.register(formbody, { bodyLimit: BODY_LIMIT });
+
+  app.setNotFoundHandler(async (_req, reply) => fail(reply, 'UNKNOWN_REQUEST', 'no such address (DMAPI requests are sent to /request/<name>)'));
 
   // Malformed bodies, bodies over the limit and the like still get a DMAPI answer, never a 500 page.
   app.setErrorHandler(async (err: { statusCode?: number; message?: string }, req, reply) => {
-    const tooLarge = err.statusCode === 413;
-    const detail = tooLarge ? `request body larger than ${BODY_LIMIT} bytes` : `malformed request (${err.message ?? 'unreadable body'})`;
+    if (err instanceof DmapiError) return send(reply, dispatcher.failure(err));
     req.log.warn({ err }, 'rejected malformed request');
-    const out = dispatcher.failure(new DmapiError('COMMAND_FAILED', detail));
-    return send(reply, out.text, out.trackingId);
+    if (err.statusCode === 413) return fail(reply, 'COMMAND_FAILED', `request body larger than ${BODY_LIMIT} bytes`);
+    return fail(reply, 'COMMAND_FAILED', `malformed request (${err.message ?? 'unreadable body'})`);
   });
+
+  await app.register(async (scope) => {
+    // Only forms: JSON is refused rather than read as something it is not; any other (or no) content type is a urlencoded form, as clients mean it.
+    scope.removeAllContentTypeParsers();
+    const raw = { parseAs: 'buffer', bodyLimit: BODY_LIMIT } as const;
+    scope.addContentTypeParser('application/x-www-form-urlencoded', raw, async (_req: FastifyRequest, body: Buffer) => body);
+    scope.addContentTypeParser('*', raw, async (_req: FastifyRequest, body: Buffer) => body);
+    const noJson = async () => {
+      throw new DmapiError('COMMAND_FAILED', 'JSON bodies are not accepted (send the parameters as application/x-www-form-urlencoded or multipart/form-data, or in the query string)');
+    };
+    scope.addContentTypeParser('application/json', noJson);
+    scope.addContentTypeParser(/^application\/[\w.-]+\+json$/, noJson);
+    scope.addContentTypeParser('multipart/form-data', raw, async (req: FastifyRequest, body: Buffer): Promise<FormEntry[]> => {
+      let form: FormData;
+      try {
+        // undici's multipart parser (global Response) avoids another dependency.
+        form = await new Response(body, { headers: { 'content-type': req.headers['content-type'] ?? '' } }).formData();
+      } catch {
+        throw new DmapiError('COMMAND_FAILED', 'malformed multipart/form-data body');
+      }
+      const out: FormEntry[] = [];
+      for (const [k, v] of form.entries()) out.push([k, typeof v === 'string' ? v : await v.text()]);
+      return out;
+    });
+
+    scope.all('/request/*', async (req, reply) => {
+      const name = (req.params as { '*': string })['*'] ?? '';
+      const body = req.body as Body;
+      const params = mergeParams(
+        decodeForm(queryOf(req.url), 'query string'),
+        Buffer.isBuffer(body) ? decodeForm(bodyText(body), 'body') : (body ?? []),
+      );
+      const out = await dispatcher.dispatch({ name, params, cookieSid: cookieSid(req), ip: req.ip, crossSite: isCrossSite(req.headers, publicUrl.origin) });
+      return send(reply, out);
+    });
+  });
+  return app;
 }

@@ -1,5 +1,6 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { AppDeps } from '../app-deps.ts';
+import { guardHttpServer, httpServerOptions } from '../net/http-limits.ts';
 import { absoluteUrl, frameHeaders } from '../zone/format.ts';
 import { DEFAULT_REDIRECT_STATUS, isActive, type FrameRecord, type UrlRecord, type ZoneRecord } from '../zone/records.ts';
 import { zoneForName } from '../zone/store.ts';
@@ -11,7 +12,7 @@ import { zoneForName } from '../zone/store.ts';
  * - FRAME: a frameset page showing the target, built from the record's parameters.
  * Records are read from the database on every request, so a change is in effect at once.
  */
-export type RedirectDeps = Pick<AppDeps, 'db' | 'clock' | 'log' | 'syncClock'>;
+export type RedirectDeps = Pick<AppDeps, 'db' | 'clock' | 'log' | 'syncClock' | 'config'>;
 
 type RedirectRecord = UrlRecord | FrameRecord;
 
@@ -70,12 +71,16 @@ function redirectBody(target: string): string {
 
 const text = (reply: FastifyReply, code: number, body: string) => reply.code(code).header('Content-Type', 'text/plain; charset=utf-8').send(body);
 
+/** The listener, with the HTTP timeouts and connection caps of the configuration (DMAPID_HTTP_*). */
 export function createRedirectServer(deps: RedirectDeps): FastifyInstance {
+  const log = deps.log.child({ listener: 'redirect' });
   const http = Fastify({
-    loggerInstance: deps.log.child({ listener: 'redirect' }) as FastifyBaseLogger,
+    loggerInstance: log as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: false,
+    ...httpServerOptions(deps.config),
   });
+  guardHttpServer(http.server, deps.config, log);
   http.all('*', async (req, reply) => {
     try {
       const host = hostOf(req.headers.host);

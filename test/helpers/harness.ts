@@ -1,10 +1,10 @@
 import { after, before, describe } from 'node:test';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../../src/app-deps.ts';
 import type { Command } from '../../src/dmapi/command.ts';
 import { buildCommandTable } from '../../src/dmapi/command-table.ts';
 import { createDispatcher } from '../../src/dmapi/dispatch.ts';
-import { registerDmapiRoutes } from '../../src/dmapi/http.ts';
+import { createDmapiHttp } from '../../src/dmapi/http.ts';
 import { jobHandlers } from '../../src/jobs/handlers.ts';
 import { Worker } from '../../src/jobs/worker.ts';
 import type { Logger } from '../../src/obs/logger.ts';
@@ -81,8 +81,7 @@ export async function withCommands(t: TestApp, commands: readonly Command[], opt
   const deps: AppDeps = options.log ? { ...t.app.deps, log: options.log } : t.app.deps;
   const table = buildCommandTable(commands);
   const dispatcher = createDispatcher(deps, table);
-  const http = Fastify({ loggerInstance: deps.log as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }) });
-  await registerDmapiRoutes(http, dispatcher, 'DMAPI/1.2.53 (test)');
+  const http = await createDmapiHttp(dispatcher, { serverHeader: 'DMAPI/1.2.53 (test)', publicUrl: deps.config.publicUrl, limits: deps.config, log: deps.log });
   const worker = new Worker(deps, jobHandlers(table.commands));
   return {
     http,

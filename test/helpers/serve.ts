@@ -11,10 +11,13 @@ export interface RunningServer {
 
 /**
  * Starts `dmapid serve --demo` as its own process on a free port (DNS and redirect off unless
- * `env` says otherwise); resolves with its base URL once the DMAPI listener is up.
+ * `env` says otherwise); resolves with its base URL once the DMAPI listener is up. `fileLimit`
+ * runs it under `ulimit -n` (the open files a real deployment may have).
  */
-export function startServer(url: string, env: NodeJS.ProcessEnv = {}): Promise<RunningServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--demo'], {
+export function startServer(url: string, env: NodeJS.ProcessEnv = {}, o: { fileLimit?: number } = {}): Promise<RunningServer> {
+  const args = ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--demo'];
+  const [command, argv] = o.fileLimit ? ['/bin/sh', ['-c', `ulimit -n ${o.fileLimit} && exec "$0" "$@"`, process.execPath, ...args]] as const : [process.execPath, args] as const;
+  const child = spawn(command, argv, {
     cwd: root,
     env: { ...process.env, DMAPID_DATABASE: url, DMAPID_PORT: '0', DMAPID_HOST: '127.0.0.1', DMAPID_DNS: 'off', DMAPID_REDIRECT: 'off', DMAPID_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

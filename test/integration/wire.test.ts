@@ -59,9 +59,9 @@ forEachDatabase('DMAPI wire format', (t) => {
     assert.equal(login.get('Status-Text'), 'OK');
     assert.equal(login.get('Version'), '1.2');
     const sid = login.get('Auth-Sid')!;
-    assert.equal(login.setCookie, `dmapi-auth=${sid}; path=/`);
+    assert.equal(login.setCookie, `dmapi-auth=${sid}; path=/; HttpOnly; SameSite=Strict`);
     const profile = await send(t(), post('query-profile', form({ 'auth-sid': sid })));
-    assert.equal(profile.setCookie, `dmapi-auth=${sid}; path=/`);
+    assert.equal(profile.setCookie, `dmapi-auth=${sid}; path=/; HttpOnly; SameSite=Strict`);
     const logout = await send(t(), post('logout', form({ 'auth-sid': sid })));
     assert.equal(logout.code, 0);
     assert.equal(logout.get('Status-Text'), 'OK');
@@ -126,8 +126,8 @@ forEachDatabase('DMAPI wire format', (t) => {
       assert.equal(res.code, 0);
       assert.equal(res.get('User-Login'), 'w-dan');
     }
-    // Parameters in the query string of a POST count too; the body wins on a clash.
-    const both = await send(t(), { ...post('login', form({ password: 'secret-pw' })), url: `/request/login?username=w-dan&password=wrong` });
+    // Parameters in the query string of a POST count too; one given in both must say the same in both.
+    const both = await send(t(), { ...post('login', form({ password: 'secret-pw' })), url: `/request/login?username=w-dan&password=secret-pw` });
     assert.equal(both.code, 0);
     // A POST without a content type is still read as a form.
     const bare = await send(t(), { method: 'POST', url: '/request/login', payload: form(creds) });
@@ -149,7 +149,7 @@ forEachDatabase('DMAPI wire format', (t) => {
 
     const broken = await send(t(), { method: 'POST', url: '/request/login', payload: '--nope\r\nthis is not multipart', headers: { 'content-type': 'multipart/form-data; boundary=other' } });
     assert.equal(broken.code, 2400);
-    assert.match(broken.get('Error')!, /^malformed request \(/);
+    assert.deepEqual(broken.all('Error'), ['malformed multipart/form-data body']);
     const noBoundary = await send(t(), { method: 'POST', url: '/request/login', payload: 'a=b', headers: { 'content-type': 'multipart/form-data' } });
     assert.equal(noBoundary.code, 2400);
     const badJson = await send(t(), { method: 'POST', url: '/request/login', payload: '{"username":', headers: { 'content-type': 'application/json' } });
@@ -183,7 +183,7 @@ forEachDatabase('DMAPI wire format', (t) => {
     assert.equal(uid(await send(t(), post('query-profile', '', cookie))), String(a.account.id));
     const explicit = await send(t(), post('query-profile', form({ 'auth-sid': b.sid }), cookie));
     assert.equal(uid(explicit), String(b.account.id));
-    assert.equal(explicit.setCookie, `dmapi-auth=${b.sid}; path=/`);
+    assert.equal(explicit.setCookie, `dmapi-auth=${b.sid}; path=/; HttpOnly; SameSite=Strict`);
     // An explicit but dead auth-sid is not rescued by a live cookie.
     assert.equal((await send(t(), post('query-profile', form({ 'auth-sid': 'f'.repeat(32) }), cookie))).code, -401);
     // A cookie that is not valid percent-encoding is just an unknown session.

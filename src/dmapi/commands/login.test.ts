@@ -25,7 +25,7 @@ forEachDatabase('login', (t) => {
     assert.match(r.get('Tracking-Id')!, /^[0-9a-f]{32}$/);
     assert.equal(r.get('SvTrId'), r.get('Tracking-Id'));
     assert.equal(trackingIdTime(r.get('Tracking-Id')!), clock.now());
-    assert.equal(r.setCookie, `dmapi-auth=${r.get('Auth-Sid')}; path=/`);
+    assert.equal(r.setCookie, `dmapi-auth=${r.get('Auth-Sid')}; path=/; HttpOnly; SameSite=Strict`);
     assert.ok(r.body.endsWith('\n'));
     assert.deepEqual(r.body.trim().split('\n'), app.deps.tlds.list().map((x) => x.tld));
     assert.ok(!r.raw.includes('\r'));

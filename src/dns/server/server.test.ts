@@ -1,4 +1,4 @@
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import dgram from 'node:dgram';
 import { createLogger } from '../../obs/logger.ts';
@@ -14,6 +14,8 @@ import { DnsServer } from './server.ts';
 import { exampleZone } from './test-zone.ts';
 import { serialBefore } from './transfer.ts';
 import { ZoneCache } from './zone-cache.ts';
+import { frame } from '../wire/tcp-framing.ts';
+import { endAll, trickle, within } from '../../../test/helpers/sockets.ts';
 
 const log = createLogger('silent');
 
@@ -418,5 +420,59 @@ describe('DNS listeners (UDP and TCP on one port)', () => {
     for (let i = 0; i < 50; i++) sock.send(Buffer.from([i, 1, 2]), target.port, '127.0.0.1');
     sock.close();
     assert.equal((await query(target, 'example.test', TYPE.A)).rcode, RCODE.NOERROR);
+  });
+});
+
+describe('DNS over TCP: deadlines and connection caps (RFC 7766 §6.2)', () => {
+  const source = new MemoryZoneSource();
+  source.put(exampleZone());
+  const quick = new DnsServer({ source, hosts: ['127.0.0.1'], port: 0, log, tcp: { idleMs: 300, messageMs: 300 } });
+  const capped = new DnsServer({ source, hosts: ['127.0.0.1'], port: 0, log, tcp: { idleMs: 30_000, messageMs: 30_000, maxConnections: 8, maxPerAddress: 2 } });
+  const defaults = new DnsServer({ source, hosts: ['127.0.0.1'], port: 0, log });
+  before(() => Promise.all([quick.listen(), capped.listen(), defaults.listen()]));
+  after(() => Promise.all([quick.close(), capped.close(), defaults.close()]));
+  afterEach(endAll);
+  // A length prefix announcing 64 bytes, then one byte at a time: each byte is activity, the message never completes.
+  const slowMessage = (port: number, from?: string, everyMs = 50) =>
+    trickle(port, { start: Buffer.from([0, 64]), drip: Buffer.from([0]), everyMs, ...(from ? { from } : {}) });
+
+  it('closes a connection whose message trickles in, although bytes keep coming', async () => {
+    const c = await slowMessage(quick.port);
+    await within(c.closed, 2000, 'closing the trickling connection');
+  });
+
+  it('closes a connection that sends nothing, and one that stays idle after its answer', async () => {
+    const silent = await trickle(quick.port);
+    await within(silent.closed, 2000, 'closing the silent connection');
+    const asked = await trickle(quick.port, { start: frame(buildQuery('example.test', TYPE.A, { id: 7 })) });
+    await within(asked.closed, 2000, 'closing the idle connection');
+    assert.equal(decodeMessage(Buffer.from(asked.received(), 'latin1').subarray(2)).id, 7, 'answered before closing');
+  });
+
+  it('refuses a third connection from one address; others still get answers', async () => {
+    const held = [await slowMessage(capped.port, '127.0.0.60', 200), await slowMessage(capped.port, '127.0.0.60', 200)];
+    const third = await slowMessage(capped.port, '127.0.0.60', 200);
+    await within(third.closed, 2000, 'refusing the third connection');
+    const m = await query({ host: '127.0.0.1', port: capped.port }, 'example.test', TYPE.A, { tcp: true });
+    assert.equal(m.rcode, RCODE.NOERROR);
+    assert.ok(held.every((c) => c.isOpen()));
+    for (const c of held) c.end();
+  });
+
+  it('with the default caps, 512 connections trickling a length prefix leave room for an AXFR and a TCP fallback query', async () => {
+    const slow = [];
+    // 32 addresses × 16 (the per-address cap) = 512 (the total cap).
+    for (let i = 0; i < 512; i++) slow.push(await slowMessage(defaults.port, `127.0.1.${1 + (i % 32)}`, 1000));
+    try {
+      const target = { host: '127.0.0.1', port: defaults.port };
+      const axfr = await tcpExchange(target, [buildQuery('example.test', TYPE.AXFR)], transferComplete);
+      assert.equal(axfr.flatMap((a) => decodeMessage(a).answers).filter((r) => r.data.type === 'SOA').length, 2);
+      const tcp = await query(target, 'long.example.test', TYPE.TXT, { tcp: true, edns: false });
+      assert.equal(tcp.answers.length, 1);
+      await within(slow[0]!.closed, 2000, 'closing the oldest trickling connection');
+      assert.ok(slow.slice(2).every((c) => c.isOpen()), 'only the oldest made room');
+    } finally {
+      for (const c of slow) c.end();
+    }
   });
 });

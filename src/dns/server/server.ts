@@ -1,5 +1,6 @@
 import dgram from 'node:dgram';
 import net from 'node:net';
+import { ConnectionGuard } from '../../net/connection-guard.ts';
 import type { Logger } from '../../obs/logger.ts';
 import { FrameReader, frame } from '../wire/tcp-framing.ts';
 import type { ZoneSource } from '../zone-source.ts';
@@ -18,10 +19,23 @@ export interface DnsServerOptions {
   /** Addresses and prefixes allowed to transfer zones; default loopback only. */
   transferAcl?: readonly string[];
   log: Logger;
-  /** A TCP connection idle this long is closed (RFC 7766 §6.2.3 suggests seconds). */
-  tcpIdleMs?: number;
-  maxTcpConnections?: number;
+  tcp?: Partial<DnsTcpLimits>;
 }
+
+/** What one client may hold of the TCP listeners (RFC 7766 §6.2.2–6.2.3). */
+export interface DnsTcpLimits {
+  /** A connection without a query to answer is closed after this long (RFC 7766 suggests seconds). */
+  idleMs: number;
+  /** One message must have arrived this long after its first byte; trickling bytes does not extend it. */
+  messageMs: number;
+  /** Connections at once; at the cap the oldest one not being answered is closed for a newcomer. */
+  maxConnections: number;
+  /** Connections one address (IPv6: one /64) may hold; 0 for no such limit. */
+  maxPerAddress: number;
+}
+
+/** The same as the configuration's defaults (DMAPID_DNS_TCP_*). */
+export const DEFAULT_TCP_LIMITS: DnsTcpLimits = { idleMs: 10_000, messageMs: 5_000, maxConnections: 512, maxPerAddress: 16 };
 
 export interface BoundAddress {
   transport: 'udp' | 'tcp';
@@ -35,8 +49,8 @@ const ipv6Unavailable = new Set(['EADDRNOTAVAIL', 'EAFNOSUPPORT', 'EPROTONOSUPPO
 
 /**
  * The authoritative DNS listeners: UDP (udp4/udp6) and TCP (2-byte framing, pipelined queries
- * answered in order, idle timeout, connection cap) on every configured address, all feeding one
- * QueryHandler over one ZoneCache.
+ * answered in order, idle and message timeouts, connection caps) on every configured address,
+ * all feeding one QueryHandler over one ZoneCache.
  */
 export class DnsServer {
   readonly cache: ZoneCache;
@@ -44,11 +58,17 @@ export class DnsServer {
   private readonly o: DnsServerOptions;
   private udp: dgram.Socket[] = [];
   private tcp: net.Server[] = [];
-  private readonly connections = new Set<net.Socket>();
+  private readonly tcpLimits: DnsTcpLimits;
+  /** Queries received on a connection and not yet answered in full (an AXFR counts until written). */
+  private readonly pending = new WeakMap<net.Socket, number>();
+  private readonly guard: ConnectionGuard;
   private bound: BoundAddress[] = [];
 
   constructor(options: DnsServerOptions) {
     this.o = options;
+    this.tcpLimits = { ...DEFAULT_TCP_LIMITS, ...options.tcp };
+    const { maxConnections: max, maxPerAddress: perAddress } = this.tcpLimits;
+    this.guard = new ConnectionGuard({ max, perAddress }, (socket) => (this.pending.get(socket) ?? 0) > 0, options.log);
     this.cache = new ZoneCache(options.source);
     this.handler = new QueryHandler({
       cache: this.cache,
@@ -144,22 +164,38 @@ export class DnsServer {
   }
 
   private onConnection(socket: net.Socket): void {
-    if (this.connections.size >= (this.o.maxTcpConnections ?? 512)) {
-      socket.destroy();
-      return;
-    }
-    this.connections.add(socket);
-    socket.on('close', () => this.connections.delete(socket));
+    if (!this.guard.admit(socket)) return;
+    const { idleMs, messageMs } = this.tcpLimits;
     socket.on('error', () => socket.destroy());
-    socket.setTimeout(this.o.tcpIdleMs ?? 10_000, () => socket.destroy());
+    // The deadlines below cover a client that sends too slowly; this one (restarted by any byte
+    // either way) drops one that stops reading the answer it asked for.
+    socket.setTimeout(idleMs, () => socket.destroy());
     const remote = socket.remoteAddress ?? '';
     const frames = new FrameReader();
+    this.pending.set(socket, 0);
+    const pending = () => this.pending.get(socket) ?? 0;
+
+    // One deadline at a time: for the message that has begun to arrive, else for the next query
+    // while none is being answered. Neither moves for bytes that trickle in.
+    let deadline: NodeJS.Timeout | undefined;
+    let waiting: 'message' | 'idle' | undefined;
+    const arm = (fresh: boolean) => {
+      const want = frames.buffered > 0 && !socket.isPaused() ? 'message' : pending() === 0 ? 'idle' : undefined;
+      if (want === waiting && !fresh) return;
+      clearTimeout(deadline);
+      waiting = want;
+      deadline = want ? setTimeout(() => socket.destroy(), want === 'message' ? messageMs : idleMs) : undefined;
+    };
+    arm(true);
+    socket.on('close', () => clearTimeout(deadline));
+
     let chain = Promise.resolve();
     // A client that pipelines faster than it reads its answers is paused, not buffered without end.
-    let pending = 0;
     socket.on('data', (chunk) => {
-      for (const msg of frames.push(chunk)) {
-        if (++pending >= 64) socket.pause();
+      const messages = frames.push(chunk);
+      for (const msg of messages) {
+        this.pending.set(socket, pending() + 1);
+        if (pending() >= 64) socket.pause();
         chain = chain
           .then(async () => {
             const out = await this.handler.handle(msg, 'tcp', remote);
@@ -173,15 +209,18 @@ export class DnsServer {
             socket.destroy();
           })
           .finally(() => {
-            if (--pending < 16 && socket.isPaused()) socket.resume();
+            this.pending.set(socket, pending() - 1);
+            if (pending() < 16 && socket.isPaused()) socket.resume();
+            if (!socket.destroyed) arm(pending() === 0);
           });
       }
+      // A message that completed restarts the clock for the next one.
+      arm(messages.length > 0);
     });
   }
 
   async close(): Promise<void> {
-    for (const s of this.connections) s.destroy();
-    this.connections.clear();
+    this.guard.closeAll();
     await Promise.all(this.udp.map((s) => new Promise<void>((r) => s.close(() => r()))));
     await Promise.all(this.tcp.map((s) => new Promise<void>((r) => s.close(() => r()))));
     this.udp = [];
