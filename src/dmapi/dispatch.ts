@@ -170,7 +170,7 @@ export function createDispatcher(deps: AppDeps, table: CommandTable) {
       if (isModifying(command)) checkCltrid(raw);
       const parsed = command.params.safeParse(raw, { reportInput: true });
       if (!parsed.success) throw paramErrors(parsed.error.issues);
-      const { reply, procId, balance } = await execute(command, parsed.data, raw, session, req.ip, now, trackingId);
+      const { reply, procId, balance } = await execute(command, parsed.data, raw, session, req, now, trackingId);
       const extra: HeaderList = [];
       if (procId !== undefined) extra.push(['Proc-ID', String(procId)]);
       if (balance !== undefined) extra.push(['Account-Balance', balance]);
@@ -204,7 +204,7 @@ export function createDispatcher(deps: AppDeps, table: CommandTable) {
     params: unknown,
     raw: RawParams,
     session: ActiveSession | undefined,
-    ip: string,
+    req: IncomingRequest,
     now: number,
     trackingId: string,
   ): Promise<{ reply: CommandReply; procId?: number; balance?: string }> {
@@ -213,7 +213,7 @@ export function createDispatcher(deps: AppDeps, table: CommandTable) {
       db,
       now,
       trackingId,
-      ip,
+      ip: req.ip,
       raw,
       get account(): Account {
         if (!session) throw new Error(`${command.name} has no session`);
@@ -229,6 +229,7 @@ export function createDispatcher(deps: AppDeps, table: CommandTable) {
       },
       enqueue: (kind, payload, o) => enqueue(db, now, kind, payload, { accountId: session?.account.id ?? null, ...o }),
       requireAccess(access, what) {
+        if (access !== 'read') refuseCrossSiteCookie(raw, req);
         const scope = session?.scope ?? 'read-only';
         if (!allowed(scope, access)) throw new DmapiError('ACCESS_DENIED', deniedText(scope, what));
       },

@@ -54,6 +54,10 @@ forEachDatabase('browsers and the session cookie', (t) => {
     }
     const read = await browser('/request/query-profile', { 'sec-fetch-site': 'cross-site', origin: 'https://attacker.example' });
     assert.equal(read.code, 0);
+    // A read request's changing action is a change too (domain-transfer-control cancel); its listing is not.
+    const cancel = await browser('/request/domain-transfer-control?action=cancel&domain=x.com', { 'sec-fetch-site': 'cross-site' });
+    assert.deepEqual([cancel.code, cancel.all('Error')], [2201, [CROSS_SITE]]);
+    assert.equal((await browser('/request/domain-transfer-control?action=list', { 'sec-fetch-site': 'cross-site' })).code, 0);
   });
 
   it('does not count an api-key parameter next to the cookie: the cookie is what authenticates then', async () => {
