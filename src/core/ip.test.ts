@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { checkGlueAddress, parseAddressList } from './ip.ts';
+import { checkGlueAddress, clientPrefix, parseAddressList } from './ip.ts';
 import { ipv4SpecialRanges, ipv6SpecialRanges } from './data/ip-special-purpose.ts';
 
 const refused = (s: string) => {
@@ -63,5 +63,17 @@ describe('glue addresses', () => {
         return again.ok && again.address === r.address;
       }),
     );
+  });
+});
+
+describe('clientPrefix', () => {
+  it('counts IPv4 by address, IPv6 by /64, IPv4-mapped IPv6 as IPv4', () => {
+    assert.equal(clientPrefix('192.0.2.7'), '192.0.2.7');
+    assert.equal(clientPrefix('::ffff:192.0.2.7'), '192.0.2.7');
+    assert.equal(clientPrefix('2001:db8:1:2:3:4:5:6'), '2001:db8:1:2::/64');
+    assert.equal(clientPrefix('2001:db8:1:2::9'), '2001:db8:1:2::/64');
+    assert.notEqual(clientPrefix('2001:db8:1:3::9'), clientPrefix('2001:db8:1:2::9'));
+    assert.equal(clientPrefix('fe80::1%eth0'), 'fe80:0:0:0::/64');
+    assert.equal(clientPrefix(undefined), '?');
   });
 });

@@ -83,3 +83,19 @@ export function parseAddressList(text: string, family: IpFamily): { ok: true; ad
   }
   return reasons.length ? { ok: false, kind, reasons } : { ok: true, addresses: out };
 }
+
+/**
+ * The address a client is counted under (connection caps, guessing limits): IPv4 as it is
+ * (IPv4-mapped IPv6 too), IPv6 by its /64, the smallest prefix one subscriber gets, so one host
+ * cannot dodge a limit by rotating addresses.
+ */
+export function clientPrefix(remote: string | undefined): string {
+  if (!remote) return '?';
+  try {
+    const a = ipaddr.process(remote.replace(/%.*$/, ''));
+    if (a.kind() === 'ipv4') return a.toString();
+    return `${(a as ipaddr.IPv6).parts.slice(0, 4).map((p) => p.toString(16)).join(':')}::/64`;
+  } catch {
+    return remote;
+  }
+}

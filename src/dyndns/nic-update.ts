@@ -3,7 +3,8 @@ import ipaddr from 'ipaddr.js';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../app-deps.ts';
 import { verifyPassword } from '../core/password.ts';
-import { blocked, clientAddress, namedKey, recordFailure } from '../services/auth-throttle.ts';
+import { blocked, namedKey, recordFailure } from '../services/auth-throttle.ts';
+import { clientPrefix } from '../core/ip.ts';
 import type { AddressRecord, ZoneRecord } from '../zone/records.ts';
 import { writeZone, zoneForName, type StoredZone } from '../zone/store.ts';
 
@@ -90,7 +91,7 @@ export async function registerDynDnsRoutes(http: FastifyInstance, deps: AppDeps)
     await deps.syncClock();
     const now = deps.clock.now();
     const client = ipaddr.isValid(req.ip) ? ipaddr.process(req.ip).toString() : req.ip;
-    const throttle = [namedKey(`dyndns:${clientAddress(client)}`, deps.config.loginFailureLimit, 'from this address')];
+    const throttle = [namedKey(`dyndns:${clientPrefix(client)}`, deps.config.loginFailureLimit, 'from this address')];
     if (await blocked(deps.db, throttle, now)) return { status: 200, body: 'abuse' };
     const creds = credentials(req, q);
     if (!creds) return { status: 401, body: 'badauth', challenge: true };

@@ -1,5 +1,5 @@
 import type net from 'node:net';
-import ipaddr from 'ipaddr.js';
+import { clientPrefix } from '../core/ip.ts';
 import type { Logger } from '../obs/logger.ts';
 
 export interface ConnectionLimits {
@@ -17,21 +17,6 @@ export interface GuardStats {
   refusedFull: number;
   /** Idle connections closed at the cap to let a newcomer in. */
   evicted: number;
-}
-
-/**
- * The address a connection counts against: IPv4 as it is (IPv4-mapped IPv6 too), IPv6 by its
- * /64, the smallest prefix one subscriber gets, so one host cannot dodge the cap by address.
- */
-export function addressKey(remote: string | undefined): string {
-  if (!remote) return '?';
-  try {
-    const a = ipaddr.process(remote.replace(/%.*$/, ''));
-    if (a.kind() === 'ipv4') return a.toString();
-    return `${(a as ipaddr.IPv6).parts.slice(0, 4).map((p) => p.toString(16)).join(':')}::/64`;
-  } catch {
-    return remote;
-  }
 }
 
 const REPORT_EVERY_MS = 60_000;
@@ -65,7 +50,7 @@ export class ConnectionGuard {
 
   /** Takes a new connection in, or closes it; true when it may be served. */
   admit(socket: net.Socket): boolean {
-    const key = addressKey(socket.remoteAddress);
+    const key = clientPrefix(socket.remoteAddress);
     const held = this.perKey.get(key) ?? 0;
     if (this.limits.perAddress > 0 && held >= this.limits.perAddress) return this.refuse(socket, 'refusedPerAddress');
     if (this.open.size >= this.limits.max && !this.evictOldestIdle()) return this.refuse(socket, 'refusedFull');

@@ -1,4 +1,4 @@
-import ipaddr from 'ipaddr.js';
+import { clientPrefix } from '../core/ip.ts';
 import type { Executor } from '../db/database.ts';
 
 /**
@@ -28,21 +28,9 @@ export interface Throttled {
   retryAt: number;
 }
 
-/**
- * The address an attempt is counted under: IPv4 as it is (IPv4-mapped IPv6 too), IPv6 by its /64,
- * since one host usually holds a whole /64.
- */
-export function clientAddress(ip: string): string {
-  if (!ipaddr.isValid(ip)) return ip;
-  const a = ipaddr.process(ip);
-  if (a.kind() === 'ipv4') return a.toString();
-  const parts = (a as ipaddr.IPv6).parts.slice(0, 4).map((p) => p.toString(16));
-  return `${parts.join(':')}::/64`;
-}
-
 /** The keys a password login for `subject` (an account id, or the unknown name typed) from `ip` counts against. */
 export function passwordKeys(subject: { accountId: number } | { name: string }, ip: string, limit: number): ThrottleKey[] {
-  const from = clientAddress(ip);
+  const from = clientPrefix(ip);
   const who = 'accountId' in subject ? `account:${subject.accountId}` : `name:${subject.name.trim().toLowerCase()}`;
   return [
     { key: `${who}@${from}`, limit, what: 'for this account from this address' },
@@ -52,7 +40,7 @@ export function passwordKeys(subject: { accountId: number } | { name: string }, 
 }
 
 /** Guesses from one address across accounts (and of API keys, which name no account). */
-export const addressKey = (ip: string, limit: number): ThrottleKey => ({ key: `ip:${clientAddress(ip)}`, limit: limit * 5, what: 'from this address' });
+export const addressKey = (ip: string, limit: number): ThrottleKey => ({ key: `ip:${clientPrefix(ip)}`, limit: limit * 5, what: 'from this address' });
 
 /** A key of its own kind (DynDNS credentials per address). */
 export const namedKey = (key: string, limit: number, what: string): ThrottleKey => ({ key, limit, what });
