@@ -68,8 +68,9 @@ export async function resolveApiKey(db: Executor, key: string): Promise<{ accoun
 
 /**
  * An API key as a credential: refused while its address is blocked, and a wrong key is counted
- * against the address. A key is never guessed (256 random bits), so it is counted after the
- * lookup rather than before: concurrent valid requests from one address never block each other.
+ * against the address. A key has 256 random bits, so guessing one is hopeless however the race
+ * goes: it is counted after the lookup rather than before, and concurrent valid requests from one
+ * address never block each other (at most the per-address connection cap of guesses overshoot).
  */
 export async function resolveApiKeyCounted(
   db: Executor,

@@ -66,7 +66,7 @@ export async function blocked(db: Executor, keys: readonly ThrottleKey[], now: n
   return firstBlocked(db, keys, now, 0);
 }
 
-/** Counts a failed attempt against `keys` (after the fact: for secrets a guess cannot be slowed down for). */
+/** Counts a failed attempt against `keys` after the fact: for credentials checked by one lookup (API keys, DynDNS). */
 export async function recordFailure(db: Executor, keys: readonly ThrottleKey[], now: number): Promise<void> {
   await db.insertInto('login_failures').values(keys.map((k) => ({ key: k.key, at: now }))).execute();
 }
