@@ -94,7 +94,9 @@ export async function createDmapiHttp(dispatcher: Dispatcher, o: DmapiHttpOption
     // Date and Last-Modified show the (sandbox) clock the reply was made at: the instant the
     // Tracking-Id's FILETIME carries, as on the live server (dmapi-wire §1.5).
     const date = at(out);
-    reply.code(200).header('Content-Type', out.download?.contentType ?? 'text/plain; charset=utf-8').header('Server', o.serverHeader).header('Date', date).header('Last-Modified', date);
+    reply.code(out.httpStatus ?? 200).header('Content-Type', out.download?.contentType ?? 'text/plain; charset=utf-8').header('Server', o.serverHeader).header('Date', date).header('Last-Modified', date);
+    // A 401 names its scheme (RFC 9110 §11.6.1): a DMAPI session, not HTTP authentication.
+    if (out.httpStatus === 401) reply.header('WWW-Authenticate', 'DMAPI realm="dmapid"');
     if (out.download) reply.header('Content-Disposition', `attachment; filename="${out.download.filename}"`);
     // The recorded `dmapi-auth=<value>; path=/` comes first (dmapi-wire §1.1); the attributes keep scripts and other sites away from it.
     if (out.cookie) reply.header('Set-Cookie', `dmapi-auth=${out.cookie}; path=/; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`);
