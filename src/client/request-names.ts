@@ -53,6 +53,8 @@ export const requestNames = [
   'result-delete',
   'result-list',
   'result-retrieve',
+  'user-get-property',
+  'user-set-property',
   'version',
   'wa-email-details',
   'wa-email-list',

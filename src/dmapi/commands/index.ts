@@ -45,6 +45,8 @@ import { queryWhois } from './query-whois.ts';
 import { resultDelete } from './result-delete.ts';
 import { resultList } from './result-list.ts';
 import { resultRetrieve } from './result-retrieve.ts';
+import { userGetProperty } from './user-get-property.ts';
+import { userSetProperty } from './user-set-property.ts';
 import { version } from './version.ts';
 import { waEmailDetails } from './wa-email-details.ts';
 import { waEmailList } from './wa-email-list.ts';
@@ -100,6 +102,8 @@ export const commands: readonly Command[] = [
   resultDelete,
   resultList,
   resultRetrieve,
+  userGetProperty,
+  userSetProperty,
   version,
   waEmailDetails,
   waEmailList,
