@@ -32,6 +32,7 @@ export const requestNames = [
   'host-create',
   'host-delete',
   'host-modify',
+  'inquire-tld',
   'login',
   'logout',
   'ns-create',

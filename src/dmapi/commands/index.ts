@@ -26,6 +26,7 @@ import { grantsInvitation } from './grants-invitation.ts';
 import { grantsInvite } from './grants-invite.ts';
 import { grantsList } from './grants-list.ts';
 import { grantsRevoke } from './grants-revoke.ts';
+import { inquireTld } from './inquire-tld.ts';
 import { login } from './login.ts';
 import { logout } from './logout.ts';
 import { nsCreate } from './ns-create.ts';
@@ -83,6 +84,7 @@ export const commands: readonly Command[] = [
   grantsInvite,
   grantsList,
   grantsRevoke,
+  inquireTld,
   login,
   logout,
   nsCreate,
