@@ -15,6 +15,8 @@ import { Worker } from './jobs/worker.ts';
 import { DnsServer } from './dns/server/server.ts';
 import { createZoneSource } from './zone/zone-source.ts';
 import { registerDynDnsRoutes } from './dyndns/nic-update.ts';
+import { registerNicReplace } from './dyndns/nic-replace.ts';
+import { registerCheckIp } from './dyndns/check-ip.ts';
 import { createLogger, type Logger } from './obs/logger.ts';
 import { productVersion } from './obs/version.ts';
 import { loadTldCatalogue } from './tld/catalogue.ts';
@@ -88,6 +90,8 @@ export async function createApp(options: AppOptions): Promise<App> {
   const http = await createDmapiHttp(dispatcher, { serverHeader: `DMAPI/1.2.53 (dmapid ${productVersion})`, publicUrl: config.publicUrl, limits: config, log: log.child({ listener: 'dmapi' }) });
   await registerAnswerPages(http, deps);
   await registerDynDnsRoutes(http, deps);
+  await registerNicReplace(http, deps);
+  await registerCheckIp(http);
 
   return {
     deps,
