@@ -8,6 +8,7 @@ import { migrate } from './db/migrate.ts';
 import { buildCommandTable, type CommandTable } from './dmapi/command-table.ts';
 import { createDispatcher, type Dispatcher } from './dmapi/dispatch.ts';
 import { createDmapiHttp } from './dmapi/http.ts';
+import { registerSideRoutes } from './dmapi/side-routes.ts';
 import { registerAnswerPages } from './web/answer-pages.ts';
 import { jobHandlers } from './jobs/handlers.ts';
 import { periodicTasks } from './jobs/tasks.ts';
@@ -87,7 +88,13 @@ export async function createApp(options: AppOptions): Promise<App> {
       })
     : undefined;
 
-  const http = await createDmapiHttp(dispatcher, { serverHeader: `DMAPI/1.2.53 (dmapid ${productVersion})`, publicUrl: config.publicUrl, limits: config, log: log.child({ listener: 'dmapi' }) });
+  const http = await createDmapiHttp(dispatcher, {
+    serverHeader: `DMAPI/1.2.53 (dmapid ${productVersion})`,
+    publicUrl: config.publicUrl,
+    limits: config,
+    log: log.child({ listener: 'dmapi' }),
+    routes: (scope, kit) => registerSideRoutes(scope, kit, { deps, dispatcher, worker: worker! }),
+  });
   await registerAnswerPages(http, deps);
   await registerDynDnsRoutes(http, deps);
   await registerNicReplace(http, deps);

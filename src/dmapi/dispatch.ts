@@ -162,12 +162,18 @@ export function createDispatcher(deps: AppDeps, table: CommandTable) {
     return { text: render(errorHeaders(err), trackingId, {}, []), trackingId, ...(httpStatus ? { httpStatus } : {}) };
   }
 
-  async function dispatch(req: IncomingRequest): Promise<DispatchOutcome> {
+  /** A request of the command table, by name or alias. */
+  const dispatch = (req: IncomingRequest): Promise<DispatchOutcome> => dispatchTo(table.lookup(req.name), req);
+
+  /**
+   * Runs `command` (undefined: an unknown request) for `req` through the same steps as a table
+   * request: the side routes (/whois) use it for requests that have an address of their own.
+   */
+  async function dispatchTo(command: Command | undefined, req: IncomingRequest): Promise<DispatchOutcome> {
     await deps.syncClock();
     const now = deps.clock.now();
     const trackingId = newTrackingId(now);
     const raw = lowerKeys(req.params);
-    const command = table.lookup(req.name);
     let session: ActiveSession | undefined;
     try {
       if (!command) throw new DmapiError('UNKNOWN_REQUEST', `unknown request '${req.name}'`);
@@ -276,7 +282,7 @@ export function createDispatcher(deps: AppDeps, table: CommandTable) {
     return out;
   }
 
-  return { dispatch, failure };
+  return { dispatch, dispatchTo, failure };
 }
 
 export type Dispatcher = ReturnType<typeof createDispatcher>;
