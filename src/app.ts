@@ -8,6 +8,7 @@ import { migrate } from './db/migrate.ts';
 import { buildCommandTable, type CommandTable } from './dmapi/command-table.ts';
 import { createDispatcher, type Dispatcher } from './dmapi/dispatch.ts';
 import { createDmapiHttp } from './dmapi/http.ts';
+import { registerSideRoutes } from './dmapi/side-routes.ts';
 import { registerAnswerPages } from './web/answer-pages.ts';
 import { jobHandlers } from './jobs/handlers.ts';
 import { periodicTasks } from './jobs/tasks.ts';
@@ -15,6 +16,8 @@ import { Worker } from './jobs/worker.ts';
 import { DnsServer } from './dns/server/server.ts';
 import { createZoneSource } from './zone/zone-source.ts';
 import { registerDynDnsRoutes } from './dyndns/nic-update.ts';
+import { registerNicReplace } from './dyndns/nic-replace.ts';
+import { registerCheckIp } from './dyndns/check-ip.ts';
 import { createLogger, type Logger } from './obs/logger.ts';
 import { productVersion } from './obs/version.ts';
 import { loadTldCatalogue } from './tld/catalogue.ts';
@@ -85,9 +88,17 @@ export async function createApp(options: AppOptions): Promise<App> {
       })
     : undefined;
 
-  const http = await createDmapiHttp(dispatcher, { serverHeader: `DMAPI/1.2.53 (dmapid ${productVersion})`, publicUrl: config.publicUrl, limits: config, log: log.child({ listener: 'dmapi' }) });
+  const http = await createDmapiHttp(dispatcher, {
+    serverHeader: `DMAPI/1.2.53 (dmapid ${productVersion})`,
+    publicUrl: config.publicUrl,
+    limits: config,
+    log: log.child({ listener: 'dmapi' }),
+    routes: (scope, kit) => registerSideRoutes(scope, kit, { deps, dispatcher, worker: worker! }),
+  });
   await registerAnswerPages(http, deps);
   await registerDynDnsRoutes(http, deps);
+  await registerNicReplace(http, deps);
+  await registerCheckIp(http);
 
   return {
     deps,

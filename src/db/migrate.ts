@@ -13,6 +13,7 @@ import { internalTransfers } from './migrations/0010-internal-transfers.ts';
 import { grantTerms } from './migrations/0011-grant-terms.ts';
 import { hashedKeys } from './migrations/0012-hashed-keys.ts';
 import { hashedTransferKeys } from './migrations/0013-hashed-transfer-keys.ts';
+import { accountProperties } from './migrations/0015-account-properties.ts';
 
 /** Ordered list of migrations; names sort in the order they must run. Append, never edit. */
 const all: Array<[string, (ctx: MigrationContext) => MigrationStep]> = [
@@ -28,6 +29,7 @@ const all: Array<[string, (ctx: MigrationContext) => MigrationStep]> = [
   ['0011-grant-terms', grantTerms],
   ['0012-hashed-keys', hashedKeys],
   ['0013-hashed-transfer-keys', hashedTransferKeys],
+  ['0015-account-properties', accountProperties],
 ];
 
 class StaticProvider implements MigrationProvider {

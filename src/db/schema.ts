@@ -66,6 +66,8 @@ export interface AccountsTable {
   last_login_ip: string | null;
   last_error: string | null;
   last_error_ip: string | null;
+  /** 1: new domains renew automatically unless domain-register says otherwise (user-set-property). */
+  autorenew_default: ColumnType<number, number | undefined, number>;
 }
 
 export interface ApiKeysTable {

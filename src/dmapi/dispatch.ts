@@ -33,7 +33,17 @@ export interface DispatchOutcome {
   cookie?: string;
   /** `text` is a file body without DMAPI headers. */
   download?: { filename: string; contentType: string };
+  /** The HTTP status when it is not 200: 401 for a dead session (httpStatusOf). */
+  httpStatus?: number;
 }
+
+/**
+ * A missing, expired or invalid session is answered with HTTP 401 (carrying the usual -401 body):
+ * Joker's own panel drops its session only on HTTP 401, RUBYJA and m247 read -401 from the body,
+ * and lego and lexicon fail on any non-200 anyway, which a dead session is for them. Every other
+ * DMAPI answer is HTTP 200.
+ */
+export const httpStatusOf = (key: ErrorKey): number | undefined => (key === 'SESSION_INVALID' ? 401 : undefined);
 
 /** Errors any request may answer, whatever its own list says. */
 const universalErrors: readonly ErrorKey[] = ['SESSION_INVALID', 'LOGIN_THROTTLED', 'ACCESS_DENIED', 'PARAM_MISSING', 'PARAM_SYNTAX', 'PARAM_RANGE', 'INTERNAL', 'UNKNOWN_REQUEST'];
@@ -148,15 +158,22 @@ export function createDispatcher(deps: AppDeps, table: CommandTable) {
   /** An error reply outside any request (bad body, unknown route): still a well-formed DMAPI answer. */
   function failure(err: DmapiError, now = deps.clock.now()): DispatchOutcome {
     const trackingId = newTrackingId(now);
-    return { text: render(errorHeaders(err), trackingId, {}, []), trackingId };
+    const httpStatus = httpStatusOf(err.key);
+    return { text: render(errorHeaders(err), trackingId, {}, []), trackingId, ...(httpStatus ? { httpStatus } : {}) };
   }
 
-  async function dispatch(req: IncomingRequest): Promise<DispatchOutcome> {
+  /** A request of the command table, by name or alias. */
+  const dispatch = (req: IncomingRequest): Promise<DispatchOutcome> => dispatchTo(table.lookup(req.name), req);
+
+  /**
+   * Runs `command` (undefined: an unknown request) for `req` through the same steps as a table
+   * request: the side routes (/whois) use it for requests that have an address of their own.
+   */
+  async function dispatchTo(command: Command | undefined, req: IncomingRequest): Promise<DispatchOutcome> {
     await deps.syncClock();
     const now = deps.clock.now();
     const trackingId = newTrackingId(now);
     const raw = lowerKeys(req.params);
-    const command = table.lookup(req.name);
     let session: ActiveSession | undefined;
     try {
       if (!command) throw new DmapiError('UNKNOWN_REQUEST', `unknown request '${req.name}'`);
@@ -189,7 +206,8 @@ export function createDispatcher(deps: AppDeps, table: CommandTable) {
         deps.log.error({ request: command.name, error: err.key }, 'request answered an error missing from its declaration');
         return failure(new DmapiError('INTERNAL', `${command.name} answered undeclared error ${err.key} (${err.details.join('; ')})`), now);
       }
-      return { text: render(errorHeaders(err), trackingId, {}, []), trackingId };
+      const httpStatus = httpStatusOf(err.key);
+      return { text: render(errorHeaders(err), trackingId, {}, []), trackingId, ...(httpStatus ? { httpStatus } : {}) };
     }
   }
 
@@ -264,7 +282,7 @@ export function createDispatcher(deps: AppDeps, table: CommandTable) {
     return out;
   }
 
-  return { dispatch, failure };
+  return { dispatch, dispatchTo, failure };
 }
 
 export type Dispatcher = ReturnType<typeof createDispatcher>;

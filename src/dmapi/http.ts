@@ -2,7 +2,7 @@ import { STATUS_CODES, type IncomingHttpHeaders } from 'node:http';
 import type net from 'node:net';
 import Fastify, { LogController, type ConnectionError, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import formbody from '@fastify/formbody';
-import type { Dispatcher, DispatchOutcome } from './dispatch.ts';
+import type { Dispatcher, DispatchOutcome, IncomingRequest } from './dispatch.ts';
 import { DmapiError } from './errors.ts';
 import { decodeForm, mergeParams, type FormEntry } from './form.ts';
 import { trackingIdTime } from '../core/ids.ts';
@@ -25,6 +25,14 @@ export interface DmapiHttpOptions {
   publicUrl: string;
   limits: HttpLimitSettings;
   log: Logger;
+  /** More routes that read forms and answer as the DMAPI route does (the v2 and side routes). */
+  routes?: (scope: FastifyInstance, kit: DmapiRouteKit) => void;
+}
+
+/** What a route in the DMAPI scope needs: the request as the dispatcher takes it, and the DMAPI answer. */
+export interface DmapiRouteKit {
+  incoming(req: FastifyRequest, name: string): IncomingRequest;
+  send(reply: FastifyReply, out: DispatchOutcome): FastifyReply;
 }
 
 function cookieSid(req: FastifyRequest): string | undefined {
@@ -94,7 +102,9 @@ export async function createDmapiHttp(dispatcher: Dispatcher, o: DmapiHttpOption
     // Date and Last-Modified show the (sandbox) clock the reply was made at: the instant the
     // Tracking-Id's FILETIME carries, as on the live server (dmapi-wire §1.5).
     const date = at(out);
-    reply.code(200).header('Content-Type', out.download?.contentType ?? 'text/plain; charset=utf-8').header('Server', o.serverHeader).header('Date', date).header('Last-Modified', date);
+    reply.code(out.httpStatus ?? 200).header('Content-Type', out.download?.contentType ?? 'text/plain; charset=utf-8').header('Server', o.serverHeader).header('Date', date).header('Last-Modified', date);
+    // A 401 names its scheme (RFC 9110 §11.6.1): a DMAPI session, not HTTP authentication.
+    if (out.httpStatus === 401) reply.header('WWW-Authenticate', 'DMAPI realm="dmapid"');
     if (out.download) reply.header('Content-Disposition', `attachment; filename="${out.download.filename}"`);
     // The recorded `dmapi-auth=<value>; path=/` comes first (dmapi-wire §1.1); the attributes keep scripts and other sites away from it.
     if (out.cookie) reply.header('Set-Cookie', `dmapi-auth=${out.cookie}; path=/; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`);
@@ -179,16 +189,16 @@ export async function createDmapiHttp(dispatcher: Dispatcher, o: DmapiHttpOption
       return out;
     });
 
-    scope.all('/request/*', async (req, reply) => {
-      const name = (req.params as { '*': string })['*'] ?? '';
+    const incoming = (req: FastifyRequest, name: string): IncomingRequest => {
       const body = req.body as Body;
       const params = mergeParams(
         decodeForm(queryOf(req.url), 'query string'),
         Buffer.isBuffer(body) ? decodeForm(bodyText(body), 'body') : (body ?? []),
       );
-      const out = await dispatcher.dispatch({ name, params, cookieSid: cookieSid(req), ip: req.ip, crossSite: isCrossSite(req.headers, publicUrl.origin) });
-      return send(reply, out);
-    });
+      return { name, params, cookieSid: cookieSid(req), ip: req.ip, crossSite: isCrossSite(req.headers, publicUrl.origin) };
+    };
+    scope.all('/request/*', async (req, reply) => send(reply, await dispatcher.dispatch(incoming(req, (req.params as { '*': string })['*'] ?? ''))));
+    o.routes?.(scope, { incoming, send });
   });
   return app;
 }

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { AddressInfo } from 'node:net';
+import { createConnection, type AddressInfo } from 'node:net';
 import { forEachDatabase, type TestApp } from '../../test/helpers/harness.ts';
 import { addDomain, notifyJobs } from '../../test/helpers/zones.ts';
 import { createZoneSource } from '../zone/zone-source.ts';
@@ -131,6 +131,27 @@ forEachDatabase('DynDNS /nic/update (dyndns2)', (t) => {
     assert.equal((await update(t(), { hostname: `home.${s.domain}`, myip: '192.0.2.8' }, { auth: s.auth, ip })).body, 'good 192.0.2.8');
   });
 
+  it("ignores the junk first key of Joker's ddclient recipe (`/nic/update?/nic/update?system=…`) and always sends Content-Length", async () => {
+    const s = await setup('gw DYNA 0 192.0.2.1 60');
+    const { http } = await listen(t());
+    // ddclient's socket mode, as its dyndns2 code writes the request: no chunked decoding on its side.
+    const path = `/nic/update?/nic/update?system=dyndns&hostname=gw.${s.domain}&myip=198.51.100.31`;
+    const raw = await new Promise<string>((resolve, reject) => {
+      const sock = createConnection({ host: '127.0.0.1', port: http }, () => {
+        sock.write(`GET ${path} HTTP/1.1\r\nHost: svc.joker.com\r\nAuthorization: ${s.auth}\r\nUser-Agent: ddclient/3.10.0\r\nConnection: close\r\n\r\n`);
+      });
+      let out = '';
+      sock.on('data', (d) => (out += d.toString()));
+      sock.on('end', () => resolve(out));
+      sock.on('error', reject);
+    });
+    const [head, body] = raw.split('\r\n\r\n');
+    assert.match(head!, /^HTTP\/1\.1 200 /);
+    assert.match(head!, /\r\ncontent-length: 18\r\n/i);
+    assert.doesNotMatch(head!, /transfer-encoding/i);
+    assert.equal(body, 'good 198.51.100.31');
+  });
+
   it("Debian's ddclient updates a DYNA record over HTTP, and dig sees the new address", async (ctx) => {
     const tools = ['ddclient', 'dig'].filter((tool) => spawnSync('which', [tool]).status !== 0);
     if (tools.length) {
@@ -173,9 +194,9 @@ forEachDatabase('DynDNS /nic/update (dyndns2)', (t) => {
 
 /** Binds the test app's DMAPI listener (with /nic/update) and its DNS server on free loopback ports. */
 async function listen(t: TestApp): Promise<{ http: number; dns: number }> {
-  await t.app.http.listen({ port: 0, host: '127.0.0.1' });
+  if (!t.app.http.server.listening) await t.app.http.listen({ port: 0, host: '127.0.0.1' });
   if (!t.app.dns) throw new Error('the test app has no DNS server');
-  await t.app.dns.listen();
+  if (t.app.dns.addresses().length === 0) await t.app.dns.listen();
   return { http: (t.app.http.server.address() as AddressInfo).port, dns: t.app.dns.port };
 }
 

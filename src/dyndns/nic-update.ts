@@ -1,10 +1,8 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import ipaddr from 'ipaddr.js';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../app-deps.ts';
-import { verifyPassword } from '../core/password.ts';
-import { blocked, namedKey, recordFailure } from '../services/auth-throttle.ts';
-import { clientPrefix } from '../core/ip.ts';
+import { blocked, recordFailure } from '../services/auth-throttle.ts';
+import { clientAddress, credentials, dyndnsChecker, dyndnsThrottle, unchanged } from './credentials.ts';
 import type { AddressRecord, ZoneRecord } from '../zone/records.ts';
 import { writeZone, zoneForName, type StoredZone } from '../zone/store.ts';
 
@@ -23,28 +21,6 @@ export const MAX_HOSTS = 20;
 
 type Family = 'v4' | 'v6';
 const recordType = { v4: 'DYNA', v6: 'DYNAAAA' } as const;
-
-interface Credentials {
-  user: string;
-  password: string;
-}
-
-function credentials(req: FastifyRequest, q: Record<string, string>): Credentials | undefined {
-  const m = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(req.headers.authorization ?? '');
-  if (m) {
-    const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
-    if (colon >= 0) return { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
-  }
-  if (q['username'] !== undefined && q['password'] !== undefined) return { user: q['username'], password: q['password'] };
-  return undefined;
-}
-
-/** Compares without leaking through timing where the strings differ. */
-function same(a: string, b: string): boolean {
-  const h = (s: string) => createHash('sha256').update(s).digest();
-  return timingSafeEqual(h(a), h(b));
-}
 
 /** The addresses to set: `myip` (comma-separated) and `myipv6`, else the client's own address. */
 export function addresses(q: Record<string, string>, clientIp: string): Map<Family, string> | undefined {
@@ -90,8 +66,8 @@ export async function registerDynDnsRoutes(http: FastifyInstance, deps: AppDeps)
     const q = { ...(req.query as Record<string, string>), ...((req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, string>) };
     await deps.syncClock();
     const now = deps.clock.now();
-    const client = ipaddr.isValid(req.ip) ? ipaddr.process(req.ip).toString() : req.ip;
-    const throttle = [namedKey(`dyndns:${clientPrefix(client)}`, deps.config.loginFailureLimit, 'from this address')];
+    const client = clientAddress(req);
+    const throttle = dyndnsThrottle(deps, client);
     if (await blocked(deps.db, throttle, now)) return { status: 200, body: 'abuse' };
     const creds = credentials(req, q);
     if (!creds) return { status: 401, body: 'badauth', challenge: true };
@@ -106,12 +82,7 @@ export async function registerDynDnsRoutes(http: FastifyInstance, deps: AppDeps)
     let changedAny = false;
     // The password is checked against its stored hash before, not inside, the transaction (the
     // check is slow on purpose); the transaction then only proceeds if that hash is still the one.
-    const checked = new Map<string, boolean>();
-    const authorised = async (d: StoredZone['data']['dyndns']) => {
-      if (!d.enabled || !d.password || !same(creds.user, d.user)) return false;
-      if (!checked.has(d.password)) checked.set(d.password, await verifyPassword(d.password, creds.password));
-      return checked.get(d.password)!;
-    };
+    const authorised = dyndnsChecker(creds);
     for (const host of hosts) {
       if (!fqdn.test(host)) {
         lines.push('notfqdn');
@@ -127,7 +98,7 @@ export async function registerDynDnsRoutes(http: FastifyInstance, deps: AppDeps)
         const zone: StoredZone | undefined = await zoneForName(trx, host, { forUpdate: true });
         if (!zone) return 'nohost';
         const { dyndns } = zone.data;
-        if (!seen || !dyndns.enabled || dyndns.user !== seen.data.dyndns.user || dyndns.password !== seen.data.dyndns.password) {
+        if (!seen || !unchanged(dyndns, seen.data.dyndns)) {
           failedAuth = true;
           return 'badauth';
         }

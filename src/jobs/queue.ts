@@ -72,6 +72,24 @@ export async function claimJobs(deps: AppDeps, workerId: string, limit: number):
 }
 
 /**
+ * Claims the one job `id` for `workerId` when it is queued and due (as claimJobs would): for a
+ * request that waits for its own job (v2/contact/create). Undefined when another worker has it.
+ */
+export async function claimJob(deps: AppDeps, workerId: string, id: number): Promise<JobRow | undefined> {
+  const now = deps.clock.now();
+  const lockedUntil = deps.leaseClock.now() + deps.config.jobLeaseMs;
+  const row = await deps.db
+    .updateTable('jobs')
+    .set((eb) => ({ status: 'running', locked_by: workerId, locked_until: lockedUntil, attempts: eb('attempts', '+', 1) }))
+    .where('id', '=', id)
+    .where('status', '=', 'queued')
+    .where('run_at', '<=', now)
+    .returningAll()
+    .executeTakeFirst();
+  return row;
+}
+
+/**
  * Extends `workerId`'s claims on `ids` to `lockedUntil` (the heartbeat) and returns the ids it
  * still holds; a missing one was taken over by another worker (or is no longer running).
  */

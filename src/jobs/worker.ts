@@ -5,7 +5,7 @@ import type { Tx } from '../db/database.ts';
 import type { JobContext, JobOutcome } from '../dmapi/command.ts';
 import { DmapiError } from '../dmapi/errors.ts';
 import { completeResult } from '../services/results.ts';
-import { claimJobs, enqueue, finishJob, retryLater } from './queue.ts';
+import { claimJob, claimJobs, enqueue, finishJob, retryLater } from './queue.ts';
 import { HeldClaims } from './claims.ts';
 
 /**
@@ -75,6 +75,23 @@ export class Worker {
     if (this.stopping) return 0;
     const jobs = await claimJobs(this.deps, this.id, batch);
     if (jobs.length === 0) return 0;
+    await this.performClaimed(jobs);
+    return jobs.length;
+  }
+
+  /**
+   * Performs the one job `id` now, when it is queued and due and no other worker has claimed it
+   * (a request that answers with its own job's outcome). Returns whether it ran here.
+   */
+  async performJob(id: number): Promise<boolean> {
+    if (this.stopping) return false;
+    const job = await claimJob(this.deps, this.id, id);
+    if (!job) return false;
+    await this.performClaimed([job]);
+    return true;
+  }
+
+  private async performClaimed(jobs: JobRow[]): Promise<void> {
     const claims = new HeldClaims(this.deps, this.id, jobs);
     try {
       for (const job of jobs) {
@@ -93,7 +110,6 @@ export class Worker {
       });
       if (released > 0) this.deps.log.info({ worker: this.id, released }, 'handed unstarted jobs back to the queue');
     }
-    return jobs.length;
   }
 
   /** Runs the periodic tasks whose interval has passed on the clock. */

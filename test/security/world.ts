@@ -135,7 +135,8 @@ export function changes(before: Digest, after: Digest): string {
 
 /** Checks what every DMAPI reply must be, whatever was sent; returns a reason when it is not. */
 export function malformed(r: TestReply): string | undefined {
-  if (r.httpStatus !== 200) return `HTTP ${r.httpStatus}`;
+  // HTTP 401 belongs to a dead session (-401) and only to it; every other answer is 200.
+  if (r.httpStatus !== (r.code === -401 ? 401 : 200)) return `HTTP ${r.httpStatus} with Status-Code ${r.code}`;
   if (r.raw.includes('\r')) return 'a CR in the reply';
   if (r.all('Status-Code').length !== 1 || r.all('Status-Text').length !== 1) return 'not exactly one Status-Code and Status-Text';
   if (!/^-?\d+$/.test(r.get('Status-Code')!)) return `Status-Code ${r.get('Status-Code')}`;

@@ -34,7 +34,7 @@ forEachDatabase('contact-create', (t) => {
     assert.equal(r.get('Status-Text'), 'Command completed successfully');
     const proc = r.get('Proc-ID')!;
     assert.match(proc, /^\d+$/);
-    const pending = await t().call('result-list', { 'auth-sid': sid });
+    const pending = await t().call('result-list', { 'auth-sid': sid, pending: 1 });
     assert.match(pending.body, new RegExp(`^\\d{14} [0-9a-f]{32} ${proc} contact-create - \\? -$`, 'm'));
     assert.deepEqual((await retrieve(t(), sid, proc)).keys.get('Completion-Status'), '?');
 

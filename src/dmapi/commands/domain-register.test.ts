@@ -33,7 +33,7 @@ forEachDatabase('domain-register', (t) => {
     const proc = r.get('Proc-ID')!;
     assert.equal(r.get('Account-Balance'), '988.75', 'the header shows the money still available');
     assert.deepEqual(await money(t(), alice.id), { balance: 100_000, reserved: 1125 });
-    const pending = await t().call('result-list', { 'auth-sid': alice.sid });
+    const pending = await t().call('result-list', { 'auth-sid': alice.sid, pending: 1 });
     assert.match(pending.body, new RegExp(`^\\d{14} [0-9a-f]{32} ${proc} domain-register first-reg.com \\? -$`, 'm'));
 
     await t().work();

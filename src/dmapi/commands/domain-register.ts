@@ -67,7 +67,7 @@ export const domainRegister = defineCommand({
     'admin-c': optText(64).describe('admin contact handle'),
     'tech-c': optText(64).describe('tech contact handle'),
     'ns-list': text(4000).describe('name servers separated by colons (commas work too)'),
-    autorenew: optFlag().describe('1: renew automatically at expiry while funds suffice'),
+    autorenew: optFlag().describe("1: renew automatically at expiry while funds suffice; default: the account's (user-get-property autorenew)"),
     language: optText(8).describe('IDN language (ISO 639-1 or 639-2)'),
     'registrar-tag': optText(255).describe('registrar tag / membership token (.xxx)'),
     privacy: optional(oneOf(['basic', 'pro', 'none'] as const)).describe('whois privacy ordered with the domain'),
@@ -115,7 +115,8 @@ export const domainRegister = defineCommand({
       months,
       roles,
       ns,
-      autorenew: p.autorenew ?? false,
+      // Without `autorenew` the account's default applies (user-set-property pname=autorenew).
+      autorenew: p.autorenew ?? account.autorenew_default === 1,
       language,
       registrarTag,
       privacy,

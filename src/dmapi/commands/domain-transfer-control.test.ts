@@ -129,7 +129,7 @@ forEachDatabase('domain-transfer-control', (t) => {
     assert.ok(mail.body.includes(`/answer/transfer-out/${key}`));
     assert.equal(row.answer_key, keyHash(key), 'only the hash is stored');
     assert.match(mail.body, new RegExp(`transferred on ${isoDate(row.act_by)}`));
-    const pending = await t().call('result-list', { 'auth-sid': alice.sid, rtype: 'domain-transfer-out' });
+    const pending = await t().call('result-list', { 'auth-sid': alice.sid, rtype: 'domain-transfer-out', pending: 1 });
     assert.match(pending.body, new RegExp(`^\\d{14} [0-9a-f]{32} ${row.result_id} domain-transfer-out keep-me\\.com \\? -$`, 'm'));
     assert.equal((await control(alice, 'list-out')).body, `keep-me.com\tpending\t${LOSING}\t${isoDate(row.act_by)}\n`);
     assert.equal((await control(bob, 'reject-out', own.name)).code, 2303, 'tenancy');

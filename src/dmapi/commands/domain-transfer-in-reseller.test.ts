@@ -54,7 +54,7 @@ forEachDatabase('domain-transfer-in-reseller', (t) => {
     assert.equal(row.foa_key, keyHash(key), 'only the hash is stored');
     assert.match(foa[0]!.body, new RegExp(`currently held by the registrar ${LOSING}`));
     // Pending in result-list until the transfer ends.
-    const pending = await t().call('result-list', { 'auth-sid': alice.sid, procid: procId });
+    const pending = await t().call('result-list', { 'auth-sid': alice.sid, procid: procId, pending: 1 });
     assert.match(pending.body, new RegExp(`^\\d{14} [0-9a-f]{32} ${procId} domain-transfer-in-reseller ${name} \\? -$`, 'm'));
     assert.equal((await result(alice, procId)).status, '?');
 

@@ -26,6 +26,7 @@ import { grantsInvitation } from './grants-invitation.ts';
 import { grantsInvite } from './grants-invite.ts';
 import { grantsList } from './grants-list.ts';
 import { grantsRevoke } from './grants-revoke.ts';
+import { inquireTld } from './inquire-tld.ts';
 import { login } from './login.ts';
 import { logout } from './logout.ts';
 import { nsCreate } from './ns-create.ts';
@@ -45,6 +46,8 @@ import { queryWhois } from './query-whois.ts';
 import { resultDelete } from './result-delete.ts';
 import { resultList } from './result-list.ts';
 import { resultRetrieve } from './result-retrieve.ts';
+import { userGetProperty } from './user-get-property.ts';
+import { userSetProperty } from './user-set-property.ts';
 import { version } from './version.ts';
 import { waEmailDetails } from './wa-email-details.ts';
 import { waEmailList } from './wa-email-list.ts';
@@ -81,6 +84,7 @@ export const commands: readonly Command[] = [
   grantsInvite,
   grantsList,
   grantsRevoke,
+  inquireTld,
   login,
   logout,
   nsCreate,
@@ -100,6 +104,8 @@ export const commands: readonly Command[] = [
   resultDelete,
   resultList,
   resultRetrieve,
+  userGetProperty,
+  userSetProperty,
   version,
   waEmailDetails,
   waEmailList,

@@ -32,6 +32,24 @@ forEachDatabase('result-delete', (t) => {
     assert.equal(all.body.trimEnd().split(' ')[5], 'nack');
   });
 
+  it("empties the list for a client that deletes every listed result (RPANEL's delete-all), its own deletions included", async () => {
+    const { call, clock, app } = t();
+    const r = await t().reseller('rd-rpanel');
+    const made = [];
+    for (const status of ['ack', 'nack', '?'] as const) made.push(await insertResult(app.deps.db, { accountId: r.account.id, at: clock.now() - 1000, status }));
+    // RPANEL: result-list showpending=1, then result-delete SvTrId=… for every line, then the list again.
+    const listed = (await call('result-list', { 'auth-sid': r.sid, showpending: 1 })).body.trimEnd().split('\n');
+    assert.equal(listed.length, 3);
+    for (const line of listed) assert.equal((await call('result-delete', { 'auth-sid': r.sid, SvTrId: line.split(' ')[1]! })).code, 0);
+    const after = await call('result-list', { 'auth-sid': r.sid, showpending: 1 });
+    assert.equal(after.body, '');
+    assert.equal(after.get('Row-Count'), '0');
+    // showdeleted=1 (the older spelling of showall) brings the deleted ones back, never the deletions themselves.
+    const all = await call('result-list', { 'auth-sid': r.sid, showpending: 1, showdeleted: 1 });
+    assert.deepEqual(all.body.trimEnd().split('\n').map((l) => Number(l.split(' ')[2])).sort(), made.map((m) => m.procId).sort());
+    assert.equal((await call('result-list', { 'auth-sid': r.sid, showall: 1, pending: 1, rtype: 'result-delete' })).body, '');
+  });
+
   it('accepts SvTrId (SvTrId wins over Proc-ID) and records its own result', async () => {
     const { call, clock, app } = t();
     const r = await t().reseller('rd-bob');

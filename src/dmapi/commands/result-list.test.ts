@@ -17,7 +17,7 @@ forEachDatabase('result-list', (t) => {
     const a = await insertResult(app.deps.db, { accountId: r.account.id, at: now - 3 * HOUR, type: 'domain-register', object: 'first.com', status: 'ack', cltrid: 'order-1' });
     const b = await insertResult(app.deps.db, { accountId: r.account.id, at: now - 2 * HOUR, type: 'contact-create', object: '', status: '?' });
     const c = await insertResult(app.deps.db, { accountId: r.account.id, at: now - HOUR, type: 'domain-renew', object: 'third.net', status: 'nack', cltrid: 'order-3' });
-    const res = await call('result-list', { 'auth-sid': r.sid });
+    const res = await call('result-list', { 'auth-sid': r.sid, pending: 1 });
     assert.equal(res.code, 0);
     assert.equal(res.get('Row-Count'), '3');
     assert.equal(res.get('Columns'), undefined, 'no Columns header: old modules index the fields by number');
@@ -92,7 +92,7 @@ forEachDatabase('result-list', (t) => {
     assert.deepEqual(procIds((await call('result-list', { 'auth-sid': r.sid, limit: 1 })).body), [ids[0]]);
   });
 
-  it('filters by status, and pending=1 lists what is still in progress', async () => {
+  it('lists finished results; pending=1 (or showpending=1) adds those in progress and never hides finished ones', async () => {
     const { call, clock, app } = t();
     const r = await t().reseller('rl-frank');
     const ack = await insertResult(app.deps.db, { accountId: r.account.id, at: clock.now() - 3000, status: 'ack' });
@@ -103,8 +103,15 @@ forEachDatabase('result-list', (t) => {
     assert.deepEqual(await list({ status: 'NACK' }), [nack.procId]);
     assert.deepEqual(await list({ status: '?' }), [open.procId]);
     assert.deepEqual(await list({ status: 'pending' }), [open.procId]);
-    assert.deepEqual(await list({ pending: '1' }), [open.procId]);
-    assert.deepEqual(await list({ pending: '0' }), [open.procId, nack.procId, ack.procId]);
+    assert.deepEqual(await list({}), [nack.procId, ack.procId]);
+    assert.deepEqual(await list({ pending: '0' }), [nack.procId, ack.procId]);
+    assert.deepEqual(await list({ pending: '1' }), [open.procId, nack.procId, ack.procId]);
+    assert.deepEqual(await list({ showpending: '1' }), [open.procId, nack.procId, ack.procId]);
+    // Joker's WHMCS module: the newest result, whatever its state.
+    assert.deepEqual(await list({ pending: '1', showall: '1', limit: '1' }), [open.procId]);
+    assert.deepEqual(await list({ pending: '1', status: 'ack' }), [ack.procId]);
+    const done = await insertResult(app.deps.db, { accountId: r.account.id, at: clock.now() - 500, status: 'ack' });
+    assert.deepEqual(await list({ pending: '1', showall: '1', limit: '1' }), [done.procId]);
   });
 
   it('count-only answers `Records: N` and Row-Count for the same filters', async () => {
@@ -178,7 +185,7 @@ forEachDatabase('result-list', (t) => {
       const sent = await extra.call('test-async', { 'auth-sid': r.sid, object: 'async.com', cltrid: 'mine-1' });
       assert.equal(sent.code, 0);
       const procId = sent.get('Proc-ID')!;
-      const before = await extra.call('result-list', { 'auth-sid': r.sid, procid: procId });
+      const before = await extra.call('result-list', { 'auth-sid': r.sid, procid: procId, pending: 1 });
       assert.equal(before.body, `${compactTimestamp(clock.now())} ${sent.get('SvTrId')} ${procId} test-async async.com ? mine-1\n`);
       assert.equal(await extra.worker.runUntilIdle(), 1);
       const after = await extra.call('result-list', { 'auth-sid': r.sid, procid: procId });

@@ -5,6 +5,7 @@ import { globMatch, globMatchNumber, NO_LIMIT } from '../../db/sql-helpers.ts';
 import { parseIsoDate } from '../../core/dates.ts';
 import { DAY } from '../../core/clock.ts';
 import { resultListLine } from '../../services/results.ts';
+import { resultDelete } from './result-delete.ts';
 
 const date = optText(10).refine((d) => d === undefined || parseIsoDate(d) !== undefined, { message: 'must be a date YYYY-MM-DD', ...errorKey('PARAM_SYNTAX') });
 
@@ -15,8 +16,10 @@ export const resultList = defineCommand({
   session: 'required',
   execution: 'sync',
   params: z.object({
-    pending: optFlag(),
-    showall: optFlag(),
+    pending: optFlag().describe('1: add the results still in progress (`?`) to the finished ones'),
+    showpending: optFlag().describe('the older spelling of `pending` (RPANEL)'),
+    showall: optFlag().describe('1: include results removed with result-delete'),
+    showdeleted: optFlag().describe('the older spelling of `showall` (RPANEL)'),
     period: optInt(1, 36500),
     date,
     offset: optInt(0, 1_000_000_000),
@@ -32,7 +35,10 @@ export const resultList = defineCommand({
   errors: [],
   notes:
     'Without `date` the window is the last `period` days (default 90) up to now; with `date` it ends at the end of that day and `period` defaults to 1. ' +
-    '`pending=1` (and `status=pending`) lists results still in progress (`?`). Deleted results appear only with `showall=1`. ' +
+    'Without `pending` only finished results (`ack`, `nack`) are listed; `pending=1` adds the ones still in progress (`?`) — it never hides finished ones ' +
+    '(Joker\'s own WHMCS module sends `pending=1&showall=1&limit=1` and branches on the newest row). `status=?` (or `status=pending`) lists only those in progress. ' +
+    'Deleted results appear only with `showall=1`. `showpending` and `showdeleted` are the older spellings of `pending` and `showall`. ' +
+    'result-delete requests are never listed (a client that deletes every listed result then gets an empty list); result-retrieve still answers their Proc-ID. ' +
     'The filters rtype, objid, procid, svtrid and cltrid are patterns. `count-only=1` answers `Records: N`. Every reply carries `Row-Count`.',
   async run(ctx, p) {
     const end = p.date !== undefined ? parseIsoDate(p.date)! + DAY : ctx.now + 1;
@@ -42,10 +48,12 @@ export const resultList = defineCommand({
       .selectAll()
       .where('account_id', '=', ctx.account.id)
       .where('created_at', '>=', end - period * DAY)
-      .where('created_at', '<', end);
-    if (!p.showall) q = q.where('deleted_at', 'is', null);
-    const status = p.pending || p.status === 'pending' ? '?' : p.status;
+      .where('created_at', '<', end)
+      .where('request_type', '<>', resultDelete.name);
+    if (!(p.showall || p.showdeleted)) q = q.where('deleted_at', 'is', null);
+    const status = p.status === 'pending' ? '?' : p.status;
     if (status) q = q.where('status', '=', status);
+    else if (!(p.pending || p.showpending)) q = q.where('status', '<>', '?');
     const globs: Array<[string | undefined, 'request_type' | 'object_name' | 'svtrid' | 'cltrid']> = [
       [p.rtype, 'request_type'],
       [p.objid, 'object_name'],
