@@ -4,6 +4,7 @@ import type { Db, Dialect } from './db/database.ts';
 import type { Logger } from './obs/logger.ts';
 import type { TldCatalogue } from './tld/catalogue.ts';
 import type { AnswerKeys } from './services/answer-keys.ts';
+import type { Metrics } from './obs/metrics.ts';
 
 /** The shared services every layer receives explicitly (no container). */
 export interface AppDeps {
@@ -20,6 +21,8 @@ export interface AppDeps {
   readonly tlds: TldCatalogue;
   /** Keys mailed to people: only their hashes are stored (src/services/answer-keys.ts). */
   readonly keys: AnswerKeys;
+  /** Prometheus metrics of this app (src/obs/metrics.ts). */
+  readonly metrics: Metrics;
   /** Wakes the in-process worker after a commit that queued jobs. */
   readonly wake: () => void;
   /** Re-reads a clock offset another process (the CLI) may have moved; a no-op for fixed clocks. */

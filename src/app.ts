@@ -20,6 +20,8 @@ import { registerNicReplace } from './dyndns/nic-replace.ts';
 import { registerCheckIp } from './dyndns/check-ip.ts';
 import { createLogger, type Logger } from './obs/logger.ts';
 import { productVersion } from './obs/version.ts';
+import { createMetrics } from './obs/metrics.ts';
+import { registerHealth } from './obs/health.ts';
 import { loadTldCatalogue } from './tld/catalogue.ts';
 import { answerKeys, loadSecret } from './services/answer-keys.ts';
 
@@ -49,7 +51,7 @@ export interface App {
 /** Wires config → database (migrated) → services → the HTTP app and the worker, without listening. */
 export async function createApp(options: AppOptions): Promise<App> {
   const { config } = options;
-  const log = options.log ?? createLogger(config.logLevel);
+  const log = options.log ?? createLogger(config.logLevel, config.logFormat);
   const handle = options.handle ?? openDatabase(config.database);
   await migrate(handle);
   const shared = options.clock ? undefined : databaseClock(handle.db);
@@ -64,6 +66,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     log,
     tlds: loadTldCatalogue(config.tldCatalogue),
     keys,
+    metrics: createMetrics(handle.db, config.sessionTimeout * 1000),
     wake: () => worker?.wake(),
     syncClock: shared?.sync ?? (async () => {}),
   };
@@ -87,6 +90,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         log: log.child({ listener: 'dns' }),
       })
     : undefined;
+  if (dns) deps.metrics.dnsStats = () => dns.handler.stats;
 
   const http = await createDmapiHttp(dispatcher, {
     serverHeader: `DMAPI/1.2.53 (dmapid ${productVersion})`,
@@ -95,6 +99,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     log: log.child({ listener: 'dmapi' }),
     routes: (scope, kit) => registerSideRoutes(scope, kit, { deps, dispatcher, worker: worker! }),
   });
+  let stopping = false;
+  registerHealth(http, deps, worker, () => stopping);
   await registerAnswerPages(http, deps);
   await registerDynDnsRoutes(http, deps);
   await registerNicReplace(http, deps);
@@ -109,9 +115,10 @@ export async function createApp(options: AppOptions): Promise<App> {
     worker,
     dns,
     async close() {
-      await worker.stop();
-      await dns?.close();
-      await http.close();
+      // Not ready any more (load balancers stop sending); no new connections; the requests in
+      // flight and the job in progress finish, unstarted jobs go back to the queue; then the database closes.
+      stopping = true;
+      await Promise.all([http.close(), worker.stop(), dns?.close()]);
       if (!options.handle) await handle.close();
     },
   };

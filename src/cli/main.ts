@@ -48,13 +48,17 @@ program
     if (config.dns) caps.push(['DNS TCP', config.dnsTcpMaxConnections]);
     const tooMany = fileLimitWarning(caps);
     if (tooMany) console.error(`dmapid: warning: ${tooMany}`);
-    const address = await app.http.listen({ port: config.port, host: config.host });
+    // Bound here rather than by fastify's listen, which logs the address again as a JSON line.
+    await app.http.ready();
+    await new Promise<void>((resolve, reject) => {
+      app.http.server.once('error', reject);
+      app.http.server.listen(config.port, config.host, () => resolve());
+    });
     if (config.worker) {
       app.worker.start();
       // The id is what jobs.locked_by shows for the claims of this process.
       console.log(`dmapid worker ${app.worker.id}: job leases of ${config.jobLeaseMs} ms, renewed every ${config.jobHeartbeatMs} ms`);
     }
-    void address;
     // The port actually bound (DMAPID_PORT=0 picks a free one).
     const base = `http://${config.host}:${(app.http.server.address() as AddressInfo).port}`;
     console.log(`dmapid listening: DMAPI ${base}/request/<name> (database ${app.handle.dialect}: ${config.database})`);
@@ -83,13 +87,34 @@ program
         return `redirect http://${config.redirectHost}:${(redirect.server.address() as AddressInfo).port}/ (URL and FRAME records)`;
       });
     }
-    const stop = async () => {
-      await redirect?.close();
-      await app.close();
-      process.exit(0);
+    const metrics = config.metrics ? (await import('../obs/metrics-server.ts')).createMetricsServer(app.deps) : undefined;
+    if (metrics) {
+      await sideListener('metrics', 'DMAPID_METRICS_PORT', async () => {
+        await new Promise<void>((resolve, reject) => {
+          metrics.once('error', reject);
+          metrics.listen(config.metricsPort, config.metricsHost, () => resolve());
+        });
+        return `metrics http://${config.metricsHost}:${(metrics.address() as AddressInfo).port}/metrics (Prometheus)`;
+      });
+    }
+    // SIGTERM/SIGINT: stop accepting, let requests in flight and the running job finish, hand the
+    // other jobs back, close the database, exit 0. A second signal does not interrupt that.
+    let stopping: Promise<void> | undefined;
+    const stop = (signal: string) => {
+      stopping ??= (async () => {
+        console.log(`dmapid: ${signal}: shutting down`);
+        try {
+          await Promise.all([redirect?.close(), new Promise((resolve) => (metrics?.listening ? metrics.close(resolve) : resolve(undefined))), app.close()]);
+          console.log('dmapid: stopped');
+          process.exit(0);
+        } catch (err) {
+          console.error(`dmapid: shutdown failed: ${err instanceof Error ? err.message : String(err)}`);
+          process.exit(1);
+        }
+      })();
     };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    process.on('SIGINT', () => stop('SIGINT'));
+    process.on('SIGTERM', () => stop('SIGTERM'));
   });
 
 program

@@ -69,6 +69,12 @@ export const configSchema = z.object({
   /** Milliseconds between renewals of the claims a worker holds (its heartbeat); at most half the lease. */
   jobHeartbeatMs: z.coerce.number().int().min(50).default(1000),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** auto: readable lines on a terminal, JSON lines otherwise. */
+  logFormat: z.enum(['auto', 'json', 'pretty']).default('auto'),
+  /** The Prometheus listener (GET /metrics), on loopback unless metricsHost says otherwise. */
+  metrics: onOff.default(true),
+  metricsHost: z.string().min(1).default('127.0.0.1'),
+  metricsPort: port.default(9464),
   /** Failed logins per user (and 5× that per address) tolerated in 15 minutes. */
   loginFailureLimit: z.coerce.number().int().min(1).default(10),
   /** Answer an internal error when a request answers an error missing from its declaration (tests). */
@@ -161,6 +167,10 @@ const envNames: Record<keyof Config, string> = {
   jobLeaseMs: 'DMAPID_JOB_LEASE_MS',
   jobHeartbeatMs: 'DMAPID_JOB_HEARTBEAT_MS',
   logLevel: 'DMAPID_LOG_LEVEL',
+  logFormat: 'DMAPID_LOG_FORMAT',
+  metrics: 'DMAPID_METRICS',
+  metricsHost: 'DMAPID_METRICS_HOST',
+  metricsPort: 'DMAPID_METRICS_PORT',
   loginFailureLimit: 'DMAPID_LOGIN_FAILURE_LIMIT',
   strictErrors: 'DMAPID_STRICT_ERRORS',
   tldCatalogue: 'DMAPID_TLD_CATALOGUE',

@@ -1,5 +1,5 @@
 import { Migrator, sql, type Migration, type MigrationProvider } from 'kysely';
-import type { DbHandle } from './database.ts';
+import type { Db, DbHandle } from './database.ts';
 import type { MigrationContext, MigrationStep } from './migrations/helpers.ts';
 import { core } from './migrations/0001-core.ts';
 import { registryContactsHosts } from './migrations/0002-registry-contacts-hosts.ts';
@@ -42,6 +42,13 @@ class StaticProvider implements MigrationProvider {
   async getMigrations(): Promise<Record<string, Migration>> {
     return Object.fromEntries(all.map(([name, make]) => [name, make(this.ctx)]));
   }
+}
+
+/** Migrations of this version that the database has not run (readiness: the schema is current when none). */
+export async function missingMigrations(db: Db): Promise<string[]> {
+  const done = await sql<{ name: string }>`select name from kysely_migration`.execute(db);
+  const have = new Set(done.rows.map((r) => r.name));
+  return all.map(([name]) => name).filter((name) => !have.has(name));
 }
 
 /** Brings the schema up to date; returns the names of the migrations it applied. */

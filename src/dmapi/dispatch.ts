@@ -181,6 +181,27 @@ export function createDispatcher(deps: AppDeps, table: CommandTable) {
    * request: the side routes (/whois) use it for requests that have an address of their own.
    */
   async function dispatchTo(command: Command | undefined, req: IncomingRequest): Promise<DispatchOutcome> {
+    const started = performance.now();
+    const seen: Seen = {};
+    const out = await answer(command, req, seen);
+    observe(command?.name ?? 'unknown', out, seen, (performance.now() - started) / 1000);
+    return out;
+  }
+
+  /** Who asked and how it ended, for the request's log line and metrics (never a credential). */
+  interface Seen {
+    account?: string;
+    code?: number;
+  }
+
+  function observe(request: string, out: DispatchOutcome, seen: Seen, seconds: number): void {
+    const code = seen.code ?? 0;
+    deps.metrics.requests.inc({ request, code: String(code) });
+    deps.metrics.requestSeconds.observe({ request }, seconds);
+    deps.log.info({ request, code, ms: Math.round(seconds * 10_000) / 10, account: seen.account, trackingId: out.trackingId, ...(out.httpStatus ? { http: out.httpStatus } : {}) }, 'request');
+  }
+
+  async function answer(command: Command | undefined, req: IncomingRequest, seen: Seen): Promise<DispatchOutcome> {
     await deps.syncClock();
     const now = deps.clock.now();
     const trackingId = newTrackingId(now);
@@ -191,6 +212,7 @@ export function createDispatcher(deps: AppDeps, table: CommandTable) {
       if (command.session === 'required') {
         if (isModifying(command)) refuseCrossSiteCookie(raw, req);
         session = await authenticate(raw, req.cookieSid, req.ip, now);
+        seen.account = session.account.login;
         if (!allowed(session.scope, command.access)) throw new DmapiError('ACCESS_DENIED', deniedText(session.scope, command.name));
       }
       rejectControlCharacters(raw, command.multiline);
@@ -215,9 +237,11 @@ export function createDispatcher(deps: AppDeps, table: CommandTable) {
       const err = asDmapiError(caught, trackingId, command?.name);
       if (command && deps.config.strictErrors && !command.errors.includes(err.key) && !universalErrors.includes(err.key)) {
         deps.log.error({ request: command.name, error: err.key }, 'request answered an error missing from its declaration');
+        seen.code = errorCatalogue.INTERNAL.code;
         return failure(new DmapiError('INTERNAL', `${command.name} answered undeclared error ${err.key} (${err.details.join('; ')})`), now);
       }
       const httpStatus = httpStatusOf(err.key);
+      seen.code = errorCatalogue[err.key].code;
       return { text: render(errorHeaders(err), trackingId, {}, []), trackingId, ...(httpStatus ? { httpStatus } : {}) };
     }
   }

@@ -144,6 +144,9 @@ export async function createDmapiHttp(dispatcher: Dispatcher, o: DmapiHttpOption
     trustProxy: false,
     ...httpServerOptions(o.limits, HEAD_LIMIT),
     clientErrorHandler: clientError,
+    // While closing, a request that still arrives on an open connection is answered as usual (a
+    // DMAPI reply), not with fastify's JSON 503: the listener is closed to new connections already.
+    return503OnClosing: false,
     // The router's own refusals (bad percent-encoding in the path) would be JSON.
     frameworkErrors: (err, req, reply) => {
       req.log.debug({ err }, 'unreadable request address');

@@ -208,6 +208,11 @@ export class Worker {
     tick();
   }
 
+  /** Whether start() runs the polling loop (readiness: a node whose worker died is not ready). */
+  get started(): boolean {
+    return this.timer !== undefined && !this.stopping;
+  }
+
   /** Replaced by start() with a function that triggers a round at once. */
   wake: () => void = () => {};
 

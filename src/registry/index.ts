@@ -1,6 +1,8 @@
 import type { AppDeps } from '../app-deps.ts';
 import type { RegistryBackend, RegistrySimulator } from './port.ts';
 import { SimulatedRegistry } from './simulated/backend.ts';
+import { instrumented } from './instrumented.ts';
+import type { Metrics } from '../obs/metrics.ts';
 
 export type { Registry, RegistryBackend, RegistrySimulator } from './port.ts';
 export { RegistryError } from './port.ts';
@@ -13,18 +15,19 @@ export { OWN_REGISTRAR } from './simulated/backend.ts';
  */
 const backends = new WeakMap<AppDeps, RegistryBackend>();
 
-export function registryOf(deps: Pick<AppDeps, 'tlds' | 'dialect'>): RegistryBackend {
+export function registryOf(deps: Pick<AppDeps, 'tlds' | 'dialect'> & { readonly metrics?: Metrics }): RegistryBackend {
   const key = deps as AppDeps;
   let b = backends.get(key);
   if (!b) {
-    b = new SimulatedRegistry(deps.tlds, deps.dialect);
+    const simulated = new SimulatedRegistry(deps.tlds, deps.dialect);
+    b = deps.metrics ? instrumented(simulated, deps.metrics) : simulated;
     backends.set(key, b);
   }
   return b;
 }
 
 /** The simulator behind an app, for the operator CLI and test fixtures; fails for a real backend. */
-export function simulatorOf(deps: Pick<AppDeps, 'tlds' | 'dialect'>): RegistrySimulator {
+export function simulatorOf(deps: Pick<AppDeps, 'tlds' | 'dialect'> & { readonly metrics?: Metrics }): RegistrySimulator {
   const b = registryOf(deps);
   if (b.kind !== 'simulated') throw new Error(`the registry backend is ${b.kind}, not the simulator`);
   return b as RegistrySimulator;

@@ -21,7 +21,7 @@ export function startServer(url: string, env: NodeJS.ProcessEnv = {}, o: { fileL
   const [command, argv] = o.fileLimit ? ['/bin/sh', ['-c', `ulimit -n ${o.fileLimit} && exec "$0" "$@"`, process.execPath, ...args]] as const : [process.execPath, args] as const;
   const child = spawn(command, argv, {
     cwd: o.cwd ?? root,
-    env: { ...process.env, ...(url ? { DMAPID_DATABASE: url } : {}), DMAPID_PORT: '0', DMAPID_HOST: '127.0.0.1', DMAPID_DNS: 'off', DMAPID_REDIRECT: 'off', DMAPID_LOG_LEVEL: 'warn', ...env },
+    env: { ...process.env, ...(url ? { DMAPID_DATABASE: url } : {}), DMAPID_PORT: '0', DMAPID_HOST: '127.0.0.1', DMAPID_DNS: 'off', DMAPID_REDIRECT: 'off', DMAPID_METRICS: 'off', DMAPID_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -158,7 +158,9 @@ forEachDatabase('robustness', (t) => {
       assert.deepEqual(res.all('Error'), [`internal error; quote Tracking-Id ${tid} when reporting it`]);
       assert.ok(!res.raw.includes('simulated bug'), 'the fault itself stays in the log');
       const entries = lines.map((l) => JSON.parse(l) as Record<string, any>).filter((e) => e['trackingId'] === tid);
-      assert.equal(entries.length, 1, `log lines: ${lines.join('')}`);
+      // The fault's error line, then the request's own line with the code it answered.
+      assert.equal(entries.length, 2, `log lines: ${lines.join('')}`);
+      assert.deepEqual([entries[1]!['msg'], entries[1]!['request'], entries[1]!['code'], entries[1]!['account']], ['request', 'test-fault', 2400, 'rb-bob']);
       const entry = entries[0]!;
       assert.equal(entry['level'], 50);
       assert.equal(entry['request'], 'test-fault');
