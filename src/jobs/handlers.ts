@@ -18,6 +18,7 @@ export function jobHandlers(commands: readonly Command[]): Map<string, JobHandle
   for (const c of commands) {
     if (c.execution !== 'async') continue;
     const handler: JobHandler = (ctx, payload) => c.perform(ctx, payload);
+    if (c.outside) handler.outside = (deps, payload, o) => c.outside!(deps, payload, o);
     if (c.failed) handler.failed = (ctx, payload, reason) => c.failed!(ctx, payload, reason);
     map.set(c.name, handler);
   }
