@@ -170,3 +170,11 @@ export async function retryLater(db: Executor, job: JobRow, workerId: string, no
     .where('locked_by', '=', workerId)
     .execute();
 }
+
+/**
+ * Replaces a running job's payload: an outside step records a choice (the handle it is about to
+ * create) before acting on it, so a retry after a crash finds the choice and checks on it.
+ */
+export async function updatePayload(db: Executor, jobId: number, payload: unknown): Promise<void> {
+  await db.updateTable('jobs').set({ payload: JSON.stringify(payload) }).where('id', '=', jobId).where('status', '=', 'running').execute();
+}
