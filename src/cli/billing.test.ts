@@ -58,9 +58,10 @@ describe('dmapid price / promo / account credit (CLI)', () => {
     assert.equal(await ok('price', 'set', '.COM', 'create', '9.99', '--currency', 'usd'), 'price of create .com: 9.99 USD per year, 1-10 years\n');
     assert.equal(await ok('price', 'set', 'example', 'renew', '20', '--years', '2-5', '--tld-currency', 'EUR'), 'price of renew .example: 20.00 USD per year, 2-5 years\n');
     assert.equal(await ok('price', 'set', 'example', 'rgp', '50', '--years', '1-10'), 'price of restore .example: 50.00 USD (flat fee)\n');
-    assert.equal(await ok('price', 'list', '--tld', 'example'), 'example\trenew\tUSD\t20.00\t2-5\tEUR\nexample\trestore\tUSD\t50.00\t1-1\tUSD\n');
+    assert.equal(await ok('price', 'list', '--tld', 'example'), 'tld\toperation\tcurrency\tper_year\tyears\ttld_currency\nexample\trenew\tUSD\t20.00\t2-5\tEUR\nexample\trestore\tUSD\t50.00\t1-1\tUSD\n');
     assert.equal(await ok('price', 'delete', 'example'), 'deleted 2 prices of .example\n');
     assert.equal((await run('price', 'delete', 'example')).stderr, 'dmapid: no matching price for .example\n');
+    assert.equal(await ok('price', 'list', '--tld', 'example'), 'no prices match\n');
     assert.equal((await run('price', 'set', 'com', 'park', '1')).stderr, 'dmapid: operation park: one of create, renew, transfer, restore (rgp), trustee, privacy-basic, privacy-pro\n');
   });
 
@@ -100,7 +101,7 @@ describe('dmapid price / promo / account credit (CLI)', () => {
     const list = await ok('promo', 'list');
     assert.deepEqual(
       list.trim().split('\n').map((l) => l.split('\t').slice(1, 7).join(' ')),
-      ['com create USD 5.00 1-3 flex', 'net transfer EUR 1.90 1-1 flex', 'org renew USD 15.00 2-2 exact'],
+      ['tld operation currency price years period_type', 'com create USD 5.00 1-3 flex', 'net transfer EUR 1.90 1-1 flex', 'org renew USD 15.00 2-2 exact'],
     );
     const exported = JSON.parse(await ok('promo', 'export')) as Array<{ tld: string; price: string; validTo: string }>;
     assert.deepEqual(exported.map((p) => [p.tld, p.price]), [['com', '5.00'], ['net', '1.90'], ['org', '15.00']]);

@@ -1,3 +1,4 @@
+import { printList } from './list-output.ts';
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { z } from 'zod';
@@ -101,7 +102,8 @@ export function registerBillingCommands(program: Command): void {
     .action(async (o: { tld?: string; currency?: string }) => {
       await withDb(async (db) => {
         const rows = await listPrices(db, { ...(o.tld ? { tld: o.tld.toLowerCase().replace(/^\./, '') } : {}), ...(o.currency ? { currency: o.currency } : {}) });
-        for (const r of rows) console.log([r.tld, r.operation, r.currency, formatAmount(r.amount, r.currency), `${r.min_years}-${r.max_years}`, r.tld_currency].join('\t'));
+        const lines = rows.map((r) => [r.tld, r.operation, r.currency, formatAmount(r.amount, r.currency), `${r.min_years}-${r.max_years}`, r.tld_currency].join('\t'));
+        printList(['tld', 'operation', 'currency', 'per_year', 'years', 'tld_currency'], lines, 'no prices match');
       });
     });
 
@@ -202,7 +204,8 @@ export function registerBillingCommands(program: Command): void {
     .action(async (o: { type: string; currency?: string }) => {
       if (!['current', 'upcoming', 'all'].includes(o.type)) throw new Error('--type must be current, upcoming or all');
       await withDb(async (db, now) => {
-        for (const p of await listPromos(db, { type: o.type as PromoListType, now, ...(o.currency ? { currency: o.currency } : {}) })) console.log(promoLine(p));
+        const promos = await listPromos(db, { type: o.type as PromoListType, now, ...(o.currency ? { currency: o.currency } : {}) });
+        printList(['id', 'tld', 'operation', 'currency', 'price', 'years', 'period_type', 'valid_from', 'valid_to', 'note'], promos.map(promoLine), 'no promos match');
       });
     });
 

@@ -29,6 +29,7 @@ for (const dialect of dialectsToTest()) {
         assert.equal(list.code, 0, list.stderr);
         const lines = list.stdout.trimEnd().split('\n').map((l) => l.split('\t'));
         assert.deepEqual(lines.map((l) => [l[0], l[1], l[2], l[5]]), [
+          ['id', 'kind', 'status', 'last_error'],
           [String(register), 'domain-register', 'failed(3)', 'relay down'],
           [String(mail), 'mail-send', 'failed(3)', 'relay down'],
         ]);

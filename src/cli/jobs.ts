@@ -1,3 +1,4 @@
+import { printList } from './list-output.ts';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { JobStatus } from '../db/schema.ts';
 import { isoSeconds } from '../core/dates.ts';
@@ -26,9 +27,8 @@ export function registerJobCommands(program: Command): void {
         let q = db.selectFrom('jobs').selectAll().orderBy('id', 'desc').limit(o.limit);
         if (o.status) q = q.where('status', '=', o.status);
         if (o.kind) q = q.where('kind', '=', o.kind);
-        for (const j of await q.execute()) {
-          console.log([j.id, j.kind, `${j.status}(${j.attempts})`, isoSeconds(j.run_at), j.result_id ?? '-', j.last_error ?? ''].join('\t'));
-        }
+        const lines = (await q.execute()).map((j) => [j.id, j.kind, `${j.status}(${j.attempts})`, isoSeconds(j.run_at), j.result_id ?? '-', j.last_error ?? ''].join('\t'));
+        printList(['id', 'kind', 'status', 'run_at', 'proc_id', 'last_error'], lines, 'no jobs match');
       });
     });
   job

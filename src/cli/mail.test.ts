@@ -39,7 +39,7 @@ for (const dialect of dialectsToTest()) {
 
         const list = cli(pdb.url, 'list', '--status', 'held');
         assert.equal(list.status, 0, list.stderr);
-        assert.equal(list.stdout, `${id}\t2026-02-01T10:00:00Z\theld\towner@example.org\twhois-verification\tPlease confirm\n`);
+        assert.equal(list.stdout, `id\tcreated\tstatus\tto\tkind\tsubject\n${id}\t2026-02-01T10:00:00Z\theld\towner@example.org\twhois-verification\tPlease confirm\n`);
         const show = cli(pdb.url, 'show', String(id));
         assert.equal(show.status, 0, show.stderr);
         assert.match(show.stdout, /^X-Outbox-Id: \d+\nX-Outbox-Status: held\n/);

@@ -1,3 +1,4 @@
+import { printList } from './list-output.ts';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { MailRow, MailStatus } from '../db/schema.ts';
 import { isoSeconds } from '../core/dates.ts';
@@ -52,7 +53,7 @@ export function registerMailCommands(program: Command): void {
           ...(o.to ? { to: o.to } : {}),
           ...(o.kind ? { kind: o.kind } : {}),
         });
-        for (const line of mailListLines(rows)) console.log(line);
+        printList(['id', 'created', 'status', 'to', 'kind', 'subject'], mailListLines(rows), 'no mails match');
       });
     });
   mail

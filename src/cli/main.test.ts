@@ -35,6 +35,7 @@ forEachDatabase('dmapid CLI', (t) => {
     assert.equal(first.code, 0, first.stderr);
     assert.match(first.stdout, /^applied: 0001-core/);
     assert.equal((await dmapid(db.url, 'migrate')).stdout, 'schema is up to date\n');
+    assert.equal((await dmapid(db.url, 'account', 'list')).stdout, 'no accounts (dmapid account create <login> --email <address>)\n');
 
     const created = await dmapid(db.url, 'account', 'create', 'Alice', '--email', 'alice@example.com', '--password', 'first-pw', '--balance', '100');
     assert.equal(created.code, 0, created.stderr);
@@ -43,7 +44,7 @@ forEachDatabase('dmapid CLI', (t) => {
     await dmapid(db.url, 'account', 'create', 'bob', '--email', 'bob@example.com', '--currency', 'EUR');
 
     const list = await dmapid(db.url, 'account', 'list');
-    assert.equal(list.stdout, `${uid}\talice\talice@example.com\t100.00\tUSD\tactive\n${Number(uid) + 1}\tbob\tbob@example.com\t0.00\tEUR\tactive\n`);
+    assert.equal(list.stdout, `uid\tlogin\temail\tbalance\tcurrency\tstatus\n${uid}\talice\talice@example.com\t100.00\tUSD\tactive\n${Number(uid) + 1}\tbob\tbob@example.com\t0.00\tEUR\tactive\n`);
 
     const show = await dmapid(db.url, 'account', 'show', 'alice');
     const kv = new Map(show.stdout.trimEnd().split('\n').map((l) => l.split(': ') as [string, string]));
@@ -69,6 +70,7 @@ forEachDatabase('dmapid CLI', (t) => {
 
   it('creates, lists and revokes API keys with a scope', async () => {
     await dmapid(db.url, 'account', 'create', 'carol', '--email', 'carol@example.com');
+    assert.equal((await dmapid(db.url, 'apikey', 'list', 'carol')).stdout, 'no API keys for carol (dmapid apikey create carol)\n');
     const made = await dmapid(db.url, 'apikey', 'create', 'carol', '--scope', 'read-only', '--label', 'monitoring');
     assert.equal(made.code, 0, made.stderr);
     const m = /^key (\d+) \(read-only\): ([0-9a-f]{64})\n$/.exec(made.stdout);
@@ -79,7 +81,7 @@ forEachDatabase('dmapid CLI', (t) => {
       const resolved = await resolveApiKey(handle.db, key!);
       assert.equal(resolved?.scope, 'read-only');
       assert.equal(resolved?.account.login, 'carol');
-      assert.equal((await dmapid(db.url, 'apikey', 'list', 'carol')).stdout, `${id}\t${key!.slice(0, 8)}…\tread-only\tactive\tmonitoring\n`);
+      assert.equal((await dmapid(db.url, 'apikey', 'list', 'carol')).stdout, `id\tkey\tscope\tstatus\tlabel\n${id}\t${key!.slice(0, 8)}…\tread-only\tactive\tmonitoring\n`);
       assert.equal((await dmapid(db.url, 'apikey', 'revoke', id!)).stdout, `key ${id} revoked; its sessions ended\n`);
       assert.equal(await resolveApiKey(handle.db, key!), undefined);
       assert.match((await dmapid(db.url, 'apikey', 'list', 'carol')).stdout, /\tread-only\trevoked\tmonitoring\n$/);

@@ -21,6 +21,7 @@ import { creditAccount, registerBillingCommands } from './billing.ts';
 import { registerRegistryCommands } from './registry.ts';
 import { registerTransferCommands } from './transfers.ts';
 import { fileLimitWarning } from '../net/file-limit.ts';
+import { printList } from './list-output.ts';
 
 async function accountOrFail(db: Executor, login: string) {
   const a = await findAccountByUsername(db, login);
@@ -123,7 +124,8 @@ account
 account.command('list').action(async () => {
   await withDb(async (db) => {
     const rows = await db.selectFrom('accounts').selectAll().orderBy('id').execute();
-    for (const a of rows) console.log([a.id, a.login, a.email, formatAmount(a.balance, a.currency), a.currency, a.status].join('\t'));
+    const lines = rows.map((a) => [a.id, a.login, a.email, formatAmount(a.balance, a.currency), a.currency, a.status].join('\t'));
+    printList(['uid', 'login', 'email', 'balance', 'currency', 'status'], lines, 'no accounts (dmapid account create <login> --email <address>)');
   });
 });
 account.command('show <login>').action(async (login: string) => {
@@ -183,7 +185,8 @@ apikey.command('list <login>').action(async (login: string) => {
   await withDb(async (db) => {
     const a = await accountOrFail(db, login);
     const keys = await db.selectFrom('api_keys').selectAll().where('account_id', '=', a.id).orderBy('id').execute();
-    for (const k of keys) console.log([k.id, `${k.key_prefix}…`, k.scope, k.revoked_at ? 'revoked' : 'active', k.label].join('\t'));
+    const lines = keys.map((k) => [k.id, `${k.key_prefix}…`, k.scope, k.revoked_at ? 'revoked' : 'active', k.label].join('\t'));
+    printList(['id', 'key', 'scope', 'status', 'label'], lines, `no API keys for ${a.login} (dmapid apikey create ${a.login})`);
   });
 });
 apikey.command('revoke <id>').action(async (id: string) => {

@@ -190,8 +190,11 @@ export function validateContact(input: ContactFields, rules: ContactRules): Cont
     case 'uk': {
       upper('account-type');
       const t = out['account-type'];
-      if (t === 'CORP') issue('account-type', 'range', 'CORP is not a Nominet account type; a non-UK corporation is FCORP');
-      else oneOf('account-type', ukAccountTypes);
+      // Joker's WHMCS module sends CORP for "Foreign Organization": Nominet's code for that is FCORP.
+      if (t === 'CORP') {
+        out['account-type'] = 'FCORP';
+        warnings.push('account-type: CORP is not a Nominet account type; stored as FCORP (non-UK corporation)');
+      } else oneOf('account-type', ukAccountTypes);
       if (out['company-number'] !== undefined) out['company-number'] = out['company-number'].replace(/\s+/g, '').toUpperCase();
       if (t !== undefined && ukNeedsCompanyNumber.includes(t)) required('company-number', ` for account-type ${t}`);
       const n = out['company-number'];

@@ -15,6 +15,7 @@ import { hashedKeys } from './migrations/0012-hashed-keys.ts';
 import { hashedTransferKeys } from './migrations/0013-hashed-transfer-keys.ts';
 import { accountProperties } from './migrations/0015-account-properties.ts';
 import { jobObjectKeys } from './migrations/0016-job-object-keys.ts';
+import { otherProviders } from './migrations/0019-other-providers.ts';
 
 /** Ordered list of migrations; names sort in the order they must run. Append, never edit. */
 const all: Array<[string, (ctx: MigrationContext) => MigrationStep]> = [
@@ -32,6 +33,7 @@ const all: Array<[string, (ctx: MigrationContext) => MigrationStep]> = [
   ['0013-hashed-transfer-keys', hashedTransferKeys],
   ['0015-account-properties', accountProperties],
   ['0016-job-object-keys', jobObjectKeys],
+  ['0019-other-providers', otherProviders],
 ];
 
 class StaticProvider implements MigrationProvider {
@@ -49,7 +51,9 @@ export async function migrate(handle: DbHandle): Promise<string[]> {
   // On PostgreSQL, name the schema: Kysely otherwise sees the migration tables of any schema in
   // the database (another instance's, a parallel test's) and skips creating its own.
   const schema = handle.dialect === 'postgres' ? (await sql<{ s: string }>`select current_schema() as s`.execute(handle.db)).rows[0]?.s : undefined;
-  const migrator = new Migrator({ db: handle.db, provider: new StaticProvider({ dialect: handle.dialect }), ...(schema ? { migrationTableSchema: schema } : {}) });
+  // Numbers are reserved per branch of work, so one may land after a higher one: each migration
+  // stands alone, and a database that has the higher one still gets the lower one.
+  const migrator = new Migrator({ db: handle.db, provider: new StaticProvider({ dialect: handle.dialect }), allowUnorderedMigrations: true, ...(schema ? { migrationTableSchema: schema } : {}) });
   for (let attempt = 1; ; attempt++) {
     const { error, results } = await migrator.migrateToLatest();
     // Before migrating, Kysely reads the catalog of every schema; DDL in another schema meanwhile

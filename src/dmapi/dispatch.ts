@@ -162,6 +162,17 @@ export function createDispatcher(deps: AppDeps, table: CommandTable) {
     return { text: render(errorHeaders(err), trackingId, {}, []), trackingId, ...(httpStatus ? { httpStatus } : {}) };
   }
 
+  /** The answer to `GET /`: where the requests live, for someone who opened the base URL. */
+  function welcome(): DispatchOutcome {
+    const trackingId = newTrackingId(deps.clock.now());
+    const body = [
+      'dmapid speaks DMAPI: send requests to /request/<name> (GET query string or POST form)',
+      'log in: /request/login?username=<login>&password=<password> (or api-key=<key>); pass the Auth-Sid it answers as auth-sid=, or keep its dmapi-auth cookie',
+      'then: /request/query-request-list lists the requests this account may send',
+    ].join('\n');
+    return { text: render([['Status-Code', '0'], ['Status-Text', 'Command completed successfully']], trackingId, { body }, []), trackingId };
+  }
+
   /** A request of the command table, by name or alias. */
   const dispatch = (req: IncomingRequest): Promise<DispatchOutcome> => dispatchTo(table.lookup(req.name), req);
 
@@ -283,7 +294,7 @@ export function createDispatcher(deps: AppDeps, table: CommandTable) {
     return out;
   }
 
-  return { dispatch, dispatchTo, failure };
+  return { dispatch, dispatchTo, failure, welcome };
 }
 
 export type Dispatcher = ReturnType<typeof createDispatcher>;

@@ -155,6 +155,7 @@ export async function createDmapiHttp(dispatcher: Dispatcher, o: DmapiHttpOption
   // For the answer pages and /nic/update; the DMAPI route reads its forms itself (below).
   await app.register(formbody, { bodyLimit: BODY_LIMIT });
 
+  app.get('/', async (_req, reply) => send(reply, dispatcher.welcome()));
   app.setNotFoundHandler(async (_req, reply) => fail(reply, 'UNKNOWN_REQUEST', 'no such address (DMAPI requests are sent to /request/<name>)'));
 
   // Malformed bodies, bodies over the limit and the like still get a DMAPI answer, never a 500 page.

@@ -163,26 +163,36 @@ export async function contactUsedBy(db: Executor, handle: string): Promise<strin
 
 /**
  * contact-modify: the given fields replace the stored ones, empty values change nothing,
- * `!@!` clears an optional field, immutable fields may only be repeated unchanged, and the
+ * `!@!` clears an optional field (an empty one stays empty), immutable fields may only be
+ * repeated unchanged (`!@!` leaves them), and the
  * result must pass the TLD's rules as a whole. Returns the merged fields.
  */
 export function mergeContact(row: ContactRow, tld: TldInfo, given: ContactFields, clear: readonly ContactField[]): { fields: ContactFields; warnings: string[] } {
   const old = fieldsOf(row);
   const issues: ContactIssue[] = [];
+  const notes: string[] = [];
   for (const f of immutableFields) {
     const v = given[f];
-    if (clear.includes(f) || (v !== undefined && v.trim().toUpperCase() !== (old[f] ?? '').toUpperCase())) {
+    if (v !== undefined && v.trim().toUpperCase() !== (old[f] ?? '').toUpperCase()) {
       issues.push({ field: f, kind: 'policy', message: 'cannot be modified after the contact was created' });
     }
   }
   if (issues.length) throw issuesError(issues);
+  // Joker's WHMCS module sends `!@!` for the .us fields on every modify of every contact: clearing
+  // an empty field is no change, and an unchangeable field that is set stays as it is.
+  const cleared = clear.filter((f) => {
+    if (old[f] === undefined) return false;
+    if (!immutableFields.includes(f)) return true;
+    notes.push(`${f}: cannot be cleared after the contact was created; left as it is`);
+    return false;
+  });
   const merged: ContactFields = { ...old, ...given };
-  for (const f of clear) delete merged[f];
+  for (const f of cleared) delete merged[f];
   // fname/lname build the name unless a name is given too (seeds: "simple concatenation").
   if (given.name === undefined && (given.fname !== undefined || given.lname !== undefined) && merged.fname !== undefined && merged.lname !== undefined) delete merged.name;
   const r = validateContact(merged, rulesFor(tld));
   if (!r.ok) throw issuesError(r.issues);
-  return { fields: r.fields, warnings: r.warnings };
+  return { fields: r.fields, warnings: [...notes, ...r.warnings] };
 }
 
 export async function saveContactChange(db: Executor, now: number, row: ContactRow, fields: ContactFields): Promise<void> {

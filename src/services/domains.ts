@@ -11,7 +11,7 @@ import type { PremiumPriceSource } from '../billing/quote.ts';
 import { recordOrder, releaseReservation } from '../billing/ledger.ts';
 import { RegistryError, type Registry } from '../registry/port.ts';
 import { registryOf as registryOfDeps } from '../registry/index.ts';
-import { contactUsableFor, findContact } from './contacts.ts';
+import { CLEAR, contactUsableFor, findContact } from './contacts.ts';
 import { isPostgres, requireDomain, type DomainAction, type DomainRecord } from './domain-access.ts';
 import { atRegistry } from './registry-errors.ts';
 
@@ -94,10 +94,12 @@ export async function resolveContacts(db: Executor, tlds: TldCatalogue, accountI
     const handle = given[field]?.trim();
     const used = tld.contacts.roles.includes(role);
     if (!handle) {
-      if (required && used) missing.push(`missing parameter '${field}' (.${tld.tld} domains need a${role === 'owner' || role === 'admin' ? 'n' : ''} ${role} contact)`);
+      if (required && used) missing.push(`missing parameter '${field}' (.${tld.tld} domains need a${article(role)} ${role} contact)`);
       continue;
     }
-    if (!used) throw new DmapiError('PARAM_POLICY', `invalid '${field}' (.${tld.tld} domains have no ${role} contact; leave ${field} out)`);
+    // Clients that send every role for every TLD (Joker's WHMCS module) get the unused ones ignored (see unusedRoles).
+    if (!used) continue;
+    if (handle === CLEAR) throw new DmapiError('PARAM_POLICY', `invalid '${field}' (.${tld.tld} domains need a${article(role)} ${role} contact; it cannot be removed)`);
     const row = await findContact(db, accountId, handle);
     if (!row) throw new DmapiError('OBJECT_NOT_FOUND', `contact ${handle} not found (${field})`);
     if (!contactUsableFor(tlds, row, tld.tld)) throw new DmapiError('PARAM_POLICY', `invalid '${field}' (contact ${row.handle} was made for .${row.tld} and cannot be used for .${tld.tld} domains; create one with tld=${tld.tld})`);
@@ -105,6 +107,15 @@ export async function resolveContacts(db: Executor, tlds: TldCatalogue, accountI
   }
   if (missing.length) throw new DmapiError('PARAM_MISSING', missing);
   return out;
+}
+
+const article = (role: string) => (role === 'owner' || role === 'admin' ? 'n' : '');
+
+/** Result-text notes for contact roles given that the TLD does not use (accepted and ignored). */
+export function unusedRoles(tld: TldInfo, given: Partial<Record<string, string | undefined>>): Array<[string, string]> {
+  return contactRoles
+    .filter(([field, role]) => given[field]?.trim() && !tld.contacts.roles.includes(role))
+    .map(([field, role]) => ['note', `${field} ignored: .${tld.tld} domains have no ${role} contact`]);
 }
 
 /**

@@ -9,6 +9,7 @@ import { parseAddressList, type IpFamily } from '../core/ip.ts';
 import type { TldCatalogue } from '../tld/catalogue.ts';
 import type { HostAddresses, Registry } from '../registry/port.ts';
 import { atRegistry } from './registry-errors.ts';
+import { CLEAR } from './contacts.ts';
 
 /**
  * Registrar-side name servers (host objects). A host inside one of the platform's TLDs is
@@ -50,8 +51,9 @@ export function placeHost(tlds: TldCatalogue, input: string): HostPlace {
  */
 export function addressParam(value: string | undefined, family: IpFamily, field: string, allowClear: boolean): string[] | 'clear' | undefined {
   if (value === undefined || value.trim() === '') return undefined;
-  if (value.trim() === '-') {
-    if (!allowClear) throw new DmapiError('PARAM_SYNTAX', `invalid '${field}' ("-", remove the addresses, only applies to ns-modify)`);
+  // `-` is the documented way; `!@!` is the clear marker clients send on every *-modify.
+  if (value.trim() === '-' || value.trim() === CLEAR) {
+    if (!allowClear) throw new DmapiError('PARAM_SYNTAX', `invalid '${field}' ("${value.trim()}", remove the addresses, only applies to ns-modify)`);
     return 'clear';
   }
   const r = parseAddressList(value, family);

@@ -12,14 +12,16 @@ export interface RunningServer {
 /**
  * Starts `dmapid serve --demo` as its own process on a free port (DNS and redirect off unless
  * `env` says otherwise); resolves with its base URL once the DMAPI listener is up. `fileLimit`
- * runs it under `ulimit -n` (the open files a real deployment may have).
+ * runs it under `ulimit -n` (the open files a real deployment may have); `bin` starts that
+ * `dmapid` executable instead of the checkout's sources, in `cwd`. An empty `url` leaves the
+ * database to the default (SQLite under ./data/).
  */
-export function startServer(url: string, env: NodeJS.ProcessEnv = {}, o: { fileLimit?: number } = {}): Promise<RunningServer> {
-  const args = ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--demo'];
+export function startServer(url: string, env: NodeJS.ProcessEnv = {}, o: { fileLimit?: number; bin?: string; cwd?: string } = {}): Promise<RunningServer> {
+  const args = o.bin ? [o.bin, 'serve', '--demo'] : ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--demo'];
   const [command, argv] = o.fileLimit ? ['/bin/sh', ['-c', `ulimit -n ${o.fileLimit} && exec "$0" "$@"`, process.execPath, ...args]] as const : [process.execPath, args] as const;
   const child = spawn(command, argv, {
-    cwd: root,
-    env: { ...process.env, DMAPID_DATABASE: url, DMAPID_PORT: '0', DMAPID_HOST: '127.0.0.1', DMAPID_DNS: 'off', DMAPID_REDIRECT: 'off', DMAPID_LOG_LEVEL: 'warn', ...env },
+    cwd: o.cwd ?? root,
+    env: { ...process.env, ...(url ? { DMAPID_DATABASE: url } : {}), DMAPID_PORT: '0', DMAPID_HOST: '127.0.0.1', DMAPID_DNS: 'off', DMAPID_REDIRECT: 'off', DMAPID_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -46,11 +46,18 @@ forEachDatabase('requests the DMAPI listener cannot read', (t) => {
   it('answers unknown addresses with 2000 (Unknown command), not a JSON 404; the answer pages and /nic/update keep their formats', async () => {
     for (const url of ['/', '/foo', '/request', '/requests/login', '/answer', '/nic/nothing', '/v3/contact/create']) {
       for (const method of ['GET', 'POST'] as const) {
+        if (url === '/' && method === 'GET') continue;
         const r = await send(t(), { method, url });
         assert.equal(r.code, 2000, `${method} ${url}`);
         assert.deepEqual(r.all('Error'), ['no such address (DMAPI requests are sent to /request/<name>)']);
       }
     }
+    // Someone opening the base URL is told where the requests go, in a DMAPI reply.
+    const home = await send(t(), { method: 'GET', url: '/' });
+    assert.equal(home.code, 0);
+    assert.deepEqual(home.all('Error'), []);
+    assert.match(home.body, /^dmapid speaks DMAPI: send requests to \/request\/<name>/);
+    assert.match(home.body, /\/request\/login\?username=<login>&password=<password>/);
     const page = await t().app.http.inject({ method: 'GET', url: '/answer/no-such-kind/abc' });
     assert.equal(page.statusCode, 404);
     assert.match(String(page.headers['content-type']), /^text\/html/);

@@ -41,6 +41,23 @@ forEachDatabase('contact-modify', (t) => {
     await refused({ email: '!@!' }, 2003, /missing parameter 'email'/);
   });
 
+  it('takes !@! on empty and unchangeable fields as no change, as Joker\'s WHMCS module sends it on every modify', async () => {
+    // The module's contact modify, for a .com contact with none of the .us fields.
+    const whmcs = { 'app-purpose': '!@!', 'nexus-category': '!@!', 'nexus-category-country': '!@!' };
+    const r = await runAsync(t(), sid, 'contact-modify', { handle, ...whmcs, city: 'Newtown' });
+    assert.equal(r.status, 'ack');
+    const f = await fields();
+    assert.deepEqual([f.city, f['app-purpose'], f['nexus-category']], ['Newtown', undefined, undefined]);
+    // A .us contact keeps its unchangeable fields and says so.
+    const us = await newContact(t(), sid, { ...johnDoe, tld: 'us', 'nexus-category': 'C11', 'app-purpose': 'P1' });
+    const accepted = await t().call('contact-modify', { 'auth-sid': sid, handle: us, ...whmcs, city: 'Usville' });
+    assert.equal(accepted.code, 0);
+    assert.deepEqual(accepted.all('Warning'), ['app-purpose: cannot be cleared after the contact was created; left as it is', 'nexus-category: cannot be cleared after the contact was created; left as it is']);
+    await t().work();
+    const u = await fields(us);
+    assert.deepEqual([u.city, u['app-purpose'], u['nexus-category']], ['Usville', 'P1', 'C11']);
+  });
+
   it('rebuilds the name from fname and lname', async () => {
     await runAsync(t(), sid, 'contact-modify', { handle, fname: 'Johnny', lname: 'Doe' });
     assert.equal((await fields()).name, 'Johnny Doe');

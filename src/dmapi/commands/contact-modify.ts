@@ -36,8 +36,8 @@ export const contactModify = defineCommand({
   params: z.object({ handle: text(64).describe('the contact handle'), ...contactFieldParams }),
   errors: ['OBJECT_NOT_FOUND', 'PARAM_POLICY'],
   notes:
-    'Field names as in contact-create; `tld` is ignored. An empty value means no change, `!@!` clears an optional field. ' +
-    '`lang`, `app-purpose`, `nexus-category`, `nexus-category-country` and `orgid` cannot be changed (repeating the current value is fine). ' +
+    'Field names as in contact-create; `tld` is ignored. An empty value means no change, `!@!` clears an optional field (an empty field stays empty: no change, no error). ' +
+    '`lang`, `app-purpose`, `nexus-category`, `nexus-category-country` and `orgid` cannot be changed (repeating the current value is fine; `!@!` leaves a set one as it is, with a Warning). ' +
     'The changed contact must still satisfy its TLD\'s rules. Giving `fname`/`lname` without `name` rebuilds the name from them.',
   async accept(ctx, p) {
     const row = await contactOrFail(ctx.db, ctx.account.id, p.handle);

@@ -48,6 +48,14 @@ forEachDatabase('domain-modify', (t) => {
     assert.equal(list.body.split(' ').at(-1), '1');
   });
 
+  it('uses other providers\' name servers as given, also under TLDs the platform sells', async () => {
+    const res = await performed(t(), alice.sid, 'domain-modify', { domain: 'modify-me.com', 'ns-list': 'ada.ns.cloudflare.com:ns1.other-provider.net' });
+    assert.equal(res.status, 'ack', res.body);
+    assert.deepEqual((await atRegistry(t(), 'modify-me.com'))!.nameservers, ['ada.ns.cloudflare.com', 'ns1.other-provider.net']);
+    await registered(t(), alice, 'other-ns.com', { 'ns-list': 'ns1.other-provider.net:ns2.other-provider.net' });
+    assert.deepEqual((await atRegistry(t(), 'other-ns.com'))!.nameservers, ['ns1.other-provider.net', 'ns2.other-provider.net']);
+  });
+
   it('needs a name server inside one of the platform\'s domains to exist first', async () => {
     await refused({ domain: 'modify-me.com', 'ns-list': 'ns1.modify-me.com:ns2.modify-me.com' }, 2303, /name server ns1.modify-me.com in ns-list does not exist; create it with ns-create first/);
     for (const h of ['ns1', 'ns2']) assert.equal((await runAsync(t(), alice.sid, 'ns-create', { host: `${h}.modify-me.com`, ip: h === 'ns1' ? '45.76.10.10' : '45.76.10.11' })).status, 'ack');
@@ -75,7 +83,11 @@ forEachDatabase('domain-modify', (t) => {
     const res = await performed(t(), alice.sid, 'domain-modify', { domain: 'schluessel.de', dnssec: 1, 'ds-1': `3:13:257:${key}`, 'ds-2': `256:3:13:${key}` });
     assert.equal(res.status, 'ack', res.body);
     assert.deepEqual((await atRegistry(t(), 'schluessel.de'))!.dnssec, { kind: 'key', records: [{ flags: 257, protocol: 3, algorithm: 13, publicKey: key }, { flags: 256, protocol: 3, algorithm: 13, publicKey: key }] });
-    await refused({ domain: 'schluessel.de', 'billing-c': de }, 2306, /invalid 'billing-c' \(.de domains have no billing contact/);
+    const ignored = await performed(t(), alice.sid, 'domain-modify', { domain: 'schluessel.de', 'billing-c': de });
+    assert.equal(ignored.status, 'ack', ignored.body);
+    assert.match(ignored.text, /^result_msg: schluessel.de unchanged\nnote: billing-c ignored: .de domains have no billing contact$/m);
+    assert.equal((await atRegistry(t(), 'schluessel.de'))!.billing, null);
+    await refused({ domain: 'schluessel.de', 'tech-c': '!@!' }, 2306, /invalid 'tech-c' \(.de domains need a tech contact; it cannot be removed\)/);
   });
 
   it('validates the DNSSEC parameters', async () => {
@@ -118,5 +130,8 @@ forEachDatabase('domain-modify', (t) => {
     const mo = await alice.session('modify-only');
     assert.equal((await performed(t(), mo, 'domain-modify', { domain: 'tech-grant.com', 'registrar-tag': 'MEMBER-1' })).status, 'ack');
     assert.equal((await domainRow(t(), 'tech-grant.com'))!.registrar_tag, 'MEMBER-1');
+    const cleared = await performed(t(), mo, 'domain-modify', { domain: 'tech-grant.com', 'registrar-tag': '!@!' });
+    assert.match(cleared.text, /^result_msg: tech-grant.com modified: registrar-tag removed$/m);
+    assert.equal((await domainRow(t(), 'tech-grant.com'))!.registrar_tag, null);
   });
 });

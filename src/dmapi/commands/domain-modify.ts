@@ -8,6 +8,7 @@ import { atRegistry } from '../../services/registry-errors.ts';
 import { requireDomain } from '../../services/domain-access.ts';
 import { parseDnssec } from '../../services/dnssec.ts';
 import { createDefaultZone } from '../../zone/store.ts';
+import { CLEAR } from '../../services/contacts.ts';
 import {
   activeDomain,
   checkOwnBailiwick,
@@ -15,6 +16,7 @@ import {
   lockNames,
   parseNsList,
   resolveContacts,
+  unusedRoles,
   resultLines,
   setDelegation,
   stateText,
@@ -26,6 +28,8 @@ interface ModifyJob {
   domainId: number;
   name: string;
   roles: RoleHandles;
+  /** Result-text notes (contact roles the TLD does not use, ignored); absent in jobs queued before. */
+  notes?: Array<[string, string]>;
   ns: string[] | null;
   registrarTag: string | null;
   /** undefined: unchanged; null: remove DNSSEC. */
@@ -57,7 +61,7 @@ export const domainModify = defineCommand({
   }),
   errors: ['OBJECT_NOT_FOUND', 'STATUS_PROHIBITS', 'ACCESS_DENIED', 'PARAM_POLICY', 'OBJECT_EXISTS', 'COMMAND_FAILED', 'POLICY_VIOLATION'],
   notes:
-    'Only the parameters given change; an empty value is "no change". Contacts must be the account\'s, made for a TLD with the same handle prefix (the owner changes with domain-owner-change). ' +
+    'Only the parameters given change; an empty value is "no change", `registrar-tag=!@!` removes the tag. A contact role the TLD does not use (.de billing-c) is accepted and ignored, with a `note:` line in the result. Contacts must be the account\'s, made for a TLD with the same handle prefix (the owner changes with domain-owner-change). ' +
     'ns-list replaces the whole delegation (same rules as domain-register); moving to the platform\'s name servers creates a hosted zone. ' +
     'DNSSEC: `dnssec=1` with `ds-1` … `ds-6` (1 to 6 records, the TLD\'s limit) replaces the records; DS data is `keytag:algorithm:digest-type:digest` (algorithms 8, 10, 13-16; digest types 1, 2, 4 with 40, 64, 96 hex digits); ' +
     'key-data TLDs (.de) take `protocol:algorithm:flags:publickey` (protocol 3, flags 256/257, base64 key; `flags:protocol:algorithm:key` is recognised too). Whitespace inside the key material is ignored. `dnssec=0` removes DNSSEC. ' +
@@ -73,14 +77,17 @@ export const domainModify = defineCommand({
     if (d.status !== 'active') throw new DmapiError('STATUS_PROHIBITS', stateText(d));
     const tld = tlds.get(d.tld);
     if (!tld) throw new DmapiError('PARAM_POLICY', `.${d.tld} is no longer offered (domain ${d.name})`);
-    const roles = await resolveContacts(ctx.db, tlds, ctx.account.id, tld, { 'admin-c': p['admin-c'], 'tech-c': p['tech-c'], 'billing-c': p['billing-c'] }, false);
+    const given = { 'admin-c': p['admin-c'], 'tech-c': p['tech-c'], 'billing-c': p['billing-c'] };
+    const roles = await resolveContacts(ctx.db, tlds, ctx.account.id, tld, given, false);
     let ns: string[] | null = null;
     if (p['ns-list'] !== undefined) {
       ns = parseNsList(p['ns-list'], tlds, tld);
       await checkOwnBailiwick(ctx.db, tlds, ns);
     }
     const dnssec = parseDnssec(ctx.raw, tld);
-    const job: ModifyJob = { domainId: d.id, name: d.name, roles, ns, registrarTag: p['registrar-tag'] ?? null, ...(dnssec !== undefined ? { dnssec } : {}) };
+    // `!@!` clears the registrar tag (stored as none).
+    const tag = p['registrar-tag'] === undefined ? null : p['registrar-tag'] === CLEAR ? '' : p['registrar-tag'];
+    const job: ModifyJob = { domainId: d.id, name: d.name, roles, notes: unusedRoles(tld, given), ns, registrarTag: tag, ...(dnssec !== undefined ? { dnssec } : {}) };
     return { object: d.name, job };
   },
   // Setting the same delegation, contacts or DNSSEC data again changes nothing: a retry repeats it.
@@ -111,13 +118,13 @@ export const domainModify = defineCommand({
         ...(job.roles.admin ? { admin_c: job.roles.admin } : {}),
         ...(job.roles.tech ? { tech_c: job.roles.tech } : {}),
         ...(job.roles.billing ? { billing_c: job.roles.billing } : {}),
-        ...(job.registrarTag !== null ? { registrar_tag: job.registrarTag } : {}),
+        ...(job.registrarTag !== null ? { registrar_tag: job.registrarTag || null } : {}),
         ...(job.dnssec !== undefined ? { dnssec: job.dnssec === null ? null : JSON.stringify(job.dnssec) } : {}),
       })
       .where('id', '=', d.id)
       .execute();
     for (const role of ['admin', 'tech', 'billing'] as const) if (job.roles[role]) changed.push(`${role}-c ${job.roles[role]}`);
-    if (job.registrarTag !== null) changed.push('registrar-tag');
+    if (job.registrarTag !== null) changed.push(job.registrarTag ? 'registrar-tag' : 'registrar-tag removed');
     if (job.dnssec !== undefined) changed.push(job.dnssec === null ? 'DNSSEC removed' : `DNSSEC ${job.dnssec.records.length} record(s)`);
     const lines: Array<[string, string]> = [];
     if (job.ns) {
@@ -128,6 +135,6 @@ export const domainModify = defineCommand({
         if (z.created) lines.push(['zone', `hosted zone ${job.name} created`]);
       }
     }
-    return { status: 'ack', text: resultLines([['result_msg', `${job.name} modified: ${changed.join('; ')}`], ...lines]) };
+    return { status: 'ack', text: resultLines([['result_msg', changed.length ? `${job.name} modified: ${changed.join('; ')}` : `${job.name} unchanged`], ...lines, ...(job.notes ?? [])]) };
   },
 });

@@ -167,13 +167,16 @@ forEachDatabase('domain-register', (t) => {
   });
 
   it('applies the TLD\'s contact roles, periods and privacy offer', async () => {
-    const de = await newContact(t(), alice.sid, { tld: 'de', name: 'Max Muster', email: 'max@example.org', 'address-1': 'Weg 1', city: 'Berlin', 'postal-code': '10115', country: 'DE', phone: '+49.3012345678', fax: '+49.3012345679' });
-    const deReg = (extra: Record<string, string | number> = {}) => ({ ...registration(alice, 'muster-reg.de'), 'owner-c': de, 'admin-c': de, 'tech-c': de, 'billing-c': '', ...extra });
-    await rejected(deReg({ 'billing-c': de }), 2306, /invalid 'billing-c' \(.de domains have no billing contact; leave billing-c out/);
+    // Created the way Joker's WHMCS module does it: no fax, also for .de.
+    const de = await newContact(t(), alice.sid, { tld: 'de', name: 'Max Muster', email: 'max@example.org', 'address-1': 'Weg 1', city: 'Berlin', 'postal-code': '10115', country: 'DE', phone: '+49.3012345678' });
+    // That module sends all four roles for every TLD: the one .de does not use is ignored, with a note.
+    const deReg = (extra: Record<string, string | number> = {}) => ({ ...registration(alice, 'muster-reg.de'), 'owner-c': de, 'admin-c': de, 'tech-c': de, 'billing-c': de, ...extra });
     await rejected(deReg({ period: 24 }), 2004, /invalid 'period' \(24 months is not offered for registering .de domains; allowed are 12\)/);
     await rejected(deReg({ privacy: 'basic' }), 2306, /invalid 'privacy' \(basic privacy is not available for .de domains; offered are none\)/);
+    await rejected(deReg({ 'admin-c': '!@!' }), 2306, /invalid 'admin-c' \(.de domains need an admin contact; it cannot be removed\)/);
     const res = await performed(t(), alice.sid, 'domain-register', deReg());
     assert.equal(res.status, 'ack', res.body);
+    assert.match(res.text, /^note: billing-c ignored: .de domains have no billing contact$/m);
     assert.equal((await domainRow(t(), 'muster-reg.de'))!.billing_c, null);
     assert.doesNotMatch(res.text, /whois_verification/, 'ccTLDs need no whois verification');
   });

@@ -25,6 +25,7 @@ import {
   premiumFee,
   releasePending,
   resolveContacts,
+  unusedRoles,
   resultLines,
   setDelegation,
   usesPlatformNs,
@@ -41,6 +42,8 @@ interface RegisterJob {
   tld: string;
   months: number;
   roles: RoleHandles;
+  /** Result-text notes (contact roles the TLD does not use, ignored); absent in jobs queued before. */
+  notes?: Array<[string, string]>;
   ns: string[];
   autorenew: boolean;
   language: string | null;
@@ -83,7 +86,7 @@ export const domainRegister = defineCommand({
   }),
   errors: [...billingErrors, 'OBJECT_EXISTS', 'OBJECT_NOT_FOUND', 'STATUS_PROHIBITS', 'OBJECT_IN_USE', 'ACCESS_DENIED', 'COMMAND_FAILED', 'POLICY_VIOLATION'],
   notes:
-    'Contacts: the roles the TLD uses are required (.de has no billing contact, .eu only owner and tech); each must be a contact of the account made for a TLD with the same handle prefix. ' +
+    'Contacts: the roles the TLD uses are required (.de has no billing contact, .eu only owner and tech); each must be a contact of the account made for a TLD with the same handle prefix; a role the TLD does not use is accepted and ignored, with a `note:` line in the result. ' +
     'ns-list: 2 to 13 host names (the TLD\'s limits), `:` or `,` separated. Name servers inside a domain of this platform must exist (ns-create); any other host name — a.ns.joker.com, ' +
     'the platform\'s own name servers (DMAPID_DNS_NAMESERVERS), another provider\'s — is used as it is. A domain delegated to the platform\'s name servers gets an empty hosted zone at once. ' +
     'The price (create, plus privacy when ordered) is reserved when the request is accepted (query-account-balance `pending`) and booked when the registry confirms; a refusal releases it. ' +
@@ -99,7 +102,8 @@ export const domainRegister = defineCommand({
     const language = checkLanguage(d, p.language) ?? null;
     const registrarTag = p['registrar-tag'] ?? null;
     if (registrarTagRequired.has(d.tld.tld) && !registrarTag) throw new DmapiError('PARAM_MISSING', `missing parameter 'registrar-tag' (.${d.tld.tld} registrations need the registrant's membership token)`);
-    const roles = await resolveContacts(ctx.db, tlds, ctx.account.id, d.tld, { 'owner-c': p['owner-c'], 'admin-c': p['admin-c'], 'tech-c': p['tech-c'], 'billing-c': p['billing-c'] }, true);
+    const given = { 'owner-c': p['owner-c'], 'admin-c': p['admin-c'], 'tech-c': p['tech-c'], 'billing-c': p['billing-c'] };
+    const roles = await resolveContacts(ctx.db, tlds, ctx.account.id, d.tld, given, true);
     const ns = parseNsList(p['ns-list'], tlds, d.tld);
     await checkOwnBailiwick(ctx.db, tlds, ns);
     const privacy = p.privacy && p.privacy !== 'none' ? p.privacy : null;
@@ -122,6 +126,7 @@ export const domainRegister = defineCommand({
       tld: d.tld.tld,
       months,
       roles,
+      notes: unusedRoles(d.tld, given),
       ns,
       // Without `autorenew` the account's default applies (user-set-property pname=autorenew).
       autorenew: p.autorenew ?? account.autorenew_default === 1,
@@ -199,7 +204,7 @@ export const domainRegister = defineCommand({
         if (v.status === 'pending') lines.push(['whois_verification', `pending for ${owner.email} until ${isoDate(v.deadline)}`]);
       }
     }
-    lines.push(['registry_roid', info.roid]);
+    lines.push(['registry_roid', info.roid], ...(job.notes ?? []));
     return { status: 'ack', text: resultLines(lines) };
   },
   async failed(ctx, job: RegisterJob, reason) {

@@ -29,6 +29,15 @@ forEachDatabase('domain-transfer-in-reseller', (t) => {
     bob = await domainReseller(t(), 'tin-bob');
   });
 
+  it('accepts a contact role the TLD does not use and ignores it with a Warning (clients sending all four roles)', async () => {
+    const { name, code } = await foreignDomain(t(), 'four-roles.de');
+    const de = await newContact(t(), alice.sid, { tld: 'de', name: 'Max Muster', email: 'max@example.org', 'address-1': 'Weg 1', city: 'Berlin', 'postal-code': '10115', country: 'DE', phone: '+49.3012345678' });
+    const reply = await t().call('domain-transfer-in-reseller', { ...transferParams(alice, name, code), 'owner-c': de, 'admin-c': de, 'tech-c': de, 'billing-c': de });
+    assert.equal(reply.code, 0, reply.raw);
+    assert.deepEqual(reply.all('Warning'), ['billing-c ignored: .de domains have no billing contact']);
+    assert.equal((await transferRow(t(), name)).billing_c, null);
+  });
+
   it('walks the whole way with a silent losing registrar: FOA, confirmation, 5 days, the registry approves, the domain arrives', async () => {
     await policy('silent');
     const { name, code } = await foreignDomain(t(), 'silent-in.com');

@@ -3,6 +3,7 @@ import { defineCommand } from '../command.ts';
 import { oneOf, optFlag, optional, optInt, optText, text } from '../params.ts';
 import { billingErrors, money } from '../../billing/quote.ts';
 import { acceptTransferIn, checkAndSendFoa, failTransferJob } from '../../services/transfers.ts';
+import { unusedRoles } from '../../services/domains.ts';
 
 interface TransferJob {
   transferId: number;
@@ -37,17 +38,18 @@ export const domainTransferInReseller = defineCommand({
     'or by the registry (serverTransferProhibited), pending deletion or transfer, registered or transferred less than 60 days ago, or when the AUTH-ID is wrong. ' +
     'Then the FOA goes to the owner and admin e-mail addresses the current registrar\'s whois shows, with a link to confirm; the transfer follows the states of domain-transfer-control ' +
     '(see docs/transfers.md). The result-list status is `?` (pending) until the end: ack with `result_msg`, `registry_roid` (and `whois_verification` for a gTLD owner address not verified yet), ' +
-    'or nack with the reason. Contacts not given default to owner-c; a role the TLD does not use is refused. ' +
+    'or nack with the reason. Contacts not given default to owner-c; a role the TLD does not use (.de billing-c) is accepted and ignored, with a Warning. ' +
     'A domain another reseller of this platform holds is transferred the same way with the auth code that reseller got (domain-transfer-get-auth-id): the same checks and refusals, ' +
     'the FOA to the owner and admin contacts (their addresses are shown as REDACTED FOR PRIVACY), then the holding reseller is asked as for a transfer away (domain-transfer-control action=reject-out) ' +
     'and without an answer it moves after 5 days, one year longer; only a domain already in the asking account answers 2302.',
   async accept(ctx, p) {
+    const roles = { 'owner-c': p['owner-c'], 'admin-c': p['admin-c'], 'tech-c': p['tech-c'], 'billing-c': p['billing-c'] };
     const { transfer, price } = await acceptTransferIn(
       { db: ctx.db, now: ctx.now, deps: ctx.deps, accountId: ctx.account.id, procId: ctx.procId },
       {
         domain: p.domain,
         authCode: p['transfer-auth-id'],
-        roles: { 'owner-c': p['owner-c'], 'admin-c': p['admin-c'], 'tech-c': p['tech-c'], 'billing-c': p['billing-c'] },
+        roles,
         status: p.status,
         autorenew: p.autorenew,
         nsList: p['ns-list'],
@@ -58,6 +60,7 @@ export const domainTransferInReseller = defineCommand({
     const headers: Array<readonly [string, string]> = [];
     if (price.class !== 'standard') headers.push(['Warning', `${transfer.domain} is a ${price.class} name: ${money(price.brutto, price.currency)}`]);
     if (p.period !== undefined) headers.push(['Warning', 'period is not used by transfers: the registry adds the TLD\'s transfer period']);
+    for (const [, note] of unusedRoles(ctx.deps.tlds.get(transfer.tld)!, roles)) headers.push(['Warning', note]);
     return { object: transfer.domain, job: { transferId: transfer.id } satisfies TransferJob, headers };
   },
   async perform(ctx, job: TransferJob) {

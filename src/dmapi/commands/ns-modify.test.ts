@@ -33,6 +33,9 @@ forEachDatabase('ns-modify', (t) => {
   it('removes a family with "-", but an in-bailiwick host keeps at least one address', async () => {
     assert.equal((await runAsync(t(), sid, 'host-modify', { host: 'ns1.alice-example.org', ip: '-' })).status, 'ack');
     assert.deepEqual(await host('ns1.alice-example.org'), { ipv4: '', ipv6: '2a05:d014::53' });
+    // `!@!`, the clear marker of every *-modify, does the same; clearing what is empty is no change.
+    assert.equal((await runAsync(t(), sid, 'host-modify', { host: 'ns1.alice-example.org', ip: '!@!' })).status, 'ack');
+    assert.deepEqual(await host('ns1.alice-example.org'), { ipv4: '', ipv6: '2a05:d014::53' });
     await refused({ host: 'ns1.alice-example.org', ipv6: '-' }, 2306, /^invalid 'ip' \(ns1\.alice-example\.org lies inside alice-example\.org and must keep at least one address/);
     await refused({ host: 'ns1.alice-example.org', ip: '-', ipv6: '-' }, 2306, /must keep at least one address/);
   });

@@ -37,11 +37,11 @@ export const nsModify = defineCommand({
   objectKind: 'host',
   params: z.object({
     host: text(253).describe('fully qualified host name'),
-    ip: z.string().optional().describe('new IPv4 address(es), comma-separated; `-` removes them'),
-    ipv6: z.string().optional().describe('new IPv6 address(es), comma-separated; `-` removes them'),
+    ip: z.string().optional().describe('new IPv4 address(es), comma-separated; `-` (or `!@!`) removes them'),
+    ipv6: z.string().optional().describe('new IPv6 address(es), comma-separated; `-` (or `!@!`) removes them'),
   }),
   errors: ['OBJECT_NOT_FOUND', 'PARAM_POLICY'],
-  notes: 'Each given family is replaced as a whole; an omitted or empty one stays. `-` removes a family, but a host inside the platform\'s TLDs must keep at least one address.',
+  notes: 'Each given family is replaced as a whole; an omitted or empty one stays. `-` (or `!@!`) removes a family, but a host inside the platform\'s TLDs must keep at least one address.',
   async accept(ctx, p) {
     const row = await hostOrFail(ctx.db, ctx.account.id, p.host);
     const v4 = addressParam(p.ip, 'ipv4', 'ip', true);

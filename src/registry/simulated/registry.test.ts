@@ -5,6 +5,7 @@ import { OWN_REGISTRAR, RegistryError, simulatorOf } from '../index.ts';
 import type { ContactPostal, Registry } from '../port.ts';
 import { DAY } from '../../core/clock.ts';
 import { addMonths } from '../../core/period.ts';
+import { OTHER_PROVIDERS } from './session.ts';
 
 const postal: ContactPostal = { name: 'Jane Roe', organization: '', street: ['1 Main St'], city: 'Springfield', state: '', postalCode: '12345', country: 'US', voice: '+1.4155552671', voiceExt: '', fax: '', email: 'jane@example.net', extensions: {} };
 
@@ -53,7 +54,8 @@ forEachDatabase('simulated registry', (t) => {
     await rejects(r.createDomain({ name: 'new-one.com', periodMonths: 18, registrant: c, admin: c, tech: c, billing: c }), 2004, /period 18/);
     await rejects(r.createDomain({ name: 'new-one.com', periodMonths: 12, registrant: 'NOPE-1', admin: c, tech: c, billing: c }), 2303, /registrant contact NOPE-1/);
     await rejects(r.createDomain({ name: 'new-one.com', periodMonths: 12, registrant: 'BG-70001', admin: c, tech: c, billing: c }), 2201);
-    await rejects(r.createDomain({ name: 'new-one.com', periodMonths: 12, registrant: c, admin: c, tech: c, billing: c, nameservers: ['ns1.nowhere.example'] }), 2303, /create the host first/);
+    // Inside a domain the registry holds, a name server must be created first ...
+    await rejects(r.createDomain({ name: 'new-one.com', periodMonths: 12, registrant: c, admin: c, tech: c, billing: c, nameservers: ['ns9.example.com'] }), 2303, /ns9.example.com does not exist at the registry; create the host first/);
     await rejects(r.createDomain({ name: 'nic.com', periodMonths: 12, registrant: c, admin: c, tech: c, billing: c }), 2306, /reserved/);
     await rejects(r.createDomain({ name: 'example.com', periodMonths: 12, registrant: c, admin: c, tech: c, billing: c }), 2302);
     const d = await r.createDomain({ name: 'New-One.com', periodMonths: 24, registrant: c, admin: c, tech: c, billing: c, nameservers: ['a.ns.budgetnames.example'] });
@@ -63,6 +65,11 @@ forEachDatabase('simulated registry', (t) => {
     assert.deepEqual(d.rgp, ['addPeriod']);
     assert.equal(d.expiresAt, addMonths(t().clock.now(), 24));
     assert.match(d.roid, /^D\d+-SIM$/);
+    // ... anywhere else it is another provider's, which the registry knows (under a served TLD too).
+    const other = await r.createDomain({ name: 'other-ns.com', periodMonths: 12, registrant: c, admin: c, tech: c, billing: c, nameservers: ['ada.ns.cloudflare.com', 'ns1.provider-dns.net'] });
+    assert.deepEqual(other.nameservers, ['ada.ns.cloudflare.com', 'ns1.provider-dns.net']);
+    const ada = await r.infoHost('ada.ns.cloudflare.com');
+    assert.deepEqual([ada?.sponsor, ada?.superordinate, ada?.ipv4], [OTHER_PROVIDERS, null, []]);
     // .eu needs no admin or billing contact.
     const eu = await r.createDomain({ name: 'neu.eu', periodMonths: 12, registrant: c, tech: c });
     assert.deepEqual(eu.statuses, ['inactive']);

@@ -40,6 +40,9 @@ type DomainRow = Selectable<RegistryDomainsTable>;
 type HostRow = Selectable<RegistryHostsTable>;
 type TransferRow = Selectable<RegistryTransfersTable>;
 
+/** Sponsor of other DNS providers' name servers (migration 0019). */
+export const OTHER_PROVIDERS = 'sim-others';
+
 /** RFC 9154's usual lifetime of a transfer auth code. */
 export const AUTH_CODE_TTL_DAYS = 14;
 /** Longest registration term (create, renew and transfer may not pass it). */
@@ -266,10 +269,28 @@ export class RegistrySession implements Registry {
     const ids: number[] = [];
     for (const n of unique) {
       const h = await this.db.selectFrom('registry_hosts').select('id').where('name', '=', n).executeTakeFirst();
-      if (!h) throw new RegistryError(2303, `name server ${n} does not exist at the registry; create the host first`);
-      ids.push(h.id);
+      ids.push(h ? h.id : await this.otherProvidersHost(n));
     }
     return ids;
+  }
+
+  /**
+   * A name server this registry has no object for. Inside a domain it holds, the sponsor must
+   * create it first; anywhere else it belongs to another provider (ns1.example.net under a name
+   * this model does not hold, ada.ns.cloudflare.com), which a real registry knows already: it
+   * appears here as that provider's host.
+   */
+  private async otherProvidersHost(name: string): Promise<number> {
+    const n = checkDomainName(name);
+    if (!n.ok || n.labels.length < 2 || this.tlds.get(n.ascii)) throw new RegistryError(2005, `name server ${name} is not a host name`);
+    const split = registrableDomain(n.ascii, this.tlds.names());
+    if (split && (await this.domainRow(split.domain))) throw new RegistryError(2303, `name server ${n.ascii} does not exist at the registry; create the host first`);
+    const row = await this.db
+      .insertInto('registry_hosts')
+      .values({ name: n.ascii, sponsor: OTHER_PROVIDERS, domain_id: null, ipv4: '', ipv6: '', statuses: '', created_at: this.now, updated_at: this.now })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return row.id;
   }
 
   private async setNameservers(domainId: number, ids: number[]): Promise<void> {
