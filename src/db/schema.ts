@@ -138,6 +138,8 @@ export interface JobsTable {
   last_error: string | null;
   created_at: number;
   finished_at: number | null;
+  /** The registry object acted on (`domain:<name>`, `contact:<handle>`, `host:<name>`): one job per key at a time. */
+  object_key: string | null;
 }
 
 export interface SettingsTable {

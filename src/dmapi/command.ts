@@ -3,6 +3,7 @@ import type { Account, Scope } from '../db/schema.ts';
 import type { Executor, Tx } from '../db/database.ts';
 import type { AppDeps } from '../app-deps.ts';
 import type { EnqueueOptions } from '../jobs/queue.ts';
+import type { OutsideContext } from '../jobs/worker.ts';
 import type { ErrorKey } from './errors.ts';
 import type { HeaderList } from './reply.ts';
 
@@ -120,6 +121,17 @@ export interface AsyncCommand<P extends z.ZodType = z.ZodType, J = unknown> exte
   readonly execution: 'async';
   /** In the request's transaction: every check, price and reservation. A DmapiError rejects the request. */
   accept(ctx: RequestContext, params: z.output<P>): Promise<AcceptReply<J>>;
+  /**
+   * What the job acts on at the registry: `domain`, `contact` or `host` with the accepted object's
+   * name as the job's object key (one job per object at a time, in order; see jobs/queue.ts).
+   */
+  readonly objectKind?: 'domain' | 'contact' | 'host';
+  /**
+   * In the worker, before the transaction, with the database itself (never a transaction): every
+   * registry call. Its result reaches `perform` as `ctx.prepared`. It may run again after a crash
+   * (attempt > 1): it asks the registry first instead of repeating a create, renew or transfer.
+   */
+  outside?(deps: AppDeps, job: J, o: OutsideContext): Promise<unknown>;
   /** In the worker, in a transaction with the result's completion. A DmapiError becomes a nack. */
   perform(ctx: JobContext, job: J): Promise<JobOutcome>;
   /**

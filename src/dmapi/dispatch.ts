@@ -306,7 +306,8 @@ export function createDispatcher(deps: AppDeps, table: CommandTable) {
       } else {
         const accepted = await command.accept(ctx, params);
         await setResultObject(trx, procId, accepted.object);
-        await enqueue(trx, now, command.name, accepted.job, { resultId: procId, accountId });
+        const objectKey = command.objectKind && accepted.object ? `${command.objectKind}:${accepted.object}` : null;
+        await enqueue(trx, now, command.name, accepted.job, { resultId: procId, accountId, objectKey });
         reply = accepted;
       }
       const acct = await trx.selectFrom('accounts').select(['balance', 'reserved', 'currency']).where('id', '=', accountId).executeTakeFirstOrThrow();

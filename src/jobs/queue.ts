@@ -1,6 +1,7 @@
 import type { Executor, Tx } from '../db/database.ts';
 import type { AppDeps } from '../app-deps.ts';
-import type { JobRow } from '../db/schema.ts';
+import type { ExpressionBuilder } from 'kysely';
+import type { Database, JobRow } from '../db/schema.ts';
 
 export interface EnqueueOptions {
   /** Earliest start (epoch ms); default: now. */
@@ -8,6 +9,11 @@ export interface EnqueueOptions {
   maxAttempts?: number;
   resultId?: number | null;
   accountId?: number | null;
+  /**
+   * The registry object the job acts on (`domain:example.com`): a job waits while an earlier one
+   * with the same key is queued or running (see claimable), so their registry calls never overlap.
+   */
+  objectKey?: string | null;
 }
 
 /** Writes a job row; call it inside the transaction of the change that needs the job. */
@@ -28,17 +34,32 @@ export async function enqueue(db: Executor, now: number, kind: string, payload: 
       last_error: null,
       created_at: now,
       finished_at: null,
+      object_key: o.objectKey ?? null,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
 }
 
+/** No earlier job on the same object is still queued or running (its outside step may be under way). */
+const noEarlierOnObject = (eb: ExpressionBuilder<Database, 'jobs'>) =>
+  eb.not(
+    eb.exists(
+      eb
+        .selectFrom('jobs as earlier')
+        .select('earlier.id')
+        .whereRef('earlier.object_key', '=', 'jobs.object_key')
+        .whereRef('earlier.id', '<', 'jobs.id')
+        .where('earlier.status', 'in', ['queued', 'running']),
+    ),
+  );
+
 /**
  * Claims up to `limit` due jobs for `workerId`: queued ones whose time has come (`run_at`, on the
  * sandbox clock), and running ones whose lease ran out (`locked_until`, on the lease clock). A
  * claim lasts `config.jobLeaseMs`; the worker renews it (renewLeases) while it holds the job, so
- * only a dead or stalled worker's jobs come back. On PostgreSQL the rows are locked with SKIP
+ * only a dead or stalled worker's jobs come back. A job with an object key waits for the earlier
+ * jobs on that object (queued, running, or backing off before a retry) to end. On PostgreSQL the rows are locked with SKIP
  * LOCKED so concurrent workers never claim the same job; SQLite serialises transactions anyway.
  */
 export async function claimJobs(deps: AppDeps, workerId: string, limit: number): Promise<JobRow[]> {
@@ -55,6 +76,7 @@ export async function claimJobs(deps: AppDeps, workerId: string, limit: number):
           eb.and([eb('status', '=', 'running'), eb('locked_until', '<', leaseNow)]),
         ]),
       )
+      .where(noEarlierOnObject)
       .orderBy('run_at')
       .orderBy('id')
       .limit(limit);
@@ -84,6 +106,7 @@ export async function claimJob(deps: AppDeps, workerId: string, id: number): Pro
     .where('id', '=', id)
     .where('status', '=', 'queued')
     .where('run_at', '<=', now)
+    .where(noEarlierOnObject)
     .returningAll()
     .executeTakeFirst();
   return row;
@@ -146,4 +169,12 @@ export async function retryLater(db: Executor, job: JobRow, workerId: string, no
     .where('id', '=', job.id)
     .where('locked_by', '=', workerId)
     .execute();
+}
+
+/**
+ * Replaces a running job's payload: an outside step records a choice (the handle it is about to
+ * create) before acting on it, so a retry after a crash finds the choice and checks on it.
+ */
+export async function updatePayload(db: Executor, jobId: number, payload: unknown): Promise<void> {
+  await db.updateTable('jobs').set({ payload: JSON.stringify(payload) }).where('id', '=', jobId).where('status', '=', 'running').execute();
 }

@@ -359,4 +359,44 @@ forEachDatabase('job worker', (t) => {
     const released = await app.deps.db.selectFrom('settings').select('key').where('key', 'like', 'hook-released:%').orderBy('key').execute();
     assert.deepEqual(released.map((x) => x.key), ['hook-released:x', 'hook-released:y'], 'the hook writes are committed');
   });
+
+  it('runs the jobs of one object one at a time and in order, even while the first one waits to retry', async () => {
+    const { app, clock } = t();
+    const e = effects('objkey');
+    const order: string[] = [];
+    const handler: JobHandler = Object.assign((ctx: Parameters<JobHandler>[0], p: unknown) => e.handler(ctx, p), {
+      outside: async (_deps: unknown, p: { id: string }, o: { attempt: number }) => void order.push(`${p.id}#${o.attempt}`),
+    });
+    const queue = (id: string, objectKey: string | null, failTimes = 0) => enqueue(app.deps.db, clock.now(), e.kind, { id, failTimes }, { objectKey });
+    await queue('a1', 'domain:a.com', 1);
+    await queue('b1', 'domain:b.com');
+    await queue('a2', 'domain:a.com');
+    await queue('free', null);
+    const w1 = new Worker(app.deps, new Map([[e.kind, handler]]));
+    const w2 = new Worker(app.deps, new Map([[e.kind, handler]]));
+    await Promise.all([w1.runUntilIdle(), w2.runUntilIdle()]);
+    assert.deepEqual(order.toSorted(), ['a1#1', 'b1#1', 'free#1'], 'a2 waits while a1 backs off before its retry');
+    clock.advance(5000);
+    await Promise.all([w1.runUntilIdle(), w2.runUntilIdle()]);
+    assert.deepEqual(order.slice(3), ['a1#2', 'a2#1'], 'the retry comes first, then the next job on the object');
+    assert.equal(await e.count(app.deps.db), 4, 'each job committed once (a1 after its retry)');
+  });
+
+  it('gives the outside step the attempt and the instant the transaction then uses', async () => {
+    const { app, clock } = t();
+    const e = effects('outside-ctx');
+    const seen: Array<{ jobId: number; attempt: number; now: number }> = [];
+    const handler: JobHandler = Object.assign((ctx: Parameters<JobHandler>[0], p: unknown) => e.handler(ctx, p), {
+      outside: async (_deps: unknown, _p: unknown, o: { jobId: number; attempt: number; now: number }) => void seen.push(o),
+    });
+    const jobId = await enqueue(app.deps.db, clock.now(), e.kind, { id: 'c', failTimes: 1 });
+    const worker = new Worker(app.deps, new Map([[e.kind, handler]]));
+    const first = clock.now();
+    await worker.runUntilIdle();
+    clock.advance(5000);
+    await worker.runUntilIdle();
+    assert.deepEqual(seen, [{ jobId, attempt: 1, now: first }, { jobId, attempt: 2, now: first + 5000 }]);
+    const stored = await app.deps.db.selectFrom('settings').select('value').where('key', 'like', 'outside-ctx:c:%').execute();
+    assert.deepEqual(stored.map((s) => Number(s.value)), [first + 5000], 'perform ran at the attempt\'s instant');
+  });
 });

@@ -18,10 +18,21 @@ export type JobHandler = ((ctx: JobContext, payload: any) => Promise<JobOutcome 
    * Slow work with outside effects (an SMTP exchange) that must not hold a transaction — on
    * SQLite that would hold the only connection. It runs first, outside any transaction; its
    * return value reaches the handler as `ctx.prepared`. A crash between the two repeats it, so
-   * it must be safe to repeat (at least once, where the transaction part is exactly once).
+   * it must be safe to repeat (at least once, where the transaction part is exactly once): on a
+   * retry (`attempt` > 1) a registry step asks the registry what happened before acting again.
+   * A DmapiError thrown here ends the job as one from the handler would (a nack, then `failed`).
    */
-  outside?: (deps: AppDeps, payload: any) => Promise<unknown>;
+  outside?: (deps: AppDeps, payload: any, o: OutsideContext) => Promise<unknown>;
 };
+
+/** What an outside step knows of its run: which attempt this is, and the instant the attempt uses. */
+export interface OutsideContext {
+  readonly jobId: number;
+  /** 1 on the first run; more after a failure or a crash (the step may have happened already). */
+  readonly attempt: number;
+  /** The clock reading for this attempt; the transaction part that follows uses the same. */
+  readonly now: number;
+}
 
 /** A task the worker runs every `everyMs` (clock time); it must be idempotent, several processes may run it. */
 export interface PeriodicTask {
@@ -133,9 +144,10 @@ export class Worker {
     try {
       if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
       const payload = JSON.parse(job.payload);
-      const prepared = handler.outside ? await handler.outside(deps, payload) : undefined;
+      // One instant for the attempt: the registry's timestamps and the local rows agree.
+      const now = deps.clock.now();
+      const prepared = handler.outside ? await handler.outside(deps, payload, { jobId: job.id, attempt: job.attempts, now }) : undefined;
       await deps.db.transaction().execute(async (trx) => {
-        const now = deps.clock.now();
         if (!(await finishJob(trx, job, this.id, now, 'done'))) throw new LeaseLost();
         const outcome = await handler({ ...this.context(trx, job, now), prepared }, payload);
         if (job.result_id !== null && !outcome?.pending) await completeResult(trx, job.result_id, outcome ?? { status: 'ack', text: '' }, now);

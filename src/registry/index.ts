@@ -26,6 +26,11 @@ export function registryOf(deps: Pick<AppDeps, 'tlds' | 'dialect'> & { readonly 
   return b;
 }
 
+/** Puts `backend` behind `deps` (tests wrap the simulator to watch how it is called). */
+export function useRegistryBackend(deps: Pick<AppDeps, 'tlds' | 'dialect'>, backend: RegistryBackend): void {
+  backends.set(deps as AppDeps, backend);
+}
+
 /** The simulator behind an app, for the operator CLI and test fixtures; fails for a real backend. */
 export function simulatorOf(deps: Pick<AppDeps, 'tlds' | 'dialect'> & { readonly metrics?: Metrics }): RegistrySimulator {
   const b = registryOf(deps);

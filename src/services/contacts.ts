@@ -107,18 +107,34 @@ async function nextHandleNumber(db: Executor): Promise<number> {
   return Number(row.value);
 }
 
-/** Creates the contact at the registry and in the account (worker side); returns the new handle. */
-export async function createContact(db: Executor, registry: Registry, now: number, accountId: number, tld: TldInfo, fields: ContactFields): Promise<string> {
-  let handle: string;
-  // A foreign registrar may already hold a number (planted by an operator): skip it.
-  do handle = `${tld.handlePrefix}-${await nextHandleNumber(db)}`;
-  while (await registry.checkContact(handle));
-  await atRegistry(() => registry.createContact(handle, toPostal(fields, tld)));
+/**
+ * The registry half of making a contact (a job's outside step): picks a free handle, lets
+ * `remember` store it before the create, and creates the contact. `chosen` is the handle an
+ * earlier attempt remembered: made already (a lost answer) it is adopted, else created now.
+ */
+export async function createContactAtRegistry(db: Executor, registry: Registry, tld: TldInfo, fields: ContactFields, chosen: string | null, remember: (handle: string) => Promise<void>): Promise<string> {
+  if (chosen !== null) {
+    const made = await registry.infoContact(chosen).catch(() => undefined);
+    if (made?.sponsor === registry.registrarId) return chosen;
+  }
+  let handle = chosen;
+  if (handle === null || (await registry.checkContact(handle))) {
+    // A foreign registrar may already hold a number (planted by an operator): skip it.
+    do handle = `${tld.handlePrefix}-${await nextHandleNumber(db)}`;
+    while (await registry.checkContact(handle));
+    await remember(handle);
+  }
+  const created = handle;
+  await atRegistry(() => registry.createContact(created, toPostal(fields, tld)));
+  return created;
+}
+
+/** The account's row of a contact the registry has made (the job's transaction). */
+export async function insertContact(db: Executor, now: number, accountId: number, tld: TldInfo, handle: string, fields: ContactFields): Promise<void> {
   await db
     .insertInto('contacts')
     .values({ account_id: accountId, handle, tld: tld.tld, name: fields.name ?? '', organization: fields.organization ?? '', email: fields.email ?? '', fields: JSON.stringify(fields), created_at: now, updated_at: now })
     .execute();
-  return handle;
 }
 
 /** The account's contact with that handle (case-insensitive), or undefined: others' handles look missing. */
@@ -179,20 +195,12 @@ export function mergeContact(row: ContactRow, tld: TldInfo, given: ContactFields
   return { fields: r.fields, warnings: [...notes, ...r.warnings] };
 }
 
-export async function applyContactChange(db: Executor, registry: Registry, now: number, row: ContactRow, tld: TldInfo, fields: ContactFields): Promise<void> {
-  await atRegistry(() => registry.updateContact(row.handle, toPostal(fields, tld)));
+export async function saveContactChange(db: Executor, now: number, row: ContactRow, fields: ContactFields): Promise<void> {
   await db
     .updateTable('contacts')
     .set({ name: fields.name ?? '', organization: fields.organization ?? '', email: fields.email ?? '', fields: JSON.stringify(fields), updated_at: now })
     .where('id', '=', row.id)
     .execute();
-}
-
-export async function removeContact(db: Executor, registry: Registry, row: ContactRow): Promise<void> {
-  const used = await contactUsedBy(db, row.handle);
-  if (used) throw new DmapiError('OBJECT_IN_USE', `contact ${row.handle} is used by domain ${used}`);
-  await atRegistry(() => registry.deleteContact(row.handle));
-  await db.deleteFrom('contacts').where('id', '=', row.id).execute();
 }
 
 /** TLDs whose handles share `tld`'s prefix: the contacts that may be used with it. */

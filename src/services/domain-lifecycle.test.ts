@@ -37,7 +37,7 @@ forEachDatabase('domain lifecycle', (t) => {
     assert.match(r!.content!, /^result_msg: auto-life.com renewed automatically by 12 months; expires \d{4}-\d{2}-\d{2}\ncharged: 11.25 USD$/);
     assert.deepEqual((await ordersOf(t(), alice.id, 'auto-life.com')).map((o) => [o.type, o.status, o.amount_brutto]), [['create', 'ok', 1125], ['renew', 'ok', 1125]]);
     const ledger = await deps().db.selectFrom('ledger').select(['kind', 'amount']).where('account_id', '=', alice.id).orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
-    assert.deepEqual(ledger, { kind: 'charge', amount: -1125 });
+    assert.deepEqual(ledger, { kind: 'commit', amount: -1125 }, 'held first, booked once the registry renewed');
     alice = await later(t(), alice, 0);
     const list = await t().call('result-list', { 'auth-sid': alice.sid, rtype: 'domain-autorenew' });
     assert.match(list.body, / domain-autorenew auto-life.com ack -$/m);

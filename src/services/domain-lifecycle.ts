@@ -2,22 +2,20 @@ import type { AppDeps } from '../app-deps.ts';
 import type { Executor } from '../db/database.ts';
 import { DAY } from '../core/clock.ts';
 import { isoDate } from '../core/dates.ts';
-import { trackingId } from '../core/ids.ts';
-import { DmapiError } from '../dmapi/errors.ts';
-import { charge, recordOrder } from '../billing/ledger.ts';
-import { money, quote, type Quote } from '../billing/quote.ts';
-import { orderTypeOf } from '../billing/operations.ts';
+import { enqueue } from '../jobs/queue.ts';
+import { Worker } from '../jobs/worker.ts';
 import { registryOf, OWN_REGISTRAR } from '../registry/index.ts';
 import { atRegistry } from './registry-errors.ts';
-import { completeResult, openResult, setResultObject } from './results.ts';
-import { isPostgres, type DomainRecord } from './domain-access.ts';
-import { accountRow, catalogPremium, lockNames, monthsUntil, resultLines } from './domains.ts';
-import { privacyOperation, privacySubscribed } from './privacy.ts';
+import { lockNames, resultLines } from './domains.ts';
+import { AUTORENEW_JOB, autorenewFailed, EXPIRE_JOB, holdAutorenew, lifecycleJobHandlers, locked, record, type AutorenewJob } from './lifecycle-jobs.ts';
 
 /**
  * The domain lifecycle, driven by the clock (registry-rules §1.2): the worker's periodic tasks
  * call these. Every step works on one domain in its own transaction, re-reads the row locked and
- * re-checks the condition, so several processes may run them at once; every step leaves a result
+ * re-checks the condition, so several processes may run them at once. Steps that talk to the
+ * registry (autorenew, expiry) are queued as jobs (services/lifecycle-jobs.ts) and performed at
+ * once when no other worker has them: no registry call ever waits inside a transaction, and one
+ * cut short by a crash is finished by the queue, charged once. Every step leaves a result
  * row (result-list / result-retrieve of the reseller) and, where money or the portfolio changes,
  * an order (query-order-list):
  *
@@ -36,89 +34,44 @@ export const AUTORENEW_LEAD_MS = DAY;
 /** At most this many domains per step and run (the next run takes the rest). */
 const BATCH = 500;
 
-type Step = 'domain-autorenew' | 'domain-expire' | 'domain-redemption-end' | 'domain-purge' | 'domain-privacy-expire';
-
-async function locked(db: Executor, id: number): Promise<DomainRecord | undefined> {
-  let q = db.selectFrom('domains').selectAll().where('id', '=', id);
-  if (isPostgres(db)) q = q.forUpdate();
-  return q.executeTakeFirst();
-}
-
-/** A result row for a lifecycle step, completed at once. */
-async function record(db: Executor, now: number, d: Pick<DomainRecord, 'account_id' | 'name'>, step: Step, status: 'ack' | 'nack', text: string): Promise<number> {
-  const id = await openResult(db, { accountId: d.account_id, svtrid: trackingId(now), cltrid: null, requestType: step, now });
-  await setResultObject(db, id, d.name);
-  await completeResult(db, id, { status, text }, now);
-  return id;
-}
-
 const inTx = <T>(deps: AppDeps, fn: (db: Executor) => Promise<T>) => deps.db.transaction().execute((trx) => fn(trx));
 
-type RenewOutcome = { ok: true; expires: number } | { ok: false; reason: string; quote?: Quote };
+/** Performs a lifecycle job now; false when another worker holds it (it finishes there). */
+export interface JobRunner {
+  performJob(id: number): Promise<boolean>;
+}
+const runnerFor = (deps: AppDeps): JobRunner => new Worker(deps, new Map(lifecycleJobHandlers));
 
-/**
- * Renews one domain for a year on the reseller's money. Charges first, then asks the registry (in
- * the same transaction, so a registry refusal undoes the charge). Returns why it could not.
- */
-async function autorenewOne(deps: AppDeps, db: Executor, now: number, d: DomainRecord): Promise<RenewOutcome> {
-  const tld = deps.tlds.get(d.tld);
-  if (!tld) return { ok: false, reason: `.${d.tld} is no longer offered` };
-  const account = await accountRow(db, d.account_id);
-  let price: Quote;
-  try {
-    price = await quote(db, account, { tld: tld.tld, operation: 'renew', periodMonths: 12, domain: d.name, now, premium: catalogPremium(deps.tlds) });
-  } catch (err) {
-    if (err instanceof DmapiError) return { ok: false, reason: err.details[0] ?? err.message };
-    throw err;
-  }
-  const procId = await openResult(db, { accountId: d.account_id, svtrid: trackingId(now), cltrid: null, requestType: 'domain-autorenew', now });
-  await setResultObject(db, procId, d.name);
-  try {
-    await charge(db, { accountId: d.account_id, type: 'renew', identifier: d.name, tld: tld.tld, procId, now, price, note: 'autorenew' });
-  } catch (err) {
-    if (err instanceof DmapiError && err.key === 'INSUFFICIENT_FUNDS') {
-      await db.deleteFrom('results').where('id', '=', procId).execute();
-      return { ok: false, reason: err.details[0] ?? 'insufficient funds', quote: price };
-    }
-    throw err;
-  }
-  const registry = registryOf(deps).open(db, now);
-  const info = await atRegistry(() => registry.infoDomain(d.name));
-  if (!info || info.sponsor !== OWN_REGISTRAR) throw new DmapiError('COMMAND_FAILED', `${d.name} is no longer held at the registry`);
-  // Past the expiry the registry has renewed on its own (its auto-renew); otherwise renew explicitly.
-  const expires = info.expiresAt > d.expires_at ? info.expiresAt : (await atRegistry(() => registry.renewDomain(d.name, info.expiresAt, 12))).expiresAt;
-  const lines: Array<[string, string]> = [['result_msg', `${d.name} renewed automatically by 12 months; expires ${isoDate(expires)}`], ['charged', money(price.brutto, price.currency)]];
-  let privacy: Partial<DomainRecord> = {};
-  if (privacySubscribed(d, now) && d.privacy !== 'off' && tld.privacy.includes(d.privacy)) {
-    const months = monthsUntil(Math.max(now, d.privacy_expires_at!), expires);
-    const op = privacyOperation(d.privacy);
-    if (months > 0) {
-      try {
-        const pq = await quote(db, account, { tld: tld.tld, operation: op, periodMonths: months, now });
-        await charge(db, { accountId: d.account_id, type: orderTypeOf[op], identifier: d.name, tld: tld.tld, procId, now, price: pq, note: 'autorenew' });
-        privacy = { privacy_origin: d.privacy, privacy_expires_at: expires };
-        lines.push(['privacy', `${d.privacy} until ${isoDate(expires)} (${money(pq.brutto, pq.currency)})`]);
-      } catch (err) {
-        if (!(err instanceof DmapiError)) throw err;
-        lines.push(['privacy', `not renewed: ${err.details[0]}; it ends on ${isoDate(d.privacy_expires_at!)}`]);
-      }
-    }
-  }
-  await db.updateTable('domains').set({ expires_at: expires, updated_at: now, ...privacy }).where('id', '=', d.id).execute();
-  await completeResult(db, procId, { status: 'ack', text: resultLines(lines) }, now);
-  return { ok: true, expires };
+/** Whether a job of `kind` for the domain is still to finish (queued, running, or waiting to retry). */
+async function inFlight(db: Executor, kind: string, name: string): Promise<boolean> {
+  const row = await db.selectFrom('jobs').select('id').where('object_key', '=', `domain:${name}`).where('kind', '=', kind).where('status', 'in', ['queued', 'running']).executeTakeFirst();
+  return row !== undefined;
 }
 
-/** Records a failed autorenew: a nack result and an `error` order with the price it would have cost. */
-async function autorenewFailed(db: Executor, now: number, d: DomainRecord, outcome: Extract<RenewOutcome, { ok: false }>): Promise<void> {
-  const procId = await record(db, now, d, 'domain-autorenew', 'nack', resultLines([['result_msg', `${d.name} was not renewed automatically: ${outcome.reason}`], ['expires', isoDate(d.expires_at)]]));
-  if (outcome.quote) {
-    await recordOrder(db, { accountId: d.account_id, type: 'renew', identifier: d.name, tld: d.tld, procId, now, status: 'error', price: outcome.quote });
-  }
+/**
+ * Decides one domain's renewal in a transaction (`due` re-checks the locked row) and, when the
+ * money is there, holds it and queues the job; then performs the job. Returns whether it renewed.
+ */
+async function autorenewOne(deps: AppDeps, now: number, runner: JobRunner, id: number, name: string, due: (d: NonNullable<Awaited<ReturnType<typeof locked>>>) => boolean): Promise<boolean> {
+  const queued = await inTx(deps, async (db) => {
+    await lockNames(db, [`domain:${name}`]);
+    const d = await locked(db, id);
+    if (!d || !due(d) || (await inFlight(db, AUTORENEW_JOB, name))) return undefined;
+    const held = await holdAutorenew(deps, db, now, d);
+    if (!('procId' in held)) {
+      await autorenewFailed(db, now, d, held);
+      return undefined;
+    }
+    const jobId = await enqueue(db, now, AUTORENEW_JOB, held satisfies AutorenewJob, { accountId: d.account_id, objectKey: `domain:${name}`, maxAttempts: 5 });
+    return { jobId, procId: held.procId };
+  });
+  if (!queued || !(await runner.performJob(queued.jobId))) return false;
+  const r = await deps.db.selectFrom('results').select('status').where('id', '=', queued.procId).executeTakeFirst();
+  return r?.status === 'ack';
 }
 
 /** Renews the domains with autorenew=1 due within AUTORENEW_LEAD_MS; returns the names renewed. */
-export async function runAutorenew(deps: AppDeps, now: number): Promise<string[]> {
+export async function runAutorenew(deps: AppDeps, now: number, runner = runnerFor(deps)): Promise<string[]> {
   const due = await deps.db
     .selectFrom('domains')
     .select(['id', 'name', 'expires_at'])
@@ -143,95 +96,38 @@ export async function runAutorenew(deps: AppDeps, now: number): Promise<string[]
     if (tried && c.expires_at > now) continue;
     if (c.expires_at <= now) continue; // the expiry step handles domains already past their date
     await attempt(deps, 'autorenew', c.name, async () => {
-      const ok = await inTx(deps, async (db) => {
-        await lockNames(db, [`domain:${c.name}`]);
-        const d = await locked(db, c.id);
-        if (!d || d.status !== 'active' || !d.autorenew || d.delete_at_expiry || d.expires_at > now + AUTORENEW_LEAD_MS || d.expires_at <= now) return undefined;
-        const r = await autorenewOne(deps, db, now, d);
-        if (!r.ok) await autorenewFailed(db, now, d, r);
-        return r.ok ? d.name : undefined;
-      });
-      if (ok) renewed.push(ok);
+      const due = (d: { status: string; autorenew: number; delete_at_expiry: number; expires_at: number }) =>
+        d.status === 'active' && d.autorenew === 1 && d.delete_at_expiry === 0 && d.expires_at <= now + AUTORENEW_LEAD_MS && d.expires_at > now;
+      if (await autorenewOne(deps, now, runner, c.id, c.name, due)) renewed.push(c.name);
     });
   }
   return renewed;
 }
 
 /** Domains past their expiry: a last autorenew try, else deletion into redemption. Returns the names that expired. */
-export async function runExpiry(deps: AppDeps, now: number): Promise<string[]> {
+export async function runExpiry(deps: AppDeps, now: number, runner = runnerFor(deps)): Promise<string[]> {
   const due = await deps.db.selectFrom('domains').select(['id', 'name']).where('status', '=', 'active').where('expires_at', '<=', now).orderBy('expires_at').limit(BATCH).execute();
   const expired: string[] = [];
   for (const c of due) {
     await attempt(deps, 'expiry', c.name, async () => {
-      // The autorenew try gets its own transaction: a registry refusal must not undo the expiry below.
-      const renewed = await inTx(deps, async (db) => {
-        await lockNames(db, [`domain:${c.name}`]);
-        const d = await locked(db, c.id);
-        if (!d || d.status !== 'active' || d.expires_at > now) return true;
-        if (!d.autorenew || d.delete_at_expiry) return false;
-        const r = await autorenewOne(deps, db, now, d);
-        if (!r.ok) await autorenewFailed(db, now, d, r);
-        return r.ok;
-      }).catch((err: unknown) => {
+      const renewable = (d: { status: string; autorenew: number; delete_at_expiry: number; expires_at: number }) => d.status === 'active' && d.expires_at <= now && d.autorenew === 1 && d.delete_at_expiry === 0;
+      const renewed = await autorenewOne(deps, now, runner, c.id, c.name, renewable).catch((err: unknown) => {
         deps.log.error({ err, domain: c.name }, 'autorenew at expiry failed');
         return false;
       });
       if (renewed) return;
-      const gone = await inTx(deps, async (db) => {
+      const jobId = await inTx(deps, async (db) => {
         await lockNames(db, [`domain:${c.name}`]);
         const d = await locked(db, c.id);
-        if (!d || d.status !== 'active' || d.expires_at > now) return undefined;
-        return expireOne(deps, db, now, d);
+        if (!d || d.status !== 'active' || d.expires_at > now || (await inFlight(db, EXPIRE_JOB, c.name))) return undefined;
+        return enqueue(db, now, EXPIRE_JOB, { domainId: d.id, name: d.name }, { accountId: d.account_id, objectKey: `domain:${c.name}`, maxAttempts: 5 });
       });
-      if (gone) expired.push(gone);
+      if (jobId === undefined || !(await runner.performJob(jobId))) return;
+      const after = await deps.db.selectFrom('domains').select('status').where('id', '=', c.id).executeTakeFirst();
+      if (after?.status !== 'active') expired.push(c.name);
     });
   }
   return expired;
-}
-
-async function expireOne(deps: AppDeps, db: Executor, now: number, d: DomainRecord): Promise<string | undefined> {
-  const tld = deps.tlds.get(d.tld);
-  const redemptionDays = tld?.grace.redemption ?? 30;
-  const pendingDays = tld?.grace.pendingDelete ?? 5;
-  const registry = registryOf(deps).open(db, now);
-  const info = await atRegistry(() => registry.infoDomain(d.name));
-  let redemptionEnds: number | null;
-  let purgeAt: number | null;
-  if (!info || info.sponsor !== OWN_REGISTRAR) {
-    redemptionEnds = null;
-    purgeAt = now;
-  } else if (info.rgp.includes('redemptionPeriod') || info.rgp.includes('pendingDelete')) {
-    // Expire-model TLDs: the registry moved it to redemption at the expiry itself.
-    redemptionEnds = redemptionDays > 0 ? d.expires_at + redemptionDays * DAY : null;
-    purgeAt = d.expires_at + (redemptionDays + pendingDays) * DAY;
-  } else {
-    // Autorenew-model TLDs: the registry renewed at the expiry; deleting inside the auto-renew grace period credits that year.
-    let outcome;
-    try {
-      outcome = await atRegistry(() => registry.deleteDomain(d.name));
-    } catch (err) {
-      if (!(err instanceof DmapiError)) throw err;
-      // The registry keeps it (a delete prohibition, name servers below it): it stays registered as
-      // the registry renewed it, and the next attempt waits for that expiry instead of every run.
-      await db.updateTable('domains').set({ expires_at: info.expiresAt, updated_at: now }).where('id', '=', d.id).execute();
-      await record(db, now, d, 'domain-expire', 'nack', resultLines([['result_msg', `${d.name} expired but the registry refused to delete it: ${err.details[0]}`], ['expires', isoDate(info.expiresAt)]]));
-      return undefined;
-    }
-    redemptionEnds = outcome.purged || redemptionDays <= 0 ? null : now + redemptionDays * DAY;
-    purgeAt = outcome.purged ? now : outcome.purgeAt;
-  }
-  const why = d.delete_at_expiry ? 'deleted at its end of life (domain-delete type=endoflife)' : d.autorenew ? 'expired: the automatic renewal failed' : 'expired (autorenew is off)';
-  await db
-    .updateTable('domains')
-    .set({ status: redemptionEnds !== null ? 'redemption' : 'pending-delete', deleted_at: now, redemption_ends_at: redemptionEnds, purge_at: purgeAt, updated_at: now })
-    .where('id', '=', d.id)
-    .execute();
-  const lines: Array<[string, string]> = [['result_msg', `${d.name} ${why} on ${isoDate(d.expires_at)}`]];
-  if (redemptionEnds !== null) lines.push(['redemption', `restorable with domain-redeem until ${isoDate(redemptionEnds)}`]);
-  if (purgeAt !== null) lines.push(['purge_date', isoDate(purgeAt)]);
-  const procId = await record(db, now, d, 'domain-expire', 'ack', resultLines(lines));
-  await recordOrder(db, { accountId: d.account_id, type: 'delete_domain', identifier: d.name, tld: d.tld, procId, now, status: 'ok' });
-  return d.name;
 }
 
 /** Ends redemption periods and purges domains whose time has come. */
@@ -240,21 +136,23 @@ export async function runRedemption(deps: AppDeps, now: number): Promise<{ ended
   const purged: string[] = [];
   const due = await deps.db
     .selectFrom('domains')
-    .select(['id', 'name'])
+    .select(['id', 'name', 'purge_at'])
     .where((eb) => eb.or([eb.and([eb('status', '=', 'redemption'), eb('redemption_ends_at', '<=', now)]), eb.and([eb('status', 'in', ['redemption', 'pending-delete']), eb('purge_at', '<=', now)])]))
     .orderBy('id')
     .limit(BATCH)
     .execute();
   for (const c of due) {
-    await attempt(deps, 'redemption', c.name, () =>
-      inTx(deps, async (db) => {
+    await attempt(deps, 'redemption', c.name, async () => {
+      // The registry purges on its own clock; a name it still holds (restored elsewhere) is not ours
+      // to drop. Asked before the transaction: a read, repeated by the next run if this one dies.
+      const info = c.purge_at !== null && c.purge_at <= now ? await atRegistry(() => registryOf(deps).open(deps.db, now).infoDomain(c.name)) : undefined;
+      const heldStill = info !== undefined && info.sponsor === OWN_REGISTRAR && !info.rgp.some((r) => r === 'redemptionPeriod' || r === 'pendingDelete');
+      await inTx(deps, async (db) => {
         await lockNames(db, [`domain:${c.name}`]);
         const d = await locked(db, c.id);
         if (!d || d.status === 'active') return;
         if (d.purge_at !== null && d.purge_at <= now) {
-          // The registry purges on its own clock; a name it still holds (restored elsewhere) is not ours to drop.
-          const info = await atRegistry(() => registryOf(deps).open(db, now).infoDomain(d.name));
-          if (info && info.sponsor === OWN_REGISTRAR && !info.rgp.some((r) => r === 'redemptionPeriod' || r === 'pendingDelete')) return;
+          if (heldStill) return;
           await db.deleteFrom('domains').where('id', '=', d.id).execute();
           await record(db, now, d, 'domain-purge', 'ack', resultLines([['result_msg', `${d.name} was purged; the name is free again`]]));
           purged.push(d.name);
@@ -267,8 +165,8 @@ export async function runRedemption(deps: AppDeps, now: number): Promise<{ ended
           await record(db, now, d, 'domain-redemption-end', 'ack', resultLines(text));
           ended.push(d.name);
         }
-      }),
-    );
+      });
+    });
   }
   return { ended, purged };
 }

@@ -9,7 +9,7 @@ import { parseAmount } from '../core/money.ts';
 import type { TldCatalogue, TldInfo } from '../tld/catalogue.ts';
 import type { PremiumPriceSource } from '../billing/quote.ts';
 import { recordOrder, releaseReservation } from '../billing/ledger.ts';
-import type { Registry } from '../registry/port.ts';
+import { RegistryError, type Registry } from '../registry/port.ts';
 import { registryOf as registryOfDeps } from '../registry/index.ts';
 import { CLEAR, contactUsableFor, findContact } from './contacts.ts';
 import { isPostgres, requireDomain, type DomainAction, type DomainRecord } from './domain-access.ts';
@@ -164,7 +164,10 @@ export async function ensureExternalHosts(registry: Registry, tlds: TldCatalogue
   for (const host of names) {
     if (registrableDomain(host, tlds.names())) continue;
     if (await atRegistry(() => registry.checkHost(host))) continue;
-    await atRegistry(() => registry.createHost(host, { ipv4: [], ipv6: [] }));
+    // Another job's outside step (a domain sharing the new name server) may have made it meanwhile.
+    await atRegistry(() => registry.createHost(host, { ipv4: [], ipv6: [] }).catch((err: unknown) => {
+      if (!(err instanceof RegistryError && err.code === 2302)) throw err;
+    }));
   }
 }
 
@@ -319,18 +322,31 @@ export async function acceptLock(
   return { object: d.name, job: { accountId: d.account_id, domainId: d.id, name: d.name, lock } };
 }
 
-export async function performLock(ctx: { readonly db: Executor; readonly now: number; readonly resultId: number | null; readonly deps: Parameters<typeof registryOfDeps>[0] }, job: LockJob) {
-  await lockNames(ctx.db, [`domain:${job.name}`]);
-  const d = await ctx.db.selectFrom('domains').selectAll().where('id', '=', job.domainId).executeTakeFirst();
-  if (!d || d.status !== 'active') throw new DmapiError('STATUS_PROHIBITS', `${job.name} is no longer active; not ${job.lock ? 'locked' : 'unlocked'}`);
-  const registry = registryOfDeps(ctx.deps).open(ctx.db, ctx.now);
+/** The job's domain as the worker finds it; refused when it is no longer active (`not …` says what did not happen). */
+export async function activeDomain(db: Executor, job: { domainId: number; name: string }, not: string): Promise<DomainRecord> {
+  const d = await db.selectFrom('domains').selectAll().where('id', '=', job.domainId).executeTakeFirst();
+  if (!d || d.status !== 'active') throw new DmapiError('STATUS_PROHIBITS', `${job.name} is no longer active; ${not}`);
+  return d;
+}
+
+/** The registry half of domain-lock / domain-unlock (outside step); setting a status twice changes nothing. */
+export async function lockAtRegistry(deps: Parameters<typeof registryOfDeps>[0] & { readonly db: Executor }, job: LockJob, now: number): Promise<string[]> {
+  await activeDomain(deps.db, job, `not ${job.lock ? 'locked' : 'unlocked'}`);
+  const registry = registryOfDeps(deps).open(deps.db, now);
   const status = 'clientTransferProhibited' as const;
   const info = await atRegistry(() => registry.updateDomain(job.name, job.lock ? { addStatuses: [status] } : { removeStatuses: [status] }));
+  return info.statuses;
+}
+
+/** The local half: `statuses` is what the registry answered in the outside step. */
+export async function performLock(ctx: { readonly db: Executor; readonly now: number; readonly resultId: number | null; readonly prepared?: unknown }, job: LockJob) {
+  await lockNames(ctx.db, [`domain:${job.name}`]);
+  const d = await ctx.db.selectFrom('domains').selectAll().where('id', '=', job.domainId).executeTakeFirstOrThrow();
   await ctx.db.updateTable('domains').set({ locked: job.lock ? 1 : 0, updated_at: ctx.now }).where('id', '=', d.id).execute();
   await recordOrder(ctx.db, { accountId: job.accountId, type: job.lock ? 'lock' : 'unlock', identifier: job.name, tld: d.tld, procId: ctx.resultId, now: ctx.now, status: 'ok' });
   const was = d.locked === 1;
   const msg = job.lock ? (was ? `${job.name} was locked already` : `${job.name} locked: transfers to another registrar are refused`) : was ? `${job.name} unlocked: it can be transferred with its auth-id` : `${job.name} was not locked`;
-  return { status: 'ack' as const, text: resultLines([['result_msg', msg], ['registry_status', info.statuses.join(',')]]) };
+  return { status: 'ack' as const, text: resultLines([['result_msg', msg], ['registry_status', (ctx.prepared as string[]).join(',')]]) };
 }
 
 /** The DMAPI domain properties (domain-set-property / domain-get-property). */

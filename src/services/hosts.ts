@@ -108,22 +108,33 @@ export async function hostUsedBy(db: Executor, name: string): Promise<string | u
   return d?.name;
 }
 
-export async function createHost(db: Executor, registry: Registry, now: number, accountId: number, name: string, a: HostAddresses): Promise<void> {
+/**
+ * The registry half of ns-create (outside step). A retry after a lost answer finds the host made
+ * already: sponsored by us with no local row yet, it is adopted instead of created twice.
+ */
+export async function createHostAtRegistry(db: Executor, registry: Registry, name: string, a: HostAddresses, attempt: number): Promise<void> {
   if (await db.selectFrom('hosts').select('id').where('name', '=', name).executeTakeFirst()) throw new DmapiError('OBJECT_EXISTS', `host ${name} exists already`);
+  if (attempt > 1) {
+    const made = await registry.infoHost(name).catch(() => undefined);
+    if (made?.sponsor === registry.registrarId) return;
+  }
   await atRegistry(() => registry.createHost(name, a));
+}
+
+export async function insertHost(db: Executor, now: number, accountId: number, name: string, a: HostAddresses): Promise<void> {
   await db.insertInto('hosts').values({ account_id: accountId, name, ipv4: a.ipv4.join(','), ipv6: a.ipv6.join(','), created_at: now, updated_at: now }).execute();
 }
 
-export async function changeHost(db: Executor, registry: Registry, now: number, row: HostRow, a: HostAddresses): Promise<void> {
-  await atRegistry(() => registry.updateHost(row.name, a));
+export async function saveHostAddresses(db: Executor, now: number, row: HostRow, a: HostAddresses): Promise<void> {
   await db.updateTable('hosts').set({ ipv4: a.ipv4.join(','), ipv6: a.ipv6.join(','), updated_at: now }).where('id', '=', row.id).execute();
 }
 
-export async function removeHost(db: Executor, registry: Registry, row: HostRow): Promise<void> {
+/** The registry half of ns-delete (outside step); a retry finds the host gone already. */
+export async function deleteHostAtRegistry(db: Executor, registry: Registry, row: HostRow, attempt: number): Promise<void> {
   const used = await hostUsedBy(db, row.name);
   if (used) throw new DmapiError('OBJECT_IN_USE', `host ${row.name} is a name server of ${used}`);
+  if (attempt > 1 && !(await atRegistry(() => registry.checkHost(row.name)))) return;
   await atRegistry(() => registry.deleteHost(row.name));
-  await db.deleteFrom('hosts').where('id', '=', row.id).execute();
 }
 
 export async function listHosts(db: Executor, accountId: number, pattern: string | undefined): Promise<HostRow[]> {

@@ -9,6 +9,7 @@ import { DmapiError } from '../dmapi/errors.ts';
 import type { RawParams } from '../dmapi/command.ts';
 import { recordOrder } from '../billing/ledger.ts';
 import { enqueue } from '../jobs/queue.ts';
+import type { OutsideContext } from '../jobs/worker.ts';
 import { queueMail, type MailContext } from '../mail/outbox.ts';
 import { answerUrl } from '../mail/links.ts';
 import { isPlainAddress } from '../mail/address.ts';
@@ -16,7 +17,7 @@ import { ownerChangeConfirmationMail, ownerChangeNoticeMail } from '../mail/temp
 import { registryOf } from '../registry/index.ts';
 import { atRegistry } from './registry-errors.ts';
 import { completeResult } from './results.ts';
-import { checkNewContact, createContact, fieldsOf } from './contacts.ts';
+import { checkNewContact, createContactAtRegistry, fieldsOf, insertContact } from './contacts.ts';
 import { isPostgres } from './domain-access.ts';
 import { keyHash } from './answer-keys.ts';
 import { domainFor, isGenericTld, lockNames, resultLines } from './domains.ts';
@@ -151,28 +152,48 @@ export async function answerOwnerChange(ctx: MailContext, key: string, answer: '
     return { outcome: 'rejected', domain: c.domain };
   }
   await db.updateTable('owner_changes').set({ state: 'confirmed', answered_at: now }).where('id', '=', c.id).where('state', '=', 'pending').execute();
-  await enqueue(db, now, COR_APPLY_JOB, { id: c.id }, { accountId: c.account_id });
+  await enqueue(db, now, COR_APPLY_JOB, { id: c.id }, { accountId: c.account_id, objectKey: `domain:${c.domain}` });
   return { outcome: 'confirmed', domain: c.domain };
 }
 
 /**
- * Makes a confirmed change (the worker): new contact, registry update, owner on the domain, the
- * IRTP-C lock, notices to both registrants, whois verification of a new gTLD owner address.
- * Returns the result's text lines; undefined when the change is not (or no longer) confirmed.
+ * The registry half of a confirmed change (the apply job's outside step): the new registrant's
+ * contact, then the domain's registrant. The handle is stored on the change before the contact
+ * is created, so a retry after a lost answer adopts that contact instead of making another.
+ * Undefined when the change is not (or no longer) confirmed.
  */
-export async function applyOwnerChange(ctx: FlowContext, id: number): Promise<Array<[string, string]> | undefined> {
-  const { db, now, deps } = ctx;
-  const c = await lockedChange(db, id);
+export async function ownerChangeAtRegistry(deps: AppDeps, id: number, o: OutsideContext): Promise<string | undefined> {
+  const { db } = deps;
+  const c = await db.selectFrom('owner_changes').selectAll().where('id', '=', id).executeTakeFirst();
   if (!c || c.state !== 'confirmed') return undefined;
-  await lockNames(db, [`domain:${c.domain}`]);
   const d = await db.selectFrom('domains').selectAll().where('id', '=', c.domain_id).executeTakeFirst();
   if (!d || d.status !== 'active') throw new DmapiError('STATUS_PROHIBITS', `${c.domain} is no longer active; its owner was not changed`);
   const tld = deps.tlds.get(d.tld);
   if (!tld) throw new DmapiError('PARAM_POLICY', `.${d.tld} is no longer offered`);
-  const fields = JSON.parse(c.fields) as ContactFields;
-  const registry = registryOf(deps).open(db, now);
-  const handle = await createContact(db, registry, now, d.account_id, tld, fields);
+  const registry = registryOf(deps).open(db, o.now);
+  const remember = async (handle: string) => void (await db.updateTable('owner_changes').set({ new_owner: handle }).where('id', '=', c.id).execute());
+  const handle = await createContactAtRegistry(db, registry, tld, JSON.parse(c.fields) as ContactFields, c.new_owner, remember);
+  // Setting the registrant it already has changes nothing: a retry may repeat it.
   await atRegistry(() => registry.updateDomain(d.name, { registrant: handle }));
+  return handle;
+}
+
+/**
+ * Makes a confirmed change locally once the registry has it (the worker): the new contact, the
+ * owner on the domain, the IRTP-C lock, notices to both registrants, whois verification of a new
+ * gTLD owner address. Returns the result's text lines; undefined when the change is not (or no
+ * longer) confirmed.
+ */
+export async function applyOwnerChange(ctx: FlowContext, id: number, handle: string | undefined): Promise<Array<[string, string]> | undefined> {
+  const { db, now, deps } = ctx;
+  const c = await lockedChange(db, id);
+  if (!c || c.state !== 'confirmed' || handle === undefined) return undefined;
+  await lockNames(db, [`domain:${c.domain}`]);
+  const d = await db.selectFrom('domains').selectAll().where('id', '=', c.domain_id).executeTakeFirst();
+  const tld = d && deps.tlds.get(d.tld);
+  if (!d || !tld) throw new DmapiError('STATUS_PROHIBITS', `${c.domain} is no longer here; its owner was not changed`);
+  const fields = JSON.parse(c.fields) as ContactFields;
+  await insertContact(db, now, d.account_id, tld, handle, fields);
   await db.updateTable('domains').set({ owner_c: handle, updated_at: now }).where('id', '=', d.id).execute();
   const lockUntil = c.material && !c.lock_opt_out ? now + COR_LOCK_DAYS * DAY : null;
   await db.updateTable('owner_changes').set({ state: 'applied', applied_at: now, new_owner: handle, lock_until: lockUntil }).where('id', '=', c.id).execute();
@@ -194,8 +215,8 @@ export async function applyOwnerChange(ctx: FlowContext, id: number): Promise<Ar
 }
 
 /** The apply job: makes the change and completes the request's result. */
-export async function performOwnerChangeJob(ctx: FlowContext, id: number): Promise<void> {
-  const lines = await applyOwnerChange(ctx, id);
+export async function performOwnerChangeJob(ctx: FlowContext, id: number, handle: string | undefined): Promise<void> {
+  const lines = await applyOwnerChange(ctx, id, handle);
   if (!lines) return;
   const c = (await ctx.db.selectFrom('owner_changes').select(['result_id', 'domain']).where('id', '=', id).executeTakeFirstOrThrow());
   await completeResult(ctx.db, c.result_id, { status: 'ack', object: c.domain, text: resultLines(lines) }, ctx.now);

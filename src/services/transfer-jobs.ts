@@ -13,13 +13,14 @@ import {
   TRANSFER_REQUEST_JOB,
 } from './transfers.ts';
 import { performTransferOutAnswer, runTransfersOut, transferInOf, TRANSFER_OUT_ANSWER_JOB } from './transfer-out.ts';
-import { COR_APPLY_JOB, failOwnerChange, performOwnerChangeJob, runOwnerChangeDeadlines } from './owner-change.ts';
+import { COR_APPLY_JOB, failOwnerChange, ownerChangeAtRegistry, performOwnerChangeJob, runOwnerChangeDeadlines } from './owner-change.ts';
 
 /**
  * The worker's part of transfers and changes of registrant: one job kind per step that talks to the
  * registry (registered in jobs/handlers.ts), and the periodic task (jobs/tasks.ts).
  */
-const applyOwnerChange: JobHandler = (ctx, p: { id: number }) => performOwnerChangeJob(ctx, p.id);
+const applyOwnerChange: JobHandler = (ctx, p: { id: number }) => performOwnerChangeJob(ctx, p.id, ctx.prepared as string | undefined);
+applyOwnerChange.outside = (deps, p: { id: number }, o) => ownerChangeAtRegistry(deps, p.id, o);
 // Its writes were rolled back: the change ends failed and the domain-owner-change result says why.
 applyOwnerChange.failed = (ctx, p: { id: number }, reason) => failOwnerChange(ctx, p.id, reason, true);
 

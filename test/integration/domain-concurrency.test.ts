@@ -58,9 +58,15 @@ forEachDatabase('domain registration under concurrency', (t) => {
     const w2 = new Worker(deps, jobHandlers(table.commands));
     await race('contested2-cc.com', async () => {
       const [j1] = await claimJobs(deps, w1.id, 1);
+      assert.ok(j1);
+      assert.deepEqual(await claimJobs(deps, w2.id, 1), [], 'the other registration of the name waits while the first is claimed');
+      // Jobs queued before object keys existed (migration 0016) may still run side by side: the registry decides.
+      await deps.db.updateTable('jobs').set({ object_key: null }).where('kind', '=', 'domain-register').execute();
       const [j2] = await claimJobs(deps, w2.id, 1);
-      assert.ok(j1 && j2);
+      assert.ok(j2);
       await Promise.all([w1.perform(j1), w2.perform(j2)]);
+      // Two registry sessions colliding on one name may fail as a database conflict: the retry checks first, then gets 2302.
+      t().clock.advance(10_000);
       await t().work();
     });
   });

@@ -2,14 +2,24 @@ import { z } from 'zod';
 import { defineCommand } from '../command.ts';
 import { text } from '../params.ts';
 import { contactFields, type ContactFields } from '../../core/contact.ts';
-import { checkNewContact, createContact, tldOrFail } from '../../services/contacts.ts';
+import { checkNewContact, createContactAtRegistry, insertContact, tldOrFail } from '../../services/contacts.ts';
 import { registryOf } from '../../registry/index.ts';
+import { updatePayload } from '../../jobs/queue.ts';
 import { DmapiError } from '../errors.ts';
+import type { TldCatalogue, TldInfo } from '../../tld/catalogue.ts';
 
 interface Job {
   accountId: number;
   tld: string;
   fields: ContactFields;
+  /** The handle the outside step chose (stored before the registry create, for a retry to check). */
+  handle?: string;
+}
+
+function offered(tlds: TldCatalogue, job: Job): TldInfo {
+  const tld = tlds.get(job.tld);
+  if (!tld) throw new DmapiError('PARAM_RANGE', `tld ${job.tld} is no longer offered`);
+  return tld;
 }
 
 /** Every contact field as an optional parameter (the docs list them; core/contact.ts checks them). */
@@ -41,11 +51,14 @@ export const contactCreate = defineCommand({
       headers: warnings.map((w) => ['Warning', w] as const),
     };
   },
+  async outside(deps, job: Job, o) {
+    const registry = registryOf(deps).open(deps.db, o.now);
+    const remember = (handle: string) => updatePayload(deps.db, o.jobId, { ...job, handle });
+    return createContactAtRegistry(deps.db, registry, offered(deps.tlds, job), job.fields, job.handle ?? null, remember);
+  },
   async perform(ctx, job: Job) {
-    const tld = ctx.deps.tlds.get(job.tld);
-    if (!tld) throw new DmapiError('PARAM_RANGE', `tld ${job.tld} is no longer offered`);
-    const registry = registryOf(ctx.deps).open(ctx.db, ctx.now);
-    const handle = await createContact(ctx.db, registry, ctx.now, job.accountId, tld, job.fields);
+    const handle = ctx.prepared as string;
+    await insertContact(ctx.db, ctx.now, job.accountId, offered(ctx.deps.tlds, job), handle, job.fields);
     // QUYU's module takes registry_roid as the handle, so it carries the handle itself.
     return { status: 'ack', object: handle, text: `result_msg: contact ${handle} created\nregistry_roid: ${handle}` };
   },

@@ -3,8 +3,11 @@ import { defineCommand } from '../command.ts';
 import { DmapiError } from '../errors.ts';
 import { text } from '../params.ts';
 import type { ContactField, ContactFields } from '../../core/contact.ts';
-import { applyContactChange, contactInput, contactOrFail, findContact, mergeContact } from '../../services/contacts.ts';
+import { contactInput, contactOrFail, findContact, mergeContact, saveContactChange, toPostal } from '../../services/contacts.ts';
 import { registryOf } from '../../registry/index.ts';
+import { atRegistry } from '../../services/registry-errors.ts';
+import type { Executor } from '../../db/database.ts';
+import type { TldCatalogue } from '../../tld/catalogue.ts';
 import { contactFieldParams } from './contact-create.ts';
 
 interface Job {
@@ -14,12 +17,22 @@ interface Job {
   clear: ContactField[];
 }
 
+/** The contact as the worker finds it, with the change merged in. */
+async function merged(db: Executor, tlds: TldCatalogue, job: Job) {
+  const row = await findContact(db, job.accountId, job.handle);
+  if (!row) throw new DmapiError('OBJECT_NOT_FOUND', `contact ${job.handle} not found`);
+  const tld = tlds.get(row.tld);
+  if (!tld) throw new DmapiError('PARAM_POLICY', `contact ${row.handle} belongs to .${row.tld}, which the platform no longer offers`);
+  return { row, tld, fields: mergeContact(row, tld, job.given, job.clear).fields };
+}
+
 export const contactModify = defineCommand({
   name: 'contact-modify',
   summary: 'Change fields of a contact; omitted or empty fields stay as they are.',
   access: 'modify',
   session: 'required',
   execution: 'async',
+  objectKind: 'contact',
   params: z.object({ handle: text(64).describe('the contact handle'), ...contactFieldParams }),
   errors: ['OBJECT_NOT_FOUND', 'PARAM_POLICY'],
   notes:
@@ -36,13 +49,15 @@ export const contactModify = defineCommand({
     const { warnings } = mergeContact(row, tld, given, clear);
     return { object: row.handle, job: { accountId: ctx.account.id, handle: row.handle, given, clear }, headers: warnings.map((w) => ['Warning', w] as const) };
   },
+  // Sending the same postal data again changes nothing, so a retry simply repeats it.
+  async outside(deps, job: Job, o) {
+    const { row, tld, fields } = await merged(deps.db, deps.tlds, job);
+    await atRegistry(() => registryOf(deps).open(deps.db, o.now).updateContact(row.handle, toPostal(fields, tld)));
+    return fields;
+  },
   async perform(ctx, job: Job) {
-    const row = await findContact(ctx.db, job.accountId, job.handle);
-    if (!row) throw new DmapiError('OBJECT_NOT_FOUND', `contact ${job.handle} not found`);
-    const tld = ctx.deps.tlds.get(row.tld);
-    if (!tld) throw new DmapiError('PARAM_POLICY', `contact ${row.handle} belongs to .${row.tld}, which the platform no longer offers`);
-    const { fields } = mergeContact(row, tld, job.given, job.clear);
-    await applyContactChange(ctx.db, registryOf(ctx.deps).open(ctx.db, ctx.now), ctx.now, row, tld, fields);
+    const { row } = await merged(ctx.db, ctx.deps.tlds, job);
+    await saveContactChange(ctx.db, ctx.now, row, ctx.prepared as ContactFields);
     return { status: 'ack', text: `result_msg: contact ${row.handle} modified` };
   },
 });

@@ -8,7 +8,9 @@ import { recordOrder, refund } from '../../billing/ledger.ts';
 import { money } from '../../billing/quote.ts';
 import { registryOf } from '../../registry/index.ts';
 import { atRegistry } from '../../services/registry-errors.ts';
-import { domainFor, isGenericTld, lockNames, REFUND_WINDOW_MS, resultLines } from '../../services/domains.ts';
+import { deletedEarlier } from '../../services/registry-checks.ts';
+import type { DeleteOutcome } from '../../registry/port.ts';
+import { activeDomain, domainFor, isGenericTld, lockNames, REFUND_WINDOW_MS, resultLines } from '../../services/domains.ts';
 import type { Executor } from '../../db/database.ts';
 
 /** Refundable deletions per account and calendar month: the larger of 50 and 10 % of the month's registrations (ICANN AGP limits). */
@@ -39,6 +41,7 @@ export const domainDelete = defineCommand({
   access: 'modify',
   session: 'required',
   execution: 'async',
+  objectKind: 'domain',
   params: z.object({
     domain: text(253),
     force: optFlag().describe('1, Y or Yes: delete even when registered more than 72 hours ago'),
@@ -69,16 +72,26 @@ export const domainDelete = defineCommand({
     }
     return { object: d.name, job: { accountId: d.account_id, domainId: d.id, name: d.name, type, refundOrderId } satisfies DeleteJob };
   },
+  async outside(deps, job: DeleteJob, o): Promise<DeleteOutcome | null> {
+    const d = await activeDomain(deps.db, job, 'not deleted');
+    if (job.type === 'endoflife') return null;
+    const registry = registryOf(deps).open(deps.db, o.now);
+    const earlier = o.attempt > 1 ? await deletedEarlier(registry, job.name) : undefined;
+    if (earlier) {
+      // The registry's purge date is not in its info: count it from now with the TLD's periods.
+      const grace = deps.tlds.get(d.tld)?.grace;
+      return { purged: earlier.purged, credits: [], purgeAt: earlier.purged ? null : o.now + ((grace?.redemption ?? 30) + (grace?.pendingDelete ?? 5)) * DAY };
+    }
+    return atRegistry(() => registry.deleteDomain(job.name));
+  },
   async perform(ctx, job: DeleteJob) {
     await lockNames(ctx.db, [`domain:${job.name}`]);
-    const d = await ctx.db.selectFrom('domains').selectAll().where('id', '=', job.domainId).executeTakeFirst();
-    if (!d || d.status !== 'active') throw new DmapiError('STATUS_PROHIBITS', `${job.name} is no longer active; not deleted`);
-    if (job.type === 'endoflife') {
+    const d = await ctx.db.selectFrom('domains').selectAll().where('id', '=', job.domainId).executeTakeFirstOrThrow();
+    const outcome = ctx.prepared as DeleteOutcome | null;
+    if (outcome === null) {
       await ctx.db.updateTable('domains').set({ delete_at_expiry: 1, autorenew: 0, updated_at: ctx.now }).where('id', '=', d.id).execute();
       return { status: 'ack', text: resultLines([['result_msg', `${job.name} will not be renewed and lapses at its expiry on ${isoDate(d.expires_at)}`]]) };
     }
-    const registry = registryOf(ctx.deps).open(ctx.db, ctx.now);
-    const outcome = await atRegistry(() => registry.deleteDomain(job.name));
     const lines: Array<[string, string]> = [];
     if (outcome.purged) {
       await ctx.db.deleteFrom('domains').where('id', '=', d.id).execute();

@@ -10,6 +10,7 @@ import { parseDnssec } from '../../services/dnssec.ts';
 import { createDefaultZone } from '../../zone/store.ts';
 import { CLEAR } from '../../services/contacts.ts';
 import {
+  activeDomain,
   checkOwnBailiwick,
   ensureExternalHosts,
   lockNames,
@@ -41,6 +42,7 @@ export const domainModify = defineCommand({
   access: 'modify',
   session: 'required',
   execution: 'async',
+  objectKind: 'domain',
   example: { 'registrar-tag': 'TAG-1' },
   params: z.object({
     domain: text(253),
@@ -88,25 +90,26 @@ export const domainModify = defineCommand({
     const job: ModifyJob = { domainId: d.id, name: d.name, roles, notes: unusedRoles(tld, given), ns, registrarTag: tag, ...(dnssec !== undefined ? { dnssec } : {}) };
     return { object: d.name, job };
   },
+  // Setting the same delegation, contacts or DNSSEC data again changes nothing: a retry repeats it.
+  async outside(deps, job: ModifyJob, o) {
+    await activeDomain(deps.db, job, 'not modified');
+    const registry = registryOf(deps).open(deps.db, o.now);
+    if (job.ns) await ensureExternalHosts(registry, deps.tlds, job.ns);
+    if (job.ns === null && job.dnssec === undefined && Object.keys(job.roles).length === 0) return;
+    await atRegistry(() =>
+      registry.updateDomain(job.name, {
+        nameservers: job.ns ?? undefined,
+        admin: job.roles.admin,
+        tech: job.roles.tech,
+        billing: job.roles.billing,
+        dnssec: job.dnssec,
+      }),
+    );
+  },
   async perform(ctx, job: ModifyJob) {
-    const { tlds, config } = ctx.deps;
-    await lockNames(ctx.db, [`domain:${job.name}`, ...(job.ns ?? []).map((h) => `host:${h}`)]);
-    const d = await ctx.db.selectFrom('domains').selectAll().where('id', '=', job.domainId).executeTakeFirst();
-    if (!d || d.status !== 'active') throw new DmapiError('STATUS_PROHIBITS', `${job.name} is no longer active; not modified`);
-    const registry = registryOf(ctx.deps).open(ctx.db, ctx.now);
-    const registryChange = job.ns !== null || job.dnssec !== undefined || Object.keys(job.roles).length > 0;
-    if (job.ns) await ensureExternalHosts(registry, tlds, job.ns);
-    if (registryChange) {
-      await atRegistry(() =>
-        registry.updateDomain(job.name, {
-          nameservers: job.ns ?? undefined,
-          admin: job.roles.admin,
-          tech: job.roles.tech,
-          billing: job.roles.billing,
-          dnssec: job.dnssec,
-        }),
-      );
-    }
+    const { config } = ctx.deps;
+    await lockNames(ctx.db, [`domain:${job.name}`]);
+    const d = { id: job.domainId };
     const changed: string[] = [];
     await ctx.db
       .updateTable('domains')

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineCommand } from '../command.ts';
 import { optFlag, text } from '../params.ts';
 import { contactFieldParams } from './contact-create.ts';
-import { acceptOwnerChange, applyOwnerChange, failOwnerChange } from '../../services/owner-change.ts';
+import { acceptOwnerChange, applyOwnerChange, failOwnerChange, ownerChangeAtRegistry } from '../../services/owner-change.ts';
 import { resultLines } from '../../services/domains.ts';
 
 interface OwnerChangeJob {
@@ -15,6 +15,7 @@ export const domainOwnerChange = defineCommand({
   access: 'modify',
   session: 'required',
   execution: 'async',
+  objectKind: 'domain',
   params: z.object({
     domain: text(253).describe('the domain whose owner changes'),
     ...contactFieldParams,
@@ -31,9 +32,10 @@ export const domainOwnerChange = defineCommand({
     const { change, warnings } = await acceptOwnerChange(ctx, { domain: p.domain, lockOptOut: p['lock-opt-out'] ?? false });
     return { object: change.domain, job: { changeId: change.id } satisfies OwnerChangeJob, headers: warnings.map((w) => ['Warning', w] as const) };
   },
+  // A material change waits for the registrant's answer (nothing to do here); anything else is made now.
+  outside: (deps, job: OwnerChangeJob, o) => ownerChangeAtRegistry(deps, job.changeId, o),
   async perform(ctx, job: OwnerChangeJob) {
-    // A material change waits for the registrant's answer; anything else is made now.
-    const lines = await applyOwnerChange(ctx, job.changeId);
+    const lines = await applyOwnerChange(ctx, job.changeId, ctx.prepared as string | undefined);
     if (!lines) return { status: 'ack', text: '', pending: true };
     return { status: 'ack', text: resultLines(lines) };
   },

@@ -8,6 +8,7 @@ import { billingErrors, checkMaxPrice, quote } from '../../billing/quote.ts';
 import { commitReservation, reserve } from '../../billing/ledger.ts';
 import { registryOf } from '../../registry/index.ts';
 import { atRegistry } from '../../services/registry-errors.ts';
+import { restoredEarlier } from '../../services/registry-checks.ts';
 import { accountRow, catalogPremium, domainFor, lockNames, releasePending, resultLines } from '../../services/domains.ts';
 
 interface RedeemJob {
@@ -24,6 +25,7 @@ export const domainRedeem = defineCommand({
   access: 'costs',
   session: 'required',
   execution: 'async',
+  objectKind: 'domain',
   params: z.object({
     domain: text(253),
     'max-price': optText(32).describe('highest price accepted for restore and renewal; required for premium names'),
@@ -51,16 +53,21 @@ export const domainRedeem = defineCommand({
     const y = renew ? await reserve(ctx.db, { ...order, type: 'renew', price: renew }) : undefined;
     return { object: d.name, job: { accountId: account.id, domainId: d.id, name: d.name, restoreOrderId: r.orderId, renewOrderId: y?.orderId ?? null } satisfies RedeemJob };
   },
+  async outside(deps, job: RedeemJob, o) {
+    const d = await deps.db.selectFrom('domains').select('status').where('id', '=', job.domainId).executeTakeFirst();
+    if (!d || d.status !== 'redemption') throw new DmapiError('STATUS_PROHIBITS', `${job.name} is no longer in its redemption period; not restored`);
+    const registry = registryOf(deps).open(deps.db, o.now);
+    const earlier = o.attempt > 1 ? await restoredEarlier(registry, job.name) : undefined;
+    const info = earlier ?? (await atRegistry(() => registry.restoreDomain(job.name)));
+    return { expiresAt: info.expiresAt };
+  },
   async perform(ctx, job: RedeemJob) {
     await lockNames(ctx.db, [`domain:${job.name}`]);
-    const d = await ctx.db.selectFrom('domains').selectAll().where('id', '=', job.domainId).executeTakeFirst();
-    if (!d || d.status !== 'redemption') throw new DmapiError('STATUS_PROHIBITS', `${job.name} is no longer in its redemption period; not restored`);
-    const registry = registryOf(ctx.deps).open(ctx.db, ctx.now);
-    const info = await atRegistry(() => registry.restoreDomain(job.name));
+    const info = ctx.prepared as { expiresAt: number };
     await ctx.db
       .updateTable('domains')
       .set({ status: 'active', deleted_at: null, redemption_ends_at: null, purge_at: null, delete_at_expiry: 0, expires_at: info.expiresAt, updated_at: ctx.now })
-      .where('id', '=', d.id)
+      .where('id', '=', job.domainId)
       .execute();
     await commitReservation(ctx.db, { accountId: job.accountId, orderId: job.restoreOrderId, now: ctx.now });
     if (job.renewOrderId !== null) await commitReservation(ctx.db, { accountId: job.accountId, orderId: job.renewOrderId, now: ctx.now });

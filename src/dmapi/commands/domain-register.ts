@@ -8,6 +8,7 @@ import { commitReservation, reserve } from '../../billing/ledger.ts';
 import { orderTypeOf } from '../../billing/operations.ts';
 import { registryOf } from '../../registry/index.ts';
 import { atRegistry } from '../../services/registry-errors.ts';
+import { createdEarlier } from '../../services/registry-checks.ts';
 import { startVerification } from '../../services/verification.ts';
 import { createDefaultZone } from '../../zone/store.ts';
 import {
@@ -54,12 +55,19 @@ interface RegisterJob {
   fee: { amount: number; currency: string } | null;
 }
 
+/** What the registry answered (or, on a retry, what an earlier attempt had made). */
+interface Registered {
+  expiresAt: number;
+  roid: string;
+}
+
 export const domainRegister = defineCommand({
   name: 'domain-register',
   summary: 'Register a domain: contacts, name servers, period in months; money is held at once and booked when the registry confirms.',
   access: 'costs',
   session: 'required',
   execution: 'async',
+  objectKind: 'domain',
   othersObjects: 'it names a domain to create: one held by anybody answers that it is registered',
   params: z.object({
     domain: text(253).describe('the name to register (U-label or A-label)'),
@@ -131,12 +139,11 @@ export const domainRegister = defineCommand({
     };
     return { object: d.name, job, headers: price.class !== 'standard' ? [['Warning', `${d.name} is a ${price.class} name: ${money(price.brutto, price.currency)}`]] : [] };
   },
-  async perform(ctx, job: RegisterJob) {
-    const { tlds, config } = ctx.deps;
-    const registry = registryOf(ctx.deps).open(ctx.db, ctx.now);
-    // Two registrations of one name (or of domains sharing a new name server) wait for each other here.
-    await lockNames(ctx.db, [`domain:${job.name}`, ...job.ns.map((h) => `host:${h}`)]);
-    await ensureExternalHosts(registry, tlds, job.ns);
+  async outside(deps, job: RegisterJob, o): Promise<Registered> {
+    const registry = registryOf(deps).open(deps.db, o.now);
+    const earlier = o.attempt > 1 ? await createdEarlier(deps.db, registry, job.name) : undefined;
+    if (earlier) return { expiresAt: earlier.expiresAt, roid: earlier.roid };
+    await ensureExternalHosts(registry, deps.tlds, job.ns);
     const info = await atRegistry(() =>
       registry.createDomain({
         name: job.name,
@@ -149,6 +156,13 @@ export const domainRegister = defineCommand({
         acceptPrice: job.fee ?? undefined,
       }),
     );
+    return { expiresAt: info.expiresAt, roid: info.roid };
+  },
+  async perform(ctx, job: RegisterJob) {
+    const { config } = ctx.deps;
+    const info = ctx.prepared as Registered;
+    // Local rows of one name (or of domains sharing a new name server) are written one at a time.
+    await lockNames(ctx.db, [`domain:${job.name}`, ...job.ns.map((h) => `host:${h}`)]);
     const row = await ctx.db
       .insertInto('domains')
       .values({

@@ -9,6 +9,7 @@ import { commitReservation, reserve } from '../../billing/ledger.ts';
 import { orderTypeOf } from '../../billing/operations.ts';
 import { registryOf } from '../../registry/index.ts';
 import { atRegistry } from '../../services/registry-errors.ts';
+import { renewedEarlier } from '../../services/registry-checks.ts';
 import {
   accountRow,
   catalogPremium,
@@ -18,6 +19,7 @@ import {
   MAX_TERM_MONTHS,
   monthsUntil,
   releasePending,
+  activeDomain,
   RENEW_GUARD_MS,
   resultLines,
 } from '../../services/domains.ts';
@@ -34,6 +36,8 @@ interface RenewJob {
   /** The guard value before this request, restored when the renewal fails. */
   previousRenewedAt: number | null;
   acceptedAt: number;
+  /** The expiry seen at accept: a retry that finds it moved on by `months` knows the renewal happened. */
+  expiresBefore?: number;
 }
 
 export const domainRenew = defineCommand({
@@ -42,6 +46,7 @@ export const domainRenew = defineCommand({
   access: 'costs',
   session: 'required',
   execution: 'async',
+  objectKind: 'domain',
   params: z.object({
     domain: text(253),
     period: optInt(1, 1200).describe('renewal period in MONTHS; give period or expyear, not both'),
@@ -104,15 +109,19 @@ export const domainRenew = defineCommand({
       }
     }
     await ctx.db.updateTable('domains').set({ last_renewed_at: ctx.now }).where('id', '=', d.id).execute();
-    const job: RenewJob = { accountId: account.id, domainId: d.id, name: d.name, months, renewOrderId: renewed.orderId, privacy, privacyOrderId, previousRenewedAt: d.last_renewed_at, acceptedAt: ctx.now };
+    const job: RenewJob = { accountId: account.id, domainId: d.id, name: d.name, months, renewOrderId: renewed.orderId, privacy, privacyOrderId, previousRenewedAt: d.last_renewed_at, acceptedAt: ctx.now, expiresBefore: d.expires_at };
     return { object: d.name, job };
+  },
+  async outside(deps, job: RenewJob, o) {
+    const d = await activeDomain(deps.db, job, 'not renewed');
+    const registry = registryOf(deps).open(deps.db, o.now);
+    const earlier = o.attempt > 1 ? await renewedEarlier(registry, job.name, job.expiresBefore ?? d.expires_at, job.months) : undefined;
+    const info = earlier ?? (await atRegistry(() => registry.renewDomain(job.name, d.expires_at, job.months)));
+    return { expiresAt: info.expiresAt };
   },
   async perform(ctx, job: RenewJob) {
     await lockNames(ctx.db, [`domain:${job.name}`]);
-    const d = await ctx.db.selectFrom('domains').selectAll().where('id', '=', job.domainId).executeTakeFirst();
-    if (!d || d.status !== 'active') throw new DmapiError('STATUS_PROHIBITS', `${job.name} is no longer active; not renewed`);
-    const registry = registryOf(ctx.deps).open(ctx.db, ctx.now);
-    const info = await atRegistry(() => registry.renewDomain(job.name, d.expires_at, job.months));
+    const info = ctx.prepared as { expiresAt: number };
     await ctx.db
       .updateTable('domains')
       .set({
@@ -120,7 +129,7 @@ export const domainRenew = defineCommand({
         updated_at: ctx.now,
         ...(job.privacy ? { privacy: job.privacy, privacy_origin: job.privacy, privacy_expires_at: info.expiresAt } : {}),
       })
-      .where('id', '=', d.id)
+      .where('id', '=', job.domainId)
       .execute();
     await commitReservation(ctx.db, { accountId: job.accountId, orderId: job.renewOrderId, now: ctx.now });
     if (job.privacyOrderId !== null) await commitReservation(ctx.db, { accountId: job.accountId, orderId: job.privacyOrderId, now: ctx.now });

@@ -1,12 +1,11 @@
 import { z } from 'zod';
 import { defineCommand } from '../command.ts';
-import { DmapiError } from '../errors.ts';
 import { text } from '../params.ts';
 import { isoDate } from '../../core/dates.ts';
 import { DAY } from '../../core/clock.ts';
 import { registryOf } from '../../registry/index.ts';
 import { atRegistry } from '../../services/registry-errors.ts';
-import { domainFor, lockNames } from '../../services/domains.ts';
+import { activeDomain, domainFor } from '../../services/domains.ts';
 
 /** How long a new code is valid at the simulated registry (RFC 9154's usual 14 days). */
 const CODE_DAYS = 14;
@@ -22,6 +21,7 @@ export const domainTransferGetAuthId = defineCommand({
   access: 'modify',
   session: 'required',
   execution: 'async',
+  objectKind: 'domain',
   params: z.object({ domain: text(253) }),
   errors: ['OBJECT_NOT_FOUND', 'STATUS_PROHIBITS', 'ACCESS_DENIED', 'COMMAND_FAILED'],
   notes:
@@ -31,11 +31,14 @@ export const domainTransferGetAuthId = defineCommand({
     const d = await domainFor(ctx, p.domain, 'manage');
     return { object: d.name, job: { domainId: d.id, name: d.name } satisfies AuthIdJob };
   },
+  // Each call makes a new code and voids the one before: a retry's code is simply the valid one.
+  async outside(deps, job: AuthIdJob, o) {
+    await activeDomain(deps.db, { domainId: job.domainId, name: job.name }, 'no auth-id');
+    return atRegistry(() => registryOf(deps).open(deps.db, o.now).newAuthCode(job.name));
+  },
   async perform(ctx, job: AuthIdJob) {
-    await lockNames(ctx.db, [`domain:${job.name}`]);
-    const d = await ctx.db.selectFrom('domains').select(['status', 'locked']).where('id', '=', job.domainId).executeTakeFirst();
-    if (!d || d.status !== 'active') throw new DmapiError('STATUS_PROHIBITS', `${job.name} is no longer active; no auth-id`);
-    const code = await atRegistry(() => registryOf(ctx.deps).open(ctx.db, ctx.now).newAuthCode(job.name));
+    const code = ctx.prepared as string;
+    const d = await ctx.db.selectFrom('domains').select(['locked']).where('id', '=', job.domainId).executeTakeFirstOrThrow();
     const lines = [
       `The Authorization ID is: "${code}"`,
       `result_msg: new auth-id for ${job.name}, valid until ${isoDate(ctx.now + CODE_DAYS * DAY)}; earlier auth-ids are no longer valid`,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineCommand } from '../command.ts';
 import { text } from '../params.ts';
-import { acceptLock, performLock, type LockJob } from '../../services/domains.ts';
+import { acceptLock, lockAtRegistry, performLock, type LockJob } from '../../services/domains.ts';
 
 export const domainUnlock = defineCommand({
   name: 'domain-unlock',
@@ -9,6 +9,7 @@ export const domainUnlock = defineCommand({
   access: 'modify',
   session: 'required',
   execution: 'async',
+  objectKind: 'domain',
   params: z.object({ domain: text(253) }),
   errors: ['OBJECT_NOT_FOUND', 'STATUS_PROHIBITS', 'ACCESS_DENIED', 'COMMAND_FAILED'],
   notes:
@@ -17,6 +18,7 @@ export const domainUnlock = defineCommand({
   async accept(ctx, p) {
     return acceptLock(ctx, p.domain, false);
   },
+  outside: (deps, job: LockJob, o) => lockAtRegistry(deps, job, o.now),
   async perform(ctx, job: LockJob) {
     return performLock(ctx, job);
   },

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineCommand } from '../command.ts';
 import { text } from '../params.ts';
 import type { HostAddresses } from '../../registry/port.ts';
-import { addressParam, checkParent, checkPlacement, createHost, placeHost } from '../../services/hosts.ts';
+import { addressParam, checkParent, checkPlacement, createHostAtRegistry, insertHost, placeHost } from '../../services/hosts.ts';
 import { registryOf } from '../../registry/index.ts';
 import { DmapiError } from '../errors.ts';
 
@@ -19,6 +19,7 @@ export const nsCreate = defineCommand({
   access: 'modify',
   session: 'required',
   execution: 'async',
+  objectKind: 'host',
   example: { ip: '45.76.10.54' },
   params: z.object({
     host: text(253).describe('fully qualified host name'),
@@ -44,8 +45,11 @@ export const nsCreate = defineCommand({
     }
     return { object: place.name, job: { accountId: ctx.account.id, host: place.name, addresses } };
   },
+  async outside(deps, job: Job, o) {
+    await createHostAtRegistry(deps.db, registryOf(deps).open(deps.db, o.now), job.host, job.addresses, o.attempt);
+  },
   async perform(ctx, job: Job) {
-    await createHost(ctx.db, registryOf(ctx.deps).open(ctx.db, ctx.now), ctx.now, job.accountId, job.host, job.addresses);
+    await insertHost(ctx.db, ctx.now, job.accountId, job.host, job.addresses);
     return { status: 'ack', text: `result_msg: name server ${job.host} created` };
   },
 });

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineCommand } from '../command.ts';
 import { DmapiError } from '../errors.ts';
 import { text } from '../params.ts';
-import { findHost, hostOrFail, hostUsedBy, removeHost } from '../../services/hosts.ts';
+import { deleteHostAtRegistry, findHost, hostOrFail, hostUsedBy } from '../../services/hosts.ts';
 import { registryOf } from '../../registry/index.ts';
 
 interface Job {
@@ -17,6 +17,7 @@ export const nsDelete = defineCommand({
   access: 'modify',
   session: 'required',
   execution: 'async',
+  objectKind: 'host',
   params: z.object({ host: text(253).describe('fully qualified host name') }),
   errors: ['OBJECT_NOT_FOUND', 'OBJECT_IN_USE'],
   notes: 'Refused with 2305 while any domain on the platform uses the host; the registry refuses too while a domain of another registrar delegates to it (a nack then).',
@@ -26,10 +27,13 @@ export const nsDelete = defineCommand({
     if (used) throw new DmapiError('OBJECT_IN_USE', `host ${row.name} is a name server of ${used}`);
     return { object: row.name, job: { accountId: ctx.account.id, host: row.name } };
   },
-  async perform(ctx, job: Job) {
-    const row = await findHost(ctx.db, job.accountId, job.host);
+  async outside(deps, job: Job, o) {
+    const row = await findHost(deps.db, job.accountId, job.host);
     if (!row) throw new DmapiError('OBJECT_NOT_FOUND', `host ${job.host} not found`);
-    await removeHost(ctx.db, registryOf(ctx.deps).open(ctx.db, ctx.now), row);
-    return { status: 'ack', text: `result_msg: name server ${row.name} deleted` };
+    await deleteHostAtRegistry(deps.db, registryOf(deps).open(deps.db, o.now), row, o.attempt);
+  },
+  async perform(ctx, job: Job) {
+    await ctx.db.deleteFrom('hosts').where('account_id', '=', job.accountId).where('name', '=', job.host).execute();
+    return { status: 'ack', text: `result_msg: name server ${job.host} deleted` };
   },
 });

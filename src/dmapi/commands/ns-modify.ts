@@ -3,8 +3,11 @@ import { defineCommand } from '../command.ts';
 import { DmapiError } from '../errors.ts';
 import { text } from '../params.ts';
 import type { HostAddresses } from '../../registry/port.ts';
-import { addressesOf, addressParam, changeHost, checkPlacement, findHost, hostOrFail, placeHost } from '../../services/hosts.ts';
+import { addressesOf, addressParam, checkPlacement, findHost, hostOrFail, placeHost, saveHostAddresses } from '../../services/hosts.ts';
 import { registryOf } from '../../registry/index.ts';
+import { atRegistry } from '../../services/registry-errors.ts';
+import type { Executor } from '../../db/database.ts';
+import type { TldCatalogue } from '../../tld/catalogue.ts';
 
 interface Job {
   accountId: number;
@@ -14,6 +17,16 @@ interface Job {
   ipv6?: string[];
 }
 
+/** The host as the worker finds it, and its addresses after the change. */
+async function changed(db: Executor, tlds: TldCatalogue, job: Job) {
+  const row = await findHost(db, job.accountId, job.host);
+  if (!row) throw new DmapiError('OBJECT_NOT_FOUND', `host ${job.host} not found`);
+  const old = addressesOf(row);
+  const next: HostAddresses = { ipv4: job.ipv4 ?? old.ipv4, ipv6: job.ipv6 ?? old.ipv6 };
+  checkPlacement(placeHost(tlds, row.name), next, true);
+  return { row, next };
+}
+
 export const nsModify = defineCommand({
   name: 'ns-modify',
   aliases: ['host-modify'],
@@ -21,6 +34,7 @@ export const nsModify = defineCommand({
   access: 'modify',
   session: 'required',
   execution: 'async',
+  objectKind: 'host',
   params: z.object({
     host: text(253).describe('fully qualified host name'),
     ip: z.string().optional().describe('new IPv4 address(es), comma-separated; `-` (or `!@!`) removes them'),
@@ -40,13 +54,16 @@ export const nsModify = defineCommand({
     checkPlacement(placeHost(ctx.deps.tlds, row.name), { ipv4: job.ipv4 ?? old.ipv4, ipv6: job.ipv6 ?? old.ipv6 }, true);
     return { object: row.name, job };
   },
+  // Setting the same addresses again changes nothing, so a retry simply repeats it.
+  async outside(deps, job: Job, o) {
+    const { row, next } = await changed(deps.db, deps.tlds, job);
+    await atRegistry(() => registryOf(deps).open(deps.db, o.now).updateHost(row.name, next));
+    return next;
+  },
   async perform(ctx, job: Job) {
     const row = await findHost(ctx.db, job.accountId, job.host);
     if (!row) throw new DmapiError('OBJECT_NOT_FOUND', `host ${job.host} not found`);
-    const old = addressesOf(row);
-    const next: HostAddresses = { ipv4: job.ipv4 ?? old.ipv4, ipv6: job.ipv6 ?? old.ipv6 };
-    checkPlacement(placeHost(ctx.deps.tlds, row.name), next, true);
-    await changeHost(ctx.db, registryOf(ctx.deps).open(ctx.db, ctx.now), ctx.now, row, next);
+    await saveHostAddresses(ctx.db, ctx.now, row, ctx.prepared as HostAddresses);
     return { status: 'ack', text: `result_msg: name server ${row.name} modified` };
   },
 });
