@@ -16,6 +16,7 @@ import type { Executor } from '../db/database.ts';
 import { registerCallCommand } from './call.ts';
 import { withDb } from './with-db.ts';
 import { registerJobCommands } from './jobs.ts';
+import { registerBackupCommands } from './backup.ts';
 import { registerMailCommands } from './mail.ts';
 import { creditAccount, registerBillingCommands } from './billing.ts';
 import { registerRegistryCommands } from './registry.ts';
@@ -247,6 +248,7 @@ registerBillingCommands(program);
 registerRegistryCommands(program);
 registerTransferCommands(program);
 registerJobCommands(program);
+registerBackupCommands(program);
 
 program.parseAsync().catch((err: unknown) => {
   // zod's own message is a JSON dump; the issue messages already name the field.
