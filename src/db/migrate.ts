@@ -14,6 +14,7 @@ import { grantTerms } from './migrations/0011-grant-terms.ts';
 import { hashedKeys } from './migrations/0012-hashed-keys.ts';
 import { hashedTransferKeys } from './migrations/0013-hashed-transfer-keys.ts';
 import { accountProperties } from './migrations/0015-account-properties.ts';
+import { registrarEppPasswords } from './migrations/0018-registrar-epp-passwords.ts';
 
 /** Ordered list of migrations; names sort in the order they must run. Append, never edit. */
 const all: Array<[string, (ctx: MigrationContext) => MigrationStep]> = [
@@ -30,6 +31,7 @@ const all: Array<[string, (ctx: MigrationContext) => MigrationStep]> = [
   ['0012-hashed-keys', hashedKeys],
   ['0013-hashed-transfer-keys', hashedTransferKeys],
   ['0015-account-properties', accountProperties],
+  ['0018-registrar-epp-passwords', registrarEppPasswords],
 ];
 
 class StaticProvider implements MigrationProvider {
