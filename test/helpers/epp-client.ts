@@ -50,8 +50,9 @@ export class TestEppClient {
     return new Promise((resolve) => this.waiting.push(resolve));
   }
 
-  async raw(xml: string): Promise<string> {
-    this.frames.push(xml);
+  /** Sends XML as it is; `record: false` keeps a deliberately invalid frame out of `frames`. */
+  async raw(xml: string, record = true): Promise<string> {
+    if (record) this.frames.push(xml);
     this.socket.write(encodeFrame(xml));
     return this.next();
   }
