@@ -45,6 +45,7 @@ program
     const caps: Array<[string, number]> = [['DMAPI', config.httpMaxConnections]];
     if (config.redirect) caps.push(['redirect', config.httpMaxConnections]);
     if (config.dns) caps.push(['DNS TCP', config.dnsTcpMaxConnections]);
+    if (config.epp) caps.push(['EPP', config.eppMaxConnections]);
     const tooMany = fileLimitWarning(caps);
     if (tooMany) console.error(`dmapid: warning: ${tooMany}`);
     const address = await app.http.listen({ port: config.port, host: config.host });
@@ -82,7 +83,9 @@ program
         return `redirect http://${config.redirectHost}:${(redirect.server.address() as AddressInfo).port}/ (URL and FRAME records)`;
       });
     }
+    const epp = config.epp ? await (await import('../registry/epp/server/start.ts')).startEppListener(app.deps, (what, start) => sideListener(what, 'DMAPID_EPP_PORT', start)) : undefined;
     const stop = async () => {
+      await epp?.close();
       await redirect?.close();
       await app.close();
       process.exit(0);

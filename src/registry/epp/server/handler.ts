@@ -16,6 +16,8 @@ export interface EppServerDeps {
   sim: RegistrySimulator;
   now: () => number;
   log: Logger;
+  /** Picks up a clock offset the CLI moved (`dmapid clock advance`) before each frame. */
+  syncClock?: () => Promise<void>;
 }
 
 export const SERVER_ID = 'dmapid simulated registry';
@@ -58,6 +60,7 @@ export class EppServerSession {
     let close = false;
     let answer: Answer;
     try {
+      await this.deps.syncClock?.();
       const frame = decodeClientFrame(xml);
       if (frame.kind === 'hello') return { reply: this.greeting(), close: false };
       const c = frame.command;
