@@ -3,7 +3,7 @@ import type { RgpStatus, TransferStatus } from '../port.ts';
 import { Builder, EppSyntaxError, NS, append, childText, dateTime, instant, int, kid, kids, need, needText, parseXml, text, texts } from './xml.ts';
 import { contactFieldsEl, dnssecEls, periodEl, readContactFields, readDnssec, readPeriod } from './shared.ts';
 import { readContactData } from './commands.ts';
-import type { CheckItem, ContactInfData, DomainInfData, Greeting, HostAddr, HostInfData, ResData, Response, ResponseExtensions, ServerFrame, TrnData } from './types.ts';
+import type { CheckItem, ContactInfData, DomainInfData, Greeting, HostAddr, HostInfData, ObjectStamps, ResData, Response, ResponseExtensions, ServerFrame, TrnData } from './types.ts';
 
 /** Server frames: the greeting and every response (RFC 5730 §2.4, §2.6). */
 
@@ -62,6 +62,11 @@ function domainInf(b: Builder, d: DomainInfData): Element {
   );
 }
 
+/** clID, crID, crDate, upID, upDate, trDate: the tail of host and contact infData. */
+function stampEls(b: Builder, prefix: 'host' | 'contact', x: ObjectStamps): Element[] {
+  return [b.el(prefix, 'clID', {}, x.clID), b.el(prefix, 'crID', {}, x.crID), b.el(prefix, 'crDate', {}, dateTime(x.crDate)), opt(b, prefix, 'upID', x.upID), opt(b, prefix, 'upDate', x.upDate, true), opt(b, prefix, 'trDate', x.trDate, true)].filter((e): e is Element => e !== undefined);
+}
+
 function hostInf(b: Builder, h: HostInfData): Element {
   return append(
     b.el('host', 'infData'),
@@ -69,12 +74,7 @@ function hostInf(b: Builder, h: HostInfData): Element {
     b.el('host', 'roid', {}, h.roid),
     statusEls(b, 'host', h.statuses),
     addrEls(b, h.addrs),
-    b.el('host', 'clID', {}, h.clID),
-    b.el('host', 'crID', {}, h.crID),
-    b.el('host', 'crDate', {}, dateTime(h.crDate)),
-    opt(b, 'host', 'upID', h.upID),
-    opt(b, 'host', 'upDate', h.upDate, true),
-    opt(b, 'host', 'trDate', h.trDate, true),
+    stampEls(b, 'host', h),
   );
 }
 
@@ -98,12 +98,7 @@ function contactInf(b: Builder, c: ContactInfData): Element {
     c.voice !== undefined ? b.el('contact', 'voice', { x: c.voiceExt || undefined }, c.voice) : undefined,
     opt(b, 'contact', 'fax', c.fax),
     b.el('contact', 'email', {}, c.email),
-    b.el('contact', 'clID', {}, c.clID),
-    b.el('contact', 'crID', {}, c.crID),
-    b.el('contact', 'crDate', {}, dateTime(c.crDate)),
-    opt(b, 'contact', 'upID', c.upID),
-    opt(b, 'contact', 'upDate', c.upDate, true),
-    opt(b, 'contact', 'trDate', c.trDate, true),
+    stampEls(b, 'contact', c),
   );
 }
 

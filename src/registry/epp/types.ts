@@ -163,11 +163,10 @@ export interface DomainInfData {
   /** RFC 9154: an empty pw tells the sponsor a code is set; the value is never returned. */
   authInfo?: string | undefined;
 }
-export interface HostInfData {
-  name: string;
+/** What host and contact info share: identity, statuses, sponsor and the change stamps. */
+export interface ObjectStamps {
   roid: string;
   statuses: string[];
-  addrs: HostAddr[];
   clID: string;
   crID: string;
   crDate: number;
@@ -175,16 +174,12 @@ export interface HostInfData {
   upDate?: number | undefined;
   trDate?: number | undefined;
 }
-export interface ContactInfData extends ContactData {
+export interface HostInfData extends ObjectStamps {
+  name: string;
+  addrs: HostAddr[];
+}
+export interface ContactInfData extends ContactData, ObjectStamps {
   id: string;
-  roid: string;
-  statuses: string[];
-  clID: string;
-  crID: string;
-  crDate: number;
-  upID?: string | undefined;
-  upDate?: number | undefined;
-  trDate?: number | undefined;
 }
 export interface TrnData {
   /** Domain name or contact id. */
