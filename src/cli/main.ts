@@ -47,6 +47,7 @@ program
     const caps: Array<[string, number]> = [['DMAPI', config.httpMaxConnections]];
     if (config.redirect) caps.push(['redirect', config.httpMaxConnections]);
     if (config.dns) caps.push(['DNS TCP', config.dnsTcpMaxConnections]);
+    if (config.epp) caps.push(['EPP', config.eppMaxConnections]);
     const tooMany = fileLimitWarning(caps);
     if (tooMany) console.error(`dmapid: warning: ${tooMany}`);
     // Bound here rather than by fastify's listen, which logs the address again as a JSON line.
@@ -98,6 +99,7 @@ program
         return `metrics http://${config.metricsHost}:${(metrics.address() as AddressInfo).port}/metrics (Prometheus)`;
       });
     }
+    const epp = config.epp ? await (await import('../registry/epp/server/start.ts')).startEppListener(app.deps, (what, start) => sideListener(what, 'DMAPID_EPP_PORT', start)) : undefined;
     // SIGTERM/SIGINT: stop accepting, let requests in flight and the running job finish, hand the
     // other jobs back, close the database, exit 0. A second signal does not interrupt that.
     let stopping: Promise<void> | undefined;
@@ -105,7 +107,7 @@ program
       stopping ??= (async () => {
         console.log(`dmapid: ${signal}: shutting down`);
         try {
-          await Promise.all([redirect?.close(), new Promise((resolve) => (metrics?.listening ? metrics.close(resolve) : resolve(undefined))), app.close()]);
+          await Promise.all([epp?.close(), redirect?.close(), new Promise((resolve) => (metrics?.listening ? metrics.close(resolve) : resolve(undefined))), app.close()]);
           console.log('dmapid: stopped');
           process.exit(0);
         } catch (err) {

@@ -6,12 +6,26 @@ import { persistentDatabase, type PersistentDatabase } from '../../test/helpers/
 import { registryCli, type RegistryCliContext } from './registry.ts';
 import { OWN_REGISTRAR, simulatorOf } from '../registry/index.ts';
 import { DAY } from '../core/clock.ts';
+import { eppLoginValid } from '../registry/epp/server/logins.ts';
 
 const dmapid = (url: string, ...args: string[]) => run(url, args);
 
 
 forEachDatabase('dmapid registry', (t) => {
   const ctx = (): RegistryCliContext => ({ db: t().app.deps.db, now: t().clock.now(), sim: simulatorOf(t().app.deps) });
+
+  it('sets and removes a registrar\'s EPP password (argon2id hash), refusing bad ones', async () => {
+    assert.deepEqual(await registryCli.eppPassword(ctx(), 'sim-budgetnames', 'epp-secret'), ['EPP password of sim-budgetnames set']);
+    assert.ok(await eppLoginValid(t().app.deps.db, 'sim-budgetnames', 'epp-secret'));
+    assert.equal(await eppLoginValid(t().app.deps.db, 'sim-budgetnames', 'other'), false);
+    const row = await t().app.deps.db.selectFrom('registry_registrars').select('epp_password_hash').where('id', '=', 'sim-budgetnames').executeTakeFirstOrThrow();
+    assert.match(row.epp_password_hash ?? '', /^\$argon2id\$/);
+    await assert.rejects(registryCli.eppPassword(ctx(), 'sim-budgetnames', 'short'), /6 to 16/);
+    await assert.rejects(registryCli.eppPassword(ctx(), 'sim-budgetnames', 'x'.repeat(17)), /6 to 16/);
+    await assert.rejects(registryCli.eppPassword(ctx(), 'sim-nobody', 'epp-secret'), /does not exist/);
+    assert.deepEqual(await registryCli.eppPassword(ctx(), 'sim-budgetnames', null), ['registrar sim-budgetnames can no longer log in over EPP']);
+    assert.equal(await eppLoginValid(t().app.deps.db, 'sim-budgetnames', 'epp-secret'), false);
+  });
 
   it('lists the seeded registrars and their names', async () => {
     const lines = await registryCli.registrars(ctx());

@@ -4,6 +4,7 @@ import { type Executor } from '../db/database.ts';
 import { isoDate, isoSeconds, parseIsoDate } from '../core/dates.ts';
 import { loadTldCatalogue, type TldCatalogue } from '../tld/catalogue.ts';
 import { simulatorOf } from '../registry/index.ts';
+import { setEppPassword } from '../registry/epp/server/logins.ts';
 import { clientStatuses, serverStatuses, type ClientStatus, type DomainInfo, type RegistrySimulator, type ServerStatus } from '../registry/port.ts';
 
 /**
@@ -94,6 +95,11 @@ export const registryCli = {
     const t = await c.sim.openAs(o.registrar, c.db, c.now).requestTransfer(name, o.authCode);
     return [`transfer of ${t.name} to ${t.gaining} pending; approved automatically ${isoSeconds(t.actBy)}`];
   },
+  /** Sets (or with null removes) the password a registrar logs in with at the EPP listener. */
+  async eppPassword(c: RegistryCliContext, id: string, password: string | null): Promise<string[]> {
+    await setEppPassword(c.db, id, password);
+    return [password === null ? `registrar ${id} can no longer log in over EPP` : `EPP password of ${id} set`];
+  },
   async sweep(c: RegistryCliContext): Promise<string[]> {
     const r = await c.sim.sweep(c.db, c.now);
     return [
@@ -119,6 +125,16 @@ async function withRegistry(fn: (c: RegistryCliContext) => Promise<string[]>): P
     return db.transaction().execute((trx) => fn({ db: trx, now, sim }));
   });
   for (const l of lines) console.log(l);
+}
+
+/** The first line of standard input (a password piped or typed in). */
+async function readFirstLine(): Promise<string> {
+  let text = '';
+  for await (const chunk of process.stdin) {
+    text += String(chunk);
+    if (text.includes('\n')) break;
+  }
+  return text.split(/\r?\n/)[0] ?? '';
 }
 
 const wholeNumber = (v: string) => {
@@ -160,5 +176,14 @@ export function registerRegistryCommands(program: Command): void {
     .requiredOption('--registrar <id>', 'the gaining registrar')
     .option('--auth-code <code>', 'the auth code')
     .action((name: string, o: { registrar: string; authCode?: string }) => withRegistry((c) => registryCli.requestTransfer(c, name, o)));
+  registry
+    .command('epp-password <id>')
+    .description('set the password registrar <id> logs in with at the EPP listener (6-16 characters; read from standard input unless --password)')
+    .option('--password <password>', 'the password (visible to other users of this machine: prefer standard input)')
+    .option('--remove', 'remove the password: the registrar cannot log in over EPP')
+    .action(async (id: string, o: { password?: string; remove?: boolean }) => {
+      const password = o.remove ? null : (o.password ?? (await readFirstLine()));
+      await withRegistry((c) => registryCli.eppPassword(c, id, password));
+    });
   registry.command('sweep').description('run the registry\'s due work now: auto-renew, expiry, transfer auto-approval, purges').action(() => withRegistry((c) => registryCli.sweep(c)));
 }

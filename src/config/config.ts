@@ -148,6 +148,17 @@ export const configSchema = z.object({
   dnsTcpMessageTimeoutMs: seconds(3600).default(5_000),
   dnsTcpMaxConnections: connectionCap.default(512),
   dnsTcpMaxConnectionsPerAddress: perAddressCap.default(16),
+  /** Serve the simulated registry over EPP (RFC 5734: TLS, length-framed XML) in this process. */
+  epp: onOff.default(false),
+  eppHost: z.string().min(1).default('127.0.0.1'),
+  eppPort: port.default(7700),
+  /** PEM certificate chain and key of the EPP listener; without them a self-signed pair is made in ./data/ on first start. */
+  eppCert: z.string().min(1).optional(),
+  eppKey: z.string().min(1).optional(),
+  /** EPP: how long a session may stay without a command before the server closes it. */
+  eppIdleTimeoutMs: seconds(86_400).default(600_000),
+  eppMaxConnections: connectionCap.default(256),
+  eppMaxConnectionsPerAddress: perAddressCap.default(16),
   /** The mail exchanger MAILFW records point the zone's MX at. */
   mailForwardHost: z.string().min(1).transform((s) => s.replace(/\.$/, '').toLowerCase()).default('mx.dmapid.test'),
 }).superRefine((c, ctx) => {
@@ -201,6 +212,14 @@ const envNames: Record<keyof Config, string> = {
   redirectAddress: 'DMAPID_REDIRECT_ADDRESS',
   redirectAddress6: 'DMAPID_REDIRECT_ADDRESS6',
   mailForwardHost: 'DMAPID_MAILFW_HOST',
+  epp: 'DMAPID_EPP',
+  eppHost: 'DMAPID_EPP_HOST',
+  eppPort: 'DMAPID_EPP_PORT',
+  eppCert: 'DMAPID_EPP_CERT',
+  eppKey: 'DMAPID_EPP_KEY',
+  eppIdleTimeoutMs: 'DMAPID_EPP_IDLE_TIMEOUT',
+  eppMaxConnections: 'DMAPID_EPP_MAX_CONNECTIONS',
+  eppMaxConnectionsPerAddress: 'DMAPID_EPP_MAX_CONNECTIONS_PER_ADDRESS',
   secret: 'DMAPID_SECRET',
   secretFile: 'DMAPID_SECRET_FILE',
   httpHeaderTimeoutMs: 'DMAPID_HTTP_HEADER_TIMEOUT',

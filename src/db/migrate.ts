@@ -15,6 +15,7 @@ import { hashedKeys } from './migrations/0012-hashed-keys.ts';
 import { hashedTransferKeys } from './migrations/0013-hashed-transfer-keys.ts';
 import { accountProperties } from './migrations/0015-account-properties.ts';
 import { jobObjectKeys } from './migrations/0016-job-object-keys.ts';
+import { registrarEppPasswords } from './migrations/0018-registrar-epp-passwords.ts';
 import { otherProviders } from './migrations/0019-other-providers.ts';
 
 /** Ordered list of migrations; names sort in the order they must run. Append, never edit. */
@@ -33,6 +34,7 @@ const all: Array<[string, (ctx: MigrationContext) => MigrationStep]> = [
   ['0013-hashed-transfer-keys', hashedTransferKeys],
   ['0015-account-properties', accountProperties],
   ['0016-job-object-keys', jobObjectKeys],
+  ['0018-registrar-epp-passwords', registrarEppPasswords],
   ['0019-other-providers', otherProviders],
 ];
 

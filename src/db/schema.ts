@@ -447,6 +447,8 @@ export interface RegistryRegistrarsTable {
   name: string;
   iana_id: number | null;
   created_at: number;
+  /** argon2id hash of the registrar's EPP login password (migration 0018); null: no EPP login. */
+  epp_password_hash: Generated<string | null>;
 }
 
 export interface RegistryContactsTable {

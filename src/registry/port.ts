@@ -259,6 +259,11 @@ export interface Registry {
   updateDomain(name: string, change: DomainUpdate): Promise<DomainInfo>;
   /** Sets a fresh random auth code (sponsor only) valid for 14 days and returns it; the registry keeps only its hash. */
   newAuthCode(name: string): Promise<string>;
+  /**
+   * Sets the auth code the sponsor chose (EPP update chg authInfo, RFC 9154: valid for 14 days,
+   * only its hash kept), or removes it (null). Sponsor only; 2304 while pending deletion.
+   */
+  setAuthCode(name: string, code: string | null): Promise<void>;
   /** Whether `code` is the name's current, unexpired auth code. */
   verifyAuthCode(name: string, code: string): Promise<boolean>;
 

@@ -484,6 +484,13 @@ export class RegistrySession implements Registry {
     return code;
   }
 
+  async setAuthCode(name: string, code: string | null): Promise<void> {
+    const row = await this.ownDomain(name);
+    if (row.rgp_status) throw new RegistryError(2304, `${row.name} is pending deletion`);
+    if (code !== null && code.length < 8) throw new RegistryError(2306, 'an auth code needs at least 8 characters');
+    await this.patch(row, { auth_hash: code === null ? null : authHash(code), auth_expires_at: code === null ? null : this.now + AUTH_CODE_TTL_DAYS * DAY, updated_at: this.now });
+  }
+
   async verifyAuthCode(name: string, code: string): Promise<boolean> {
     const row = await this.domainRow(normal(name));
     if (!row || (row.auth_expires_at !== null && row.auth_expires_at <= this.now)) return false;
