@@ -18,6 +18,7 @@ import { createZoneSource } from './zone/zone-source.ts';
 import { registerDynDnsRoutes } from './dyndns/nic-update.ts';
 import { registerNicReplace } from './dyndns/nic-replace.ts';
 import { registerCheckIp } from './dyndns/check-ip.ts';
+import { createRdap } from './rdap/routes.ts';
 import { createLogger, type Logger } from './obs/logger.ts';
 import { productVersion } from './obs/version.ts';
 import { loadTldCatalogue } from './tld/catalogue.ts';
@@ -88,13 +89,16 @@ export async function createApp(options: AppOptions): Promise<App> {
       })
     : undefined;
 
+  const rdap = createRdap(deps);
   const http = await createDmapiHttp(dispatcher, {
     serverHeader: `DMAPI/1.2.53 (dmapid ${productVersion})`,
     publicUrl: config.publicUrl,
     limits: config,
     log: log.child({ listener: 'dmapi' }),
     routes: (scope, kit) => registerSideRoutes(scope, kit, { deps, dispatcher, worker: worker! }),
+    otherFormats: [rdap.format],
   });
+  rdap.register(http);
   await registerAnswerPages(http, deps);
   await registerDynDnsRoutes(http, deps);
   await registerNicReplace(http, deps);
