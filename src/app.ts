@@ -19,6 +19,7 @@ import { registerDynDnsRoutes } from './dyndns/nic-update.ts';
 import { registerNicReplace } from './dyndns/nic-replace.ts';
 import { registerCheckIp } from './dyndns/check-ip.ts';
 import { createRdap } from './rdap/routes.ts';
+import { WhoisServer } from './whois/server.ts';
 import { createLogger, type Logger } from './obs/logger.ts';
 import { productVersion } from './obs/version.ts';
 import { loadTldCatalogue } from './tld/catalogue.ts';
@@ -44,6 +45,8 @@ export interface App {
   worker: Worker;
   /** The authoritative DNS server (config.dns), not yet listening: `serve` binds it. */
   dns: DnsServer | undefined;
+  /** Port-43 WHOIS (config.whois), not yet listening: `serve` binds it. */
+  whois: WhoisServer | undefined;
   close(): Promise<void>;
 }
 
@@ -90,6 +93,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     : undefined;
 
   const rdap = createRdap(deps);
+  const whois = config.whois ? new WhoisServer(deps) : undefined;
   const http = await createDmapiHttp(dispatcher, {
     serverHeader: `DMAPI/1.2.53 (dmapid ${productVersion})`,
     publicUrl: config.publicUrl,
@@ -112,9 +116,11 @@ export async function createApp(options: AppOptions): Promise<App> {
     http,
     worker,
     dns,
+    whois,
     async close() {
       await worker.stop();
       await dns?.close();
+      await whois?.close();
       await http.close();
       if (!options.handle) await handle.close();
     },

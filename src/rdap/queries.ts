@@ -1,16 +1,13 @@
 import { checkDomainName } from '../core/domain-name.ts';
+import { CONTROL_CHARS as controls, lookupName, type Parsed } from '../services/directory.ts';
 import { checkGlueAddress } from '../core/ip.ts';
 
 /**
  * RDAP query syntax (RFC 9082): names in the path, search patterns and addresses in the query
  * string. Pure: each answers the value or why it is refused (the route turns that into a 400).
  */
-export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
-
 const refuse = (reason: string): { ok: false; reason: string } => ({ ok: false, reason });
 const MAX_NAME = 253;
-// eslint-disable-next-line no-control-regex
-const controls = /[\u0000-\u001f\u007f-\u009f]/;
 
 /** Percent-decoding that refuses what is not UTF-8 (decodeURIComponent would throw; URLSearchParams would hide it as U+FFFD). */
 export function decodeComponent(raw: string): Parsed<string> {
@@ -35,16 +32,6 @@ export function parseQueryString(qs: string): Parsed<Map<string, string>> {
     out.set(key.value, value.value);
   }
   return { ok: true, value: out };
-}
-
-/** A domain or name server name, U-label or A-label: its lowercase A-label. */
-export function lookupName(input: string): Parsed<string> {
-  if (input.length > MAX_NAME + 1) return refuse(`the name is longer than ${MAX_NAME} characters`);
-  if (controls.test(input)) return refuse('the name has control characters');
-  const n = checkDomainName(input);
-  if (!n.ok) return refuse(n.reason);
-  if (n.labels.length < 2) return refuse(`${n.ascii} is not a domain name (no label below a TLD)`);
-  return { ok: true, value: n.ascii };
 }
 
 /** Characters a partial label must have before its `*` (so one search cannot list everything). */

@@ -2,8 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../app-deps.ts';
 import type { OtherFormat } from '../dmapi/http.ts';
 import { RateLimiter } from '../net/rate-limit.ts';
-import { publicContact, publicDomain, publicHost, registrarIdentity, searchDomains, searchHosts, type DomainSearch, type HostSearch } from '../services/directory.ts';
-import { entityHandle, lookupName, parseQueryString, searchAddress, searchPattern, decodeComponent, type Parsed } from './queries.ts';
+import { lookupName, publicContact, publicDomain, publicHost, registrarIdentity, searchDomains, searchHosts, type DomainSearch, type HostSearch, type Parsed } from '../services/directory.ts';
+import { decodeComponent, entityHandle, parseQueryString, searchAddress, searchPattern } from './queries.ts';
 import {
   contactAnswer, domainAnswer, domainSearchObject, helpAnswer, nameserverAnswer, nameserverSearchObject, rdapError, registrarAnswer, searchAnswer,
   RDAP_CONTENT_TYPE, type Json, type RdapContext,

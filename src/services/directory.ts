@@ -5,6 +5,7 @@ import type { Executor } from '../db/database.ts';
 import type { PrivacyLevel } from '../db/schema.ts';
 import type { DnssecData } from '../registry/port.ts';
 import { globMatch } from '../db/sql-helpers.ts';
+import { checkDomainName } from '../core/domain-name.ts';
 import { fieldsOf, type ContactRow } from './contacts.ts';
 import { delegationOf } from './domains.ts';
 import { addressesOf } from './hosts.ts';
@@ -22,6 +23,25 @@ import { openOutStates } from './transfer-out.ts';
  */
 
 export type PublicRole = 'registrant' | 'administrative' | 'technical';
+
+/** A parse that says why it failed (RDAP answers 400 with it, WHOIS an Error line). */
+export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+const MAX_NAME = 253;
+
+/** C0 and C1 control characters: never in a name, and never echoed back. */
+export const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
+
+/** A domain or name server name, U-label or A-label: its lowercase A-label. */
+export function lookupName(input: string): Parsed<string> {
+  const no = (reason: string) => ({ ok: false as const, reason });
+  if (input.length > MAX_NAME + 1) return no(`the name is longer than ${MAX_NAME} characters`);
+  if (CONTROL_CHARS.test(input)) return no('the name has control characters');
+  const n = checkDomainName(input);
+  if (!n.ok) return no(n.reason);
+  if (n.labels.length < 2) return no(`${n.ascii} is not a domain name (no label below a TLD)`);
+  return { ok: true, value: n.ascii };
+}
 
 /** The roles published, with the domain column naming the contact (billing is not published). */
 const roleColumns = [['owner_c', 'registrant'], ['admin_c', 'administrative'], ['tech_c', 'technical']] as const;
