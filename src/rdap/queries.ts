@@ -1,6 +1,6 @@
 import { checkDomainName } from '../core/domain-name.ts';
 import { CONTROL_CHARS as controls, lookupName, type Parsed } from '../services/directory.ts';
-import { checkGlueAddress } from '../core/ip.ts';
+import ipaddr from 'ipaddr.js';
 
 /**
  * RDAP query syntax (RFC 9082): names in the path, search patterns and addresses in the query
@@ -70,12 +70,12 @@ export function searchPattern(input: string): Parsed<string> {
   return { ok: true, value: [...out.slice(0, before.length), partial, ...out.slice(before.length)].join('.') };
 }
 
-/** An IP address of a search (nsIp, ip): its canonical form; undefined when no name server can have it. */
-export function searchAddress(input: string): Parsed<string | undefined> {
-  if (controls.test(input) || input.length > 64) return refuse('not an IP address');
-  const a = checkGlueAddress(input);
-  if (a.ok) return { ok: true, value: a.address };
-  return a.kind === 'syntax' ? refuse(a.reason) : { ok: true, value: undefined };
+/** An IP address of a search (nsIp, ip), in the canonical form the hosts table keeps. */
+export function searchAddress(input: string): Parsed<string> {
+  const s = input.trim();
+  if (ipaddr.IPv4.isValidFourPartDecimal(s)) return { ok: true, value: ipaddr.IPv4.parse(s).toString() };
+  if (!s.includes('%') && ipaddr.IPv6.isValid(s)) return { ok: true, value: ipaddr.IPv6.parse(s).toRFC5952String() };
+  return refuse(`${JSON.stringify(s.slice(0, 64))} is not an IP address`);
 }
 
 /** Entity handles: contact handles (`CCOM-1234`) and the registrar's IANA id. */

@@ -54,13 +54,17 @@ export function createRdap(deps: RdapDeps): Rdap {
 
   const contextOf = (req: FastifyRequest): RdapContext => ({ registrar, self: new URL(req.url, registrar.rdapBase).href, now: deps.clock.now() });
 
-  const send = (reply: FastifyReply, status: number, body: Json) =>
-    reply.code(status).header('Content-Type', RDAP_CONTENT_TYPE).header('Access-Control-Allow-Origin', '*').send(Buffer.from(JSON.stringify(body)));
+  const send = (reply: FastifyReply, status: number, body: Json) => {
+    const bytes = Buffer.from(JSON.stringify(body));
+    reply.code(status).header('Content-Type', RDAP_CONTENT_TYPE).header('Access-Control-Allow-Origin', '*');
+    // HEAD: the headers GET would give, without the body.
+    return reply.request.method === 'HEAD' ? reply.header('Content-Length', String(bytes.length)).send() : reply.send(bytes);
+  };
   const refuse = (req: FastifyRequest, reply: FastifyReply, status: number, detail: string) => send(reply, status, rdapError(contextOf(req), status, titles[status] ?? 'Error', detail));
 
   /** One search: `limit + 1` names fetched tells whether the list was cut. */
-  async function search<T extends DomainSearch | HostSearch>(ctx: RdapContext, s: T | undefined, find: (s: T, n: number) => Promise<string[]>, render: (name: string) => Promise<Json | undefined>, member: 'domainSearchResults' | 'nameserverSearchResults') {
-    const names = s ? await find(s, limit + 1) : [];
+  async function search<T extends DomainSearch | HostSearch>(ctx: RdapContext, s: T, find: (s: T, n: number) => Promise<string[]>, render: (name: string) => Promise<Json | undefined>, member: 'domainSearchResults' | 'nameserverSearchResults') {
+    const names = await find(s, limit + 1);
     const objects: Array<{ [key: string]: Json }> = [];
     for (const name of names.slice(0, limit)) {
       const o = await render(name);
@@ -115,11 +119,7 @@ export function createRdap(deps: RdapDeps): Rdap {
       case 'domains': {
         if (arg !== undefined) break;
         const [by, value] = oneOf(params, ['name', 'nsLdhName', 'nsIp']);
-        let s: DomainSearch | undefined;
-        if (by === 'nsIp') {
-          const address = valueOf(searchAddress(value));
-          s = address === undefined ? undefined : { by: 'nsIp', address };
-        } else s = { by: by as 'name' | 'nsLdhName', pattern: valueOf(searchPattern(value)) };
+        const s: DomainSearch = by === 'nsIp' ? { by, address: valueOf(searchAddress(value)) } : { by: by as 'name' | 'nsLdhName', pattern: valueOf(searchPattern(value)) };
         return search(ctx, s, (q, n) => searchDomains(deps.db, q, n), async (name) => {
           const d = await publicDomain(deps.db, name, ctx.now);
           return d && domainSearchObject(ctx, d);
@@ -128,11 +128,7 @@ export function createRdap(deps: RdapDeps): Rdap {
       case 'nameservers': {
         if (arg !== undefined) break;
         const [by, value] = oneOf(params, ['name', 'ip']);
-        let s: HostSearch | undefined;
-        if (by === 'ip') {
-          const address = valueOf(searchAddress(value));
-          s = address === undefined ? undefined : { by: 'ip', address };
-        } else s = { by: 'name', pattern: valueOf(searchPattern(value)) };
+        const s: HostSearch = by === 'ip' ? { by, address: valueOf(searchAddress(value)) } : { by: 'name', pattern: valueOf(searchPattern(value)) };
         return search(ctx, s, (q, n) => searchHosts(deps.db, q, n), async (name) => {
           const h = await publicHost(deps.db, name);
           return h && nameserverSearchObject(ctx, h);
