@@ -35,6 +35,8 @@ async function availability(deps: WhoisDeps, query: string): Promise<string> {
   const n = checkDomainName(name);
   // A name that cannot be registered (bad syntax, a TLD not sold here) is "registered": unavailable.
   if (!n.ok || !registrableDomain(n.ascii, deps.tlds.names())) return answer('registered');
+  // Ours is registered whatever the registry says (it may be slow to tell, or be another backend's).
+  if (await deps.db.selectFrom('domains').select('id').where('name', '=', n.ascii).executeTakeFirst()) return answer('registered');
   try {
     const a = await registryOf(deps).open(deps.db, deps.clock.now()).checkDomain(n.ascii);
     return answer(a.status === 'available' || a.status === 'premium' ? 'free' : 'registered');
