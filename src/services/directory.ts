@@ -3,7 +3,7 @@ import { toUnicode } from 'tr46';
 import type { Config } from '../config/config.ts';
 import type { Executor } from '../db/database.ts';
 import type { PrivacyLevel } from '../db/schema.ts';
-import type { DnssecData } from '../registry/port.ts';
+import type { ContactPostal, DnssecData } from '../registry/port.ts';
 import { globMatch } from '../db/sql-helpers.ts';
 import { checkDomainName } from '../core/domain-name.ts';
 import { fieldsOf, type ContactRow } from './contacts.ts';
@@ -46,21 +46,8 @@ export function lookupName(input: string): Parsed<string> {
 /** The roles published, with the domain column naming the contact (billing is not published). */
 const roleColumns = [['owner_c', 'registrant'], ['admin_c', 'administrative'], ['tech_c', 'technical']] as const;
 
-export interface ContactData {
-  handle: string;
-  name: string;
-  organization: string;
-  /** The address lines. */
-  street: string[];
-  city: string;
-  state: string;
-  postalCode: string;
-  /** ISO 3166 alpha-2. */
-  country: string;
-  phone: string;
-  fax: string;
-  email: string;
-}
+/** A contact as published: the registry's postal fields, the handle, and `phone` for EPP's voice. */
+export type ContactData = Pick<ContactPostal, 'name' | 'organization' | 'street' | 'city' | 'state' | 'postalCode' | 'country' | 'fax' | 'email'> & { handle: string; phone: string };
 
 export interface PublicContact {
   /** The role on the domain it is shown for; absent for a lookup of the contact itself. */
