@@ -48,6 +48,7 @@ program
     if (config.redirect) caps.push(['redirect', config.httpMaxConnections]);
     if (config.dns) caps.push(['DNS TCP', config.dnsTcpMaxConnections]);
     if (config.epp) caps.push(['EPP', config.eppMaxConnections]);
+    if (config.whois) caps.push(['WHOIS', config.whoisMaxConnections]);
     const tooMany = fileLimitWarning(caps);
     if (tooMany) console.error(`dmapid: warning: ${tooMany}`);
     // Bound here rather than by fastify's listen, which logs the address again as a JSON line.
@@ -80,6 +81,13 @@ program
         await dns.listen();
         const show = (h: string) => (h.includes(':') ? `[${h}]` : h);
         return `DNS ${[...new Set(dns.addresses().map((a) => `${show(a.address)}:${a.port}`))].join(', ')} (UDP and TCP)`;
+      });
+    }
+    if (app.whois) {
+      const whois = app.whois;
+      await sideListener('WHOIS', 'DMAPID_WHOIS_PORT', async () => {
+        const at = await whois.listen({ host: config.whoisHost, port: config.whoisPort });
+        return `WHOIS ${config.whoisHost}:${at.port} (port 43 protocol; RDAP at ${base}/rdap/)`;
       });
     }
     const redirect = config.redirect ? (await import('../redirect/server.ts')).createRedirectServer(app.deps) : undefined;
