@@ -525,7 +525,8 @@ export async function sendRegistryRequest(ctx: FlowContext, transferId: number, 
       await move(db, now, t, 'REGISTRY_REQUEST_RECEIVED_NOW_WAITING', `waiting for ${answer.info.losing}; the registry approves on ${isoDate(answer.info.actBy)} unless it is rejected`, {
         auth_code: null,
         losing_registrar: answer.info.losing,
-        registry_requested_at: now,
+        // The registry's own time of the request (an adopted one was made by an earlier attempt).
+        registry_requested_at: answer.info.requestedAt,
         registry_act_by: answer.info.actBy,
       });
   }
