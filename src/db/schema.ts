@@ -6,6 +6,7 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from '
  * JSON is text, names are lowercase A-labels.
  */
 export interface Database {
+  idempotency_keys: IdempotencyKeysTable;
   accounts: AccountsTable;
   api_keys: ApiKeysTable;
   sessions: SessionsTable;
@@ -686,4 +687,16 @@ export interface SimTransferPoliciesTable {
   /** How long after the request it answers. */
   delay_ms: number;
   updated_at: number;
+}
+
+/** A modifying request's idempotency key and the reply it got (migration 0025; src/services/idempotency.ts). */
+export interface IdempotencyKeysTable {
+  account_id: number;
+  key: string;
+  request: string;
+  /** sha256 over the request name and its parameters (credentials and the key left out). */
+  fingerprint: string;
+  /** JSON of the reply: headers, body, Proc-ID, balance. */
+  reply: string;
+  created_at: number;
 }
