@@ -44,6 +44,16 @@ forEachDatabase('idempotency keys', (t) => {
     assert.notEqual(unkeyed.get('Proc-ID'), first.get('Proc-ID'));
   });
 
+  it('keeps keys per account: another reseller\'s same key is a request of its own', async () => {
+    const bob = await domainReseller(t(), 'idem-bob');
+    const mine = await register('alices-key.com', { 'idempotency-key': 'shared-key' });
+    const theirs = await injectCall(t().app.http, 'domain-register', registration(bob, 'bobs-key.com', { 'idempotency-key': 'shared-key' }));
+    assert.equal(theirs.code, 0, theirs.raw);
+    assert.notEqual(theirs.get('Proc-ID'), mine.get('Proc-ID'));
+    await t().work();
+    assert.equal(await domains('bobs-key.com'), 1);
+  });
+
   it('takes the key from the Idempotency-Key header as well', async () => {
     const first = await register('by-header.com', {}, { 'idempotency-key': 'hdr-1' });
     const again = await register('by-header.com', { 'idempotency-key': 'hdr-1' });
