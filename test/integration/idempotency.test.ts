@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { forEachDatabase, injectCall } from '../helpers/harness.ts';
 import { domainReseller, later, money, registration, ordersOf, type DomainReseller } from '../helpers/domain-fixtures.ts';
 import { dialectsToTest, persistentDatabase } from '../helpers/databases.ts';
-import { createApp } from '../../src/app.ts';
+import { createApp, type App } from '../../src/app.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import { ManualClock } from '../../src/core/clock.ts';
 import { createAccount, createApiKey } from '../../src/services/accounts.ts';
@@ -99,7 +99,7 @@ for (const dialect of dialectsToTest()) {
       const clock = new ManualClock();
       const config = loadConfig({}, { logLevel: 'silent', worker: false, database: db.url });
       const handles = Array.from({ length: nodeCount }, () => db.open());
-      const nodes = [];
+      const nodes: App[] = [];
       try {
         for (const handle of handles) nodes.push(await createApp({ config, clock, handle }));
         const account = await createAccount(nodes[0]!.deps.db, { login: 'idem-race', email: 'race@example.com', password: 'secret-pw', balance: 100_000 }, clock.now());

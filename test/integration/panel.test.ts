@@ -1,0 +1,99 @@
+import { after, before, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { forEachDatabase } from '../helpers/harness.ts';
+import { domainReseller, registered, type DomainReseller } from '../helpers/domain-fixtures.ts';
+
+/** Screenshots of the console, made by this test and shown in docs/console.md. */
+const shots = fileURLToPath(new URL('../../docs/console/', import.meta.url));
+const launchArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'];
+
+forEachDatabase('web console in Chromium', (t) => {
+  let browser: Browser;
+  let base = '';
+  let alice: DomainReseller;
+
+  before(async () => {
+    await t().app.http.listen({ port: 0, host: '127.0.0.1' });
+    base = `http://127.0.0.1:${(t().app.http.server.address() as AddressInfo).port}`;
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: launchArgs });
+    alice = await domainReseller(t(), 'panel-alice');
+    for (const name of ['panel-one.com', 'panel-two.com', 'other-name.com']) await registered(t(), alice, name);
+    const bob = await domainReseller(t(), 'panel-bob');
+    await registered(t(), bob, 'bobs-panel.com');
+    mkdirSync(shots, { recursive: true });
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  const logIn = async (page: Page, user: string, password = 'secret-pw') => {
+    await page.goto(`${base}/panel/`);
+    assert.match(page.url(), /\/panel\/login$/, 'no session: the login form');
+    await page.getByLabel('User name or e-mail').fill(user);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Log in' }).click();
+  };
+
+  it('logs in with the DMAPI credentials, shows the dashboard, lists and finds domains, opens a domain', async () => {
+    const page = await browser.newPage();
+    const violations: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error' && /Content Security Policy|Refused to/.test(m.text())) violations.push(m.text());
+    });
+    await logIn(page, 'panel-alice', 'wrong');
+    assert.match(await page.getByRole('alert').innerText(), /password|login/i);
+    await logIn(page, 'panel-alice');
+    await page.waitForURL(`${base}/panel/`);
+    assert.equal(await page.getByRole('heading', { level: 1 }).innerText(), 'Dashboard');
+    assert.match(await page.locator('.card').first().innerText(), /Available\n[\d.]+ USD/);
+    assert.match(await page.locator('main').innerText(), /domain-register/);
+    if (t().dialect === 'sqlite') await page.screenshot({ path: `${shots}dashboard.png`, fullPage: true });
+
+    await page.getByRole('link', { name: 'Domains' }).first().click();
+    assert.deepEqual(await page.locator('tbody tr td:first-child').allInnerTexts(), ['other-name.com', 'panel-one.com', 'panel-two.com']);
+    await page.getByLabel('Find').fill('panel');
+    await page.getByRole('button', { name: 'Search' }).click();
+    assert.deepEqual(await page.locator('tbody tr td:first-child').allInnerTexts(), ['panel-one.com', 'panel-two.com']);
+    await page.getByRole('link', { name: 'panel-two.com' }).click();
+    assert.equal(await page.getByRole('heading', { level: 1 }).innerText(), 'panel-two.com');
+    assert.match(await page.locator('dl').innerText(), /a\.ns\.joker\.com/);
+    if (t().dialect === 'sqlite') await page.screenshot({ path: `${shots}domain.png`, fullPage: true });
+    assert.deepEqual(violations, [], 'the CSP blocks nothing the pages need');
+    await page.close();
+  });
+
+  it('answers another reseller\'s domain like a missing one', async () => {
+    const page = await browser.newPage();
+    await logIn(page, 'panel-alice');
+    await page.waitForURL(`${base}/panel/`);
+    const res = await page.goto(`${base}/panel/domains/bobs-panel.com`);
+    assert.equal(res?.status(), 404);
+    assert.match(await page.locator('main').innerText(), /No domain bobs-panel\.com in this account/);
+    await page.close();
+  });
+
+  it('logs out only with the form\'s CSRF token; the session cookie is HttpOnly and SameSite=Strict; a strict CSP', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await logIn(page, 'panel-alice');
+    await page.waitForURL(`${base}/panel/`);
+    const [session] = (await context.cookies()).filter((c) => c.name === 'dmapid-panel');
+    assert.ok(session);
+    assert.deepEqual([session.httpOnly, session.sameSite, session.path], [true, 'Strict', '/panel']);
+    // A forged form post (no token) is refused, the session lives on.
+    const forged = await page.request.post(`${base}/panel/logout`, { form: { csrf: 'guessed' } });
+    assert.equal(forged.status(), 403);
+    const home = await page.goto(`${base}/panel/`);
+    assert.match(home?.headers()['content-security-policy'] ?? '', /default-src 'none'; style-src 'self'/);
+    assert.equal(await page.getByRole('heading', { level: 1 }).innerText(), 'Dashboard');
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.waitForURL(`${base}/panel/login`);
+    await page.goto(`${base}/panel/domains`);
+    assert.match(page.url(), /\/panel\/login$/, 'logged out: back to the form');
+    await context.close();
+  });
+});
