@@ -22,6 +22,8 @@ forEachDatabase('web console in Chromium', (t) => {
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: launchArgs });
     alice = await domainReseller(t(), 'panel-alice');
     for (const name of ['panel-one.com', 'panel-two.com', 'other-name.com']) await registered(t(), alice, name);
+    const [ns1, ns2] = t().app.deps.config.dnsNameservers;
+    await registered(t(), alice, 'zoned-site.com', { 'ns-list': `${ns1}:${ns2}` });
     const bob = await domainReseller(t(), 'panel-bob');
     await registered(t(), bob, 'bobs-panel.com');
     mkdirSync(shots, { recursive: true });
@@ -54,7 +56,7 @@ forEachDatabase('web console in Chromium', (t) => {
     if (t().dialect === 'sqlite') await page.screenshot({ path: `${shots}dashboard.png`, fullPage: true });
 
     await page.getByRole('link', { name: 'Domains' }).first().click();
-    assert.deepEqual(await page.locator('tbody tr td:first-child').allInnerTexts(), ['other-name.com', 'panel-one.com', 'panel-two.com']);
+    assert.deepEqual(await page.locator('tbody tr td:first-child').allInnerTexts(), ['other-name.com', 'panel-one.com', 'panel-two.com', 'zoned-site.com']);
     await page.getByLabel('Find').fill('panel');
     await page.getByRole('button', { name: 'Search' }).click();
     assert.deepEqual(await page.locator('tbody tr td:first-child').allInnerTexts(), ['panel-one.com', 'panel-two.com']);
@@ -63,6 +65,30 @@ forEachDatabase('web console in Chromium', (t) => {
     assert.match(await page.locator('dl').innerText(), /a\.ns\.joker\.com/);
     if (t().dialect === 'sqlite') await page.screenshot({ path: `${shots}domain.png`, fullPage: true });
     assert.deepEqual(violations, [], 'the CSP blocks nothing the pages need');
+    await page.close();
+  });
+
+  it('edits a zone: saves records, shows the parser\'s line errors and changes nothing then', async () => {
+    const page = await browser.newPage();
+    await logIn(page, 'panel-alice');
+    await page.waitForURL(`${base}/panel/`);
+    await page.goto(`${base}/panel/domains/zoned-site.com`);
+    await page.getByRole('link', { name: 'Zone editor' }).click();
+    const zone = page.getByLabel(/Records, one a line/);
+    await zone.fill('$dnssec=no\nwww A 0 192.0.2.44 3600\n@ MX 10 mail.zoned-site.com. 86400');
+    await page.getByRole('button', { name: 'Save the zone' }).click();
+    assert.match(await page.getByRole('status').innerText(), /^Saved \(Proc-ID \d+\)/);
+    assert.match(await zone.inputValue(), /www A 0 192\.0\.2\.44 3600/);
+    const got = await t().call('dns-zone-get', { 'auth-sid': alice.sid, domain: 'zoned-site.com' });
+    assert.match(got.body, /^www A 0 192\.0\.2\.44 3600$/m);
+    await zone.fill('www A 0 192.0.2.45 3600\nbroken AAAA 0 not-an-address 3600');
+    await page.getByRole('button', { name: 'Save the zone' }).click();
+    assert.match(await page.getByRole('alert').innerText(), /Nothing was changed:\s*line 2 \(/);
+    assert.match(await zone.inputValue(), /not-an-address/, 'the text sent is kept for correcting');
+    if (t().dialect === 'sqlite') await page.screenshot({ path: `${shots}zone-editor.png`, fullPage: true });
+    assert.match((await t().call('dns-zone-get', { 'auth-sid': alice.sid, domain: 'zoned-site.com' })).body, /192\.0\.2\.44/);
+    const forged = await page.request.post(`${base}/panel/domains/zoned-site.com/zone`, { form: { zone: 'www A 0 192.0.2.99 3600' } });
+    assert.equal(forged.status(), 403);
     await page.close();
   });
 

@@ -72,8 +72,22 @@ ${table(['Domain', 'Expires', 'Status'], rows, (r) => `/panel/domains/${encodeUR
 <nav class="pages" aria-label="Pages">${page > 1 ? html`<a href="${at(page - 1)}">Previous</a>` : html``}${more ? html`<a href="${at(page + 1)}">Next</a>` : html``}</nav>`;
 }
 
-export function domainPage(fields: Array<[string, string]>, results: string[][]): Html {
-  return html`<dl>${fields.map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl>
+export function domainPage(name: string, fields: Array<[string, string]>, results: string[][]): Html {
+  return html`<p><a href="/panel/domains/${encodeURIComponent(name)}/zone">Zone editor</a></p>
+<dl>${fields.map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl>
 <h2>Requests for this domain</h2>
 ${table(['Time', 'Proc-ID', 'Request', 'Object', 'Status'], results)}`;
+}
+
+/** The zone editor: the zone in DMAPI zone format, saved as a whole with dns-zone-put. */
+export function zoneEditor(o: { name: string; zone: string; csrf: string; errors: string[]; saved?: string; missing?: string }): Html {
+  if (o.missing) return html`<p>${o.missing}</p>`;
+  return html`${o.saved ? html`<p role="status">${o.saved}</p>` : html``}
+${o.errors.length ? html`<div class="error" role="alert"><p>Nothing was changed:</p><ul>${o.errors.map((e) => html`<li>${e}</li>`)}</ul></div>` : html``}
+<form method="post" action="/panel/domains/${encodeURIComponent(o.name)}/zone">
+<input type="hidden" name="csrf" value="${o.csrf}">
+<label for="zone">Records, one a line: <code>label TYPE priority value ttl</code> (<code>$dnssec</code>, <code>$dyndns</code> first)</label>
+<textarea id="zone" name="zone" rows="18" spellcheck="false">${o.zone}</textarea>
+<p><button type="submit">Save the zone</button></p>
+</form>`;
 }

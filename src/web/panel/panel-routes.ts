@@ -5,7 +5,7 @@ import type { Dispatcher } from '../../dmapi/dispatch.ts';
 import { parseKeyValues, parseReply } from '../../dmapi/reply.ts';
 import { DAY } from '../../core/clock.ts';
 import { html } from '../html.ts';
-import { dashboard, domainList, domainPage, layout, loginForm } from './panel-pages.ts';
+import { dashboard, domainList, domainPage, layout, loginForm, zoneEditor } from './panel-pages.ts';
 import { panelStyle } from './panel-style.ts';
 
 const COOKIE = 'dmapid-panel';
@@ -113,7 +113,30 @@ export async function registerPanel(http: FastifyInstance, deps: AppDeps, dispat
       if (whois.get('Status-Code') !== '0') return send(reply, 404, layout('Not found', html`<p>No domain ${name} in this account.</p>`, u));
       const results = await ask(req, 'result-list', { 'auth-sid': u.sid, objid: name, showall: '1', pending: '1' });
       const fields = parseKeyValues(whois.body).map(([k, v]): [string, string] => [k.replace(/^domain\./, ''), v]);
-      return send(reply, 200, layout(name, domainPage(fields, resultRows(results.body)), u));
+      return send(reply, 200, layout(name, domainPage(name, fields, resultRows(results.body)), u));
+    });
+
+    const zonePage = async (req: FastifyRequest, reply: FastifyReply, posted?: { zone: string; csrf: unknown }) => {
+      const u = await who(req);
+      if (!u) return toLogin(reply);
+      const name = (req.params as { name: string }).name;
+      const title = `Zone of ${name}`;
+      if (posted) {
+        if (posted.csrf !== u.csrf) return send(reply, 403, layout('Not allowed', html`<p class="error">This form was not sent from this console (its CSRF token is missing or wrong).</p>`, u));
+        const put = await ask(req, 'dns-zone-put', { 'auth-sid': u.sid, domain: name, zone: posted.zone });
+        if (put.get('Status-Code') !== '0') return send(reply, 400, layout(title, zoneEditor({ name, zone: posted.zone, csrf: u.csrf, errors: put.all('Error') }), u));
+        const saved = `Saved (Proc-ID ${put.get('Proc-ID')}); the name servers answer with it now.`;
+        const got = await ask(req, 'dns-zone-get', { 'auth-sid': u.sid, domain: name });
+        return send(reply, 200, layout(title, zoneEditor({ name, zone: got.body, csrf: u.csrf, errors: [], saved }), u));
+      }
+      const got = await ask(req, 'dns-zone-get', { 'auth-sid': u.sid, domain: name });
+      if (got.get('Status-Code') !== '0') return send(reply, 404, layout(title, zoneEditor({ name, zone: '', csrf: u.csrf, errors: [], missing: got.all('Error')[0] ?? 'no zone' }), u));
+      return send(reply, 200, layout(title, zoneEditor({ name, zone: got.body, csrf: u.csrf, errors: [] }), u));
+    };
+    scope.get('/panel/domains/:name/zone', (req, reply) => zonePage(req, reply));
+    scope.post('/panel/domains/:name/zone', (req, reply) => {
+      const form = (req.body ?? {}) as Record<string, unknown>;
+      return zonePage(req, reply, { zone: typeof form.zone === 'string' ? form.zone : '', csrf: form.csrf });
     });
   });
 }

@@ -13,5 +13,6 @@ button,input{font:inherit;padding:.35rem .7rem;border-radius:.3rem;border:1px so
 header button{background:transparent;border-color:#fff}.error{color:#a4161a}.muted{color:#5a6570}
 .login{max-width:22rem;margin:4rem auto;background:#fff;padding:1.5rem;border:1px solid #d6dae0;border-radius:.4rem}
 .login label{display:block;margin:.6rem 0 .2rem}.login input{width:100%}.login button{margin-top:1rem;width:100%}
+textarea{width:100%;font:13px/1.4 ui-monospace,monospace;padding:.5rem;border:1px solid #8a949e;border-radius:.3rem}label{display:block;margin:.4rem 0}
 nav.pages{margin:1rem 0;display:flex;gap:1rem}a{color:#1d4f9e}
 `;
