@@ -18,6 +18,7 @@ import { jobObjectKeys } from './migrations/0016-job-object-keys.ts';
 import { registrarEppPasswords } from './migrations/0018-registrar-epp-passwords.ts';
 import { otherProviders } from './migrations/0019-other-providers.ts';
 import { idempotencyKeys } from './migrations/0025-idempotency-keys.ts';
+import { accountRoles } from './migrations/0026-account-roles.ts';
 
 /** Ordered list of migrations; names sort in the order they must run. Append, never edit. */
 const all: Array<[string, (ctx: MigrationContext) => MigrationStep]> = [
@@ -38,6 +39,7 @@ const all: Array<[string, (ctx: MigrationContext) => MigrationStep]> = [
   ['0018-registrar-epp-passwords', registrarEppPasswords],
   ['0019-other-providers', otherProviders],
   ['0025-idempotency-keys', idempotencyKeys],
+  ['0026-account-roles', accountRoles],
 ];
 
 class StaticProvider implements MigrationProvider {

@@ -46,6 +46,8 @@ export interface Database {
 
 export type Scope = 'full' | 'read-only' | 'modify-only';
 
+export type AccountRole = 'reseller' | 'operator';
+
 export interface AccountsTable {
   id: Generated<number>;
   login: string;
@@ -62,6 +64,8 @@ export interface AccountsTable {
   /** JSON object of profile fields (fname, lname, organization, address-1 …). */
   profile: ColumnType<string, string | undefined, string>;
   status: ColumnType<'active' | 'disabled', 'active' | 'disabled' | undefined, 'active' | 'disabled'>;
+  /** `operator`: may use the console's operator pages (migration 0026). */
+  role: ColumnType<AccountRole, AccountRole | undefined, AccountRole>;
   created_at: number;
   last_login_at: number | null;
   last_login_ip: string | null;

@@ -5,7 +5,9 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { forEachDatabase } from '../helpers/harness.ts';
-import { domainReseller, registered, type DomainReseller } from '../helpers/domain-fixtures.ts';
+import { domainReseller, money, registered, type DomainReseller } from '../helpers/domain-fixtures.ts';
+import { createAccount, setAccountRole } from '../../src/services/accounts.ts';
+import { enqueue } from '../../src/jobs/queue.ts';
 
 /** Screenshots of the console, made by this test and shown in docs/console.md. */
 const shots = fileURLToPath(new URL('../../docs/console/', import.meta.url));
@@ -89,6 +91,49 @@ forEachDatabase('web console in Chromium', (t) => {
     assert.match((await t().call('dns-zone-get', { 'auth-sid': alice.sid, domain: 'zoned-site.com' })).body, /192\.0\.2\.44/);
     const forged = await page.request.post(`${base}/panel/domains/zoned-site.com/zone`, { form: { zone: 'www A 0 192.0.2.99 3600' } });
     assert.equal(forged.status(), 403);
+    await page.close();
+  });
+
+  it('lets an operator credit and disable accounts, retry a failed job and move the sandbox clock; a reseller sees none of it', async () => {
+    const db = t().app.deps.db;
+    const op = await createAccount(db, { login: 'panel-operator', email: 'ops@example.com', password: 'secret-pw' }, t().clock.now());
+    await setAccountRole(db, op.id, 'operator');
+    const job = await enqueue(db, t().clock.now(), 'mail-send', { id: 1 });
+    await db.updateTable('jobs').set({ status: 'failed', attempts: 3, last_error: 'relay down' }).where('id', '=', job).execute();
+
+    const reseller = await browser.newPage();
+    await logIn(reseller, 'panel-alice');
+    await reseller.waitForURL(`${base}/panel/`);
+    assert.equal(await reseller.getByRole('link', { name: 'Operator' }).count(), 0);
+    assert.equal((await reseller.goto(`${base}/panel/operator/`))?.status(), 404);
+    assert.equal((await reseller.goto(`${base}/panel/sandbox/clock`))?.status(), 404);
+    await reseller.close();
+
+    const page = await browser.newPage();
+    await logIn(page, 'panel-operator');
+    await page.waitForURL(`${base}/panel/`);
+    await page.getByRole('link', { name: 'Operator' }).click();
+    const aliceRow = page.locator('tr', { hasText: 'panel-alice' });
+    const before = (await money(t(), alice.id)).balance;
+    await aliceRow.getByLabel('Amount').fill('10.00');
+    await aliceRow.getByRole('button', { name: 'Credit' }).click();
+    assert.match(await page.getByRole('status').innerText(), /^panel-alice credited 10\.00 USD/);
+    assert.equal((await money(t(), alice.id)).balance, before + 1000);
+    await page.locator('tr', { hasText: 'panel-bob' }).getByRole('button', { name: 'Disable' }).click();
+    assert.match(await page.getByRole('status').innerText(), /panel-bob disabled/);
+    assert.equal((await db.selectFrom('accounts').select('status').where('login', '=', 'panel-bob').executeTakeFirstOrThrow()).status, 'disabled');
+    await page.locator('tr', { hasText: 'relay down' }).getByRole('button', { name: 'Retry' }).click();
+    assert.match(await page.getByRole('status').innerText(), new RegExp(`job ${job} \\(mail-send\\) queued again`));
+    assert.equal((await db.selectFrom('jobs').select('status').where('id', '=', job).executeTakeFirstOrThrow()).status, 'queued');
+    if (t().dialect === 'sqlite') await page.screenshot({ path: `${shots}operator.png`, fullPage: true });
+
+    await page.getByRole('link', { name: 'Sandbox clock' }).click();
+    await page.getByRole('button', { name: '+ 5 days' }).click();
+    assert.match(await page.getByRole('status').innerText(), /moved forward 5 days/);
+    assert.match(await page.locator('dl').innerText(), /Ahead of real time\s+5\.00 days/);
+    if (t().dialect === 'sqlite') await page.screenshot({ path: `${shots}sandbox-clock.png`, fullPage: true });
+    // A forged move (no token) is refused.
+    assert.equal((await page.request.post(`${base}/panel/sandbox/clock`, { form: { ms: String(86_400_000 * 365) } })).status(), 403);
     await page.close();
   });
 

@@ -2,9 +2,10 @@ import { html, type Html } from '../html.ts';
 import { escapeHtml } from '../html.ts';
 
 /** A console page: header with navigation and the logout form (carrying the CSRF token), no script. */
-export function layout(title: string, body: Html, who?: { login: string; csrf: string }): string {
+export function layout(title: string, body: Html, who?: { login: string; csrf: string; operator?: boolean; sandbox?: boolean }): string {
+  const more = who?.operator ? html` · <a href="/panel/operator/">Operator</a>${who.sandbox ? html` · <a href="/panel/sandbox/clock">Sandbox clock</a>` : html``}` : html``;
   const nav = who
-    ? html`<header><a href="/panel/">dmapid</a><nav aria-label="Main"><a href="/panel/">Dashboard</a> · <a href="/panel/domains">Domains</a></nav>
+    ? html`<header><a href="/panel/">dmapid</a><nav aria-label="Main"><a href="/panel/">Dashboard</a> · <a href="/panel/domains">Domains</a>${more}</nav>
 <div class="who"><span>${who.login}</span><form class="inline" method="post" action="/panel/logout"><input type="hidden" name="csrf" value="${who.csrf}"><button type="submit">Log out</button></form></div></header>`
     : html`<header><a href="/panel/">dmapid</a></header>`;
   return `<!DOCTYPE html>

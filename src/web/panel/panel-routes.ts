@@ -7,10 +7,20 @@ import { DAY } from '../../core/clock.ts';
 import { html } from '../html.ts';
 import { dashboard, domainList, domainPage, layout, loginForm, zoneEditor } from './panel-pages.ts';
 import { panelStyle } from './panel-style.ts';
+import { registerOperatorPages } from './operator-routes.ts';
 
 const COOKIE = 'dmapid-panel';
 const PAGE_SIZE = 50;
 const CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/** Who a console page is for. */
+export interface PanelUser {
+  sid: string;
+  login: string;
+  csrf: string;
+  operator: boolean;
+  sandbox: boolean;
+}
 
 /** The CSRF token of a session: derived from its id, which only the browser's HttpOnly cookie holds. */
 export const csrfToken = (sid: string) => createHash('sha256').update(`panel-csrf:${sid}`).digest('hex').slice(0, 32);
@@ -42,14 +52,15 @@ export async function registerPanel(http: FastifyInstance, deps: AppDeps, dispat
   };
   const toLogin = (reply: FastifyReply) => reply.code(303).header('Location', '/panel/login').header('Set-Cookie', cookie('', 0)).send();
 
-  /** The signed-in user of a page, or a redirect to the login form when the session is gone. */
-  async function who(req: FastifyRequest) {
+  /** The signed-in user of a page; undefined when the session is gone (the page then sends the login form). */
+  async function who(req: FastifyRequest): Promise<PanelUser | undefined> {
     const sid = sidOf(req);
     if (!sid) return undefined;
     const profile = await ask(req, 'query-profile', { 'auth-sid': sid });
     if (profile.get('Status-Code') !== '0') return undefined;
     const login = new Map(parseKeyValues(profile.body)).get('login') ?? '';
-    return { sid, login, csrf: csrfToken(sid) };
+    const role = await deps.db.selectFrom('accounts').select('role').where('login', '=', login).executeTakeFirst();
+    return { sid, login, csrf: csrfToken(sid), operator: role?.role === 'operator', sandbox: deps.config.sandbox };
   }
   const resultRows = (body: string) => body.split('\n').filter(Boolean).map((l) => l.split(' ')).map((f) => [f[0]!, f[2]!, f[3]!, f[4]!, f[5]!]);
 
@@ -133,6 +144,7 @@ export async function registerPanel(http: FastifyInstance, deps: AppDeps, dispat
       if (got.get('Status-Code') !== '0') return send(reply, 404, layout(title, zoneEditor({ name, zone: '', csrf: u.csrf, errors: [], missing: got.all('Error')[0] ?? 'no zone' }), u));
       return send(reply, 200, layout(title, zoneEditor({ name, zone: got.body, csrf: u.csrf, errors: [] }), u));
     };
+    registerOperatorPages(scope, deps, { who, send, toLogin });
     scope.get('/panel/domains/:name/zone', (req, reply) => zonePage(req, reply));
     scope.post('/panel/domains/:name/zone', (req, reply) => {
       const form = (req.body ?? {}) as Record<string, unknown>;

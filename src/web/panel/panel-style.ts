@@ -14,5 +14,6 @@ header button{background:transparent;border-color:#fff}.error{color:#a4161a}.mut
 .login{max-width:22rem;margin:4rem auto;background:#fff;padding:1.5rem;border:1px solid #d6dae0;border-radius:.4rem}
 .login label{display:block;margin:.6rem 0 .2rem}.login input{width:100%}.login button{margin-top:1rem;width:100%}
 textarea{width:100%;font:13px/1.4 ui-monospace,monospace;padding:.5rem;border:1px solid #8a949e;border-radius:.3rem}label{display:block;margin:.4rem 0}
+.pill{display:inline-block;background:#fff;border:1px solid #d6dae0;border-radius:1rem;padding:.1rem .7rem;margin-right:.4rem}label.inline{display:inline}td form.inline{margin-right:.4rem}
 nav.pages{margin:1rem 0;display:flex;gap:1rem}a{color:#1d4f9e}
 `;
