@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { closeRegistry } from './registry/index.ts';
 import type { AppDeps } from './app-deps.ts';
 import type { Config } from './config/config.ts';
 import { wallClock, type Clock } from './core/clock.ts';
@@ -119,6 +120,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       // flight and the job in progress finish, unstarted jobs go back to the queue; then the database closes.
       stopping = true;
       await Promise.all([http.close(), worker.stop(), dns?.close()]);
+      await closeRegistry(deps);
       if (!options.handle) await handle.close();
     },
   };
