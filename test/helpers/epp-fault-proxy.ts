@@ -29,8 +29,9 @@ export class EppFaultProxy {
   private isDown = false;
   /** Commands seen, by name, in order (after any fault). */
   readonly seen: string[] = [];
-  /** Connections accepted. */
+  /** Connections accepted, and refused while down. */
   connections = 0;
+  refused = 0;
 
   constructor(upstreamPort: number, pair: TlsPair) {
     this.upstreamPort = upstreamPort;
@@ -82,7 +83,10 @@ export class EppFaultProxy {
 
   private accept(raw: net.Socket): void {
     raw.on('error', () => raw.destroy());
-    if (this.isDown) return void raw.destroy();
+    if (this.isDown) {
+      this.refused++;
+      return void raw.destroy();
+    }
     this.connections++;
     const client = new tls.TLSSocket(raw, { isServer: true, secureContext: this.context });
     const upstream = tls.connect({ host: '127.0.0.1', port: this.upstreamPort, rejectUnauthorized: false });
