@@ -7,6 +7,8 @@ import { RegistryError, type ContactPostal } from '../../port.ts';
 import { forJob, framesOfJob } from '../../frames.ts';
 import { DAY } from '../../../core/clock.ts';
 import { addMonths } from '../../../core/period.ts';
+import { NS } from '../xml.ts';
+import type { EppBackend } from './backend.ts';
 
 const postal: ContactPostal = { name: 'Jane Roe', organization: 'Roe Ltd', street: ['1 Main St'], city: 'Springfield', state: 'IL', postalCode: '12345', country: 'US', voice: '+1.4155552671', voiceExt: '', fax: '', email: 'jane@example.net', extensions: { lang: 'en' } };
 const ds = { kind: 'ds' as const, records: [{ keyTag: 12345, algorithm: 13, digestType: 2, digest: 'AB'.repeat(32) }] };
@@ -144,3 +146,32 @@ forEachDatabaseOverEpp('EPP backend', (p) => {
     assert.equal(await registryOf(deps).sweep(deps.db, p().client.clock.now()).then(() => 'ok'), 'ok');
   });
 });
+
+/** A registry whose greeting dmapid may not fully use: only what is offered (and not disabled) is logged in with and sent. */
+forEachDatabaseOverEpp(
+  'EPP backend without secDNS, fee and RFC 9154',
+  (p) => {
+    const epp = () => registryOf(p().client.app.deps).open(p().client.app.deps.db, p().client.clock.now());
+
+    it('logs in without them, refuses what needs them before sending, and sets auth codes a plain registry accepts', async () => {
+      const r = epp();
+      await forJob(5151, async () => {
+        await r.createContact('CCOM-601', postal);
+        await r.createDomain({ name: 'epp-plain.com', periodMonths: 12, registrant: 'CCOM-601', admin: 'CCOM-601', tech: 'CCOM-601', billing: 'CCOM-601' });
+      });
+      const frames = await framesOfJob(p().client.app.deps.db, 5151);
+      assert.match(frames[2]!.sent, /<domain:pw>\*{8}<\/domain:pw>/, 'a random code instead of the empty one of RFC 9154');
+      assert.equal((await r.infoDomain('epp-plain.com'))?.hasAuthCode, true);
+      const sent = (await p().client.app.deps.db.selectFrom('registry_frames').select('id').execute()).length;
+      await assert.rejects(r.updateDomain('epp-plain.com', { dnssec: ds }), (e: unknown) => e instanceof RegistryError && e.code === 2306 && /does not offer secDNS-1\.1/.test(e.message));
+      await assert.rejects(r.createDomain({ name: 'epp-premium.com', periodMonths: 12, registrant: 'CCOM-601', acceptPrice: { amount: 10000, currency: 'USD' } }), /does not offer fee-1\.0/);
+      assert.equal((await p().client.app.deps.db.selectFrom('registry_frames').select('id').execute()).length, sent, 'neither was sent');
+      const u = await r.updateDomain('epp-plain.com', { addStatuses: ['clientHold'] });
+      assert.deepEqual(u.statuses, ['clientHold', 'inactive']);
+    const pool = (registryOf(p().client.app.deps) as unknown as EppBackend).pools()[0]!;
+    assert.ok(pool.greeting?.extURIs.includes(NS.secDNS), 'offered by the registry');
+    assert.equal(pool.uses(NS.secDNS), false, 'but not used');
+    });
+  },
+  { registries: { disableExtensions: ['urn:ietf:params:xml:ns:secDNS-1.1', 'urn:ietf:params:xml:ns:epp:fee-1.0', 'urn:ietf:params:xml:ns:epp:secure-authinfo-transfer-1.0'] } },
+);
