@@ -19,6 +19,8 @@ import { createZoneSource } from './zone/zone-source.ts';
 import { registerDynDnsRoutes } from './dyndns/nic-update.ts';
 import { registerNicReplace } from './dyndns/nic-replace.ts';
 import { registerCheckIp } from './dyndns/check-ip.ts';
+import { createRdap } from './rdap/routes.ts';
+import { WhoisServer } from './whois/server.ts';
 import { createLogger, type Logger } from './obs/logger.ts';
 import { productVersion } from './obs/version.ts';
 import { createMetrics } from './obs/metrics.ts';
@@ -46,6 +48,8 @@ export interface App {
   worker: Worker;
   /** The authoritative DNS server (config.dns), not yet listening: `serve` binds it. */
   dns: DnsServer | undefined;
+  /** Port-43 WHOIS (config.whois), not yet listening: `serve` binds it. */
+  whois: WhoisServer | undefined;
   close(): Promise<void>;
 }
 
@@ -93,13 +97,17 @@ export async function createApp(options: AppOptions): Promise<App> {
     : undefined;
   if (dns) deps.metrics.dnsStats = () => dns.handler.stats;
 
+  const rdap = createRdap(deps);
+  const whois = config.whois ? new WhoisServer(deps) : undefined;
   const http = await createDmapiHttp(dispatcher, {
     serverHeader: `DMAPI/1.2.53 (dmapid ${productVersion})`,
     publicUrl: config.publicUrl,
     limits: config,
     log: log.child({ listener: 'dmapi' }),
     routes: (scope, kit) => registerSideRoutes(scope, kit, { deps, dispatcher, worker: worker! }),
+    otherFormats: [rdap.format],
   });
+  rdap.register(http);
   let stopping = false;
   registerHealth(http, deps, worker, () => stopping);
   await registerAnswerPages(http, deps);
@@ -115,11 +123,12 @@ export async function createApp(options: AppOptions): Promise<App> {
     http,
     worker,
     dns,
+    whois,
     async close() {
       // Not ready any more (load balancers stop sending); no new connections; the requests in
       // flight and the job in progress finish, unstarted jobs go back to the queue; then the database closes.
       stopping = true;
-      await Promise.all([http.close(), worker.stop(), dns?.close()]);
+      await Promise.all([http.close(), worker.stop(), dns?.close(), whois?.close()]);
       await closeRegistry(deps);
       if (!options.handle) await handle.close();
     },

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
 import { Command, InvalidArgumentError } from 'commander';
 import { ZodError } from 'zod';
 import { loadConfig } from '../config/config.ts';
@@ -30,6 +31,15 @@ async function accountOrFail(db: Executor, login: string) {
   return a;
 }
 
+/** Binds a fastify app's server itself: fastify's listen would log the address again as a JSON line beside the banner. */
+async function listenQuietly(app: FastifyInstance, port: number, host: string): Promise<void> {
+  await app.ready();
+  await new Promise<void>((resolve, reject) => {
+    app.server.once('error', reject);
+    app.server.listen(port, host, () => resolve());
+  });
+}
+
 const program = new Command('dmapid').description('DMAPI-compatible domain reseller platform').showHelpAfterError();
 
 program
@@ -48,14 +58,10 @@ program
     if (config.redirect) caps.push(['redirect', config.httpMaxConnections]);
     if (config.dns) caps.push(['DNS TCP', config.dnsTcpMaxConnections]);
     if (config.epp) caps.push(['EPP', config.eppMaxConnections]);
+    if (config.whois) caps.push(['WHOIS', config.whoisMaxConnections]);
     const tooMany = fileLimitWarning(caps);
     if (tooMany) console.error(`dmapid: warning: ${tooMany}`);
-    // Bound here rather than by fastify's listen, which logs the address again as a JSON line.
-    await app.http.ready();
-    await new Promise<void>((resolve, reject) => {
-      app.http.server.once('error', reject);
-      app.http.server.listen(config.port, config.host, () => resolve());
-    });
+    await listenQuietly(app.http, config.port, config.host);
     if (config.worker) {
       app.worker.start();
       // The id is what jobs.locked_by shows for the claims of this process.
@@ -82,10 +88,17 @@ program
         return `DNS ${[...new Set(dns.addresses().map((a) => `${show(a.address)}:${a.port}`))].join(', ')} (UDP and TCP)`;
       });
     }
+    if (app.whois) {
+      const whois = app.whois;
+      await sideListener('WHOIS', 'DMAPID_WHOIS_PORT', async () => {
+        const at = await whois.listen({ host: config.whoisHost, port: config.whoisPort });
+        return `WHOIS ${config.whoisHost}:${at.port} (port 43 protocol; RDAP at ${base}/rdap/)`;
+      });
+    }
     const redirect = config.redirect ? (await import('../redirect/server.ts')).createRedirectServer(app.deps) : undefined;
     if (redirect) {
       await sideListener('redirect service', 'DMAPID_REDIRECT_PORT', async () => {
-        await redirect.listen({ port: config.redirectPort, host: config.redirectHost });
+        await listenQuietly(redirect, config.redirectPort, config.redirectHost);
         return `redirect http://${config.redirectHost}:${(redirect.server.address() as AddressInfo).port}/ (URL and FRAME records)`;
       });
     }

@@ -163,6 +163,31 @@ export const configSchema = z.object({
   registry: z.enum(['simulated', 'epp']).default('simulated'),
   /** The registries file (JSON) the EPP backend reads: registries, their TLDs, where and how to log in. */
   registriesFile: z.string().min(1).optional(),
+  /** Run the port-43 WHOIS service in this process (RDAP needs no switch: it is part of the DMAPI listener). */
+  whois: onOff.default(true),
+  whoisHost: z.string().min(1).default('127.0.0.1'),
+  /** 4343 in the sandbox (Joker's availability service uses it too); 43 in production. */
+  whoisPort: port.default(4343),
+  /** WHOIS: how long a client may take to send its one query line (and, then, to take the answer). */
+  whoisQueryTimeoutMs: seconds(3600).default(10_000),
+  whoisMaxConnections: connectionCap.default(256),
+  whoisMaxConnectionsPerAddress: perAddressCap.default(4),
+  /** RDAP and WHOIS: queries one address (IPv6: one /64) may send a minute to each; 0 turns the limit off. */
+  directoryRateLimit: z.coerce.number().int().min(0).max(1_000_000).default(60),
+  /** RDAP searches: the most objects one answer lists (a notice says when more matched). */
+  rdapSearchLimit: z.coerce.number().int().min(1).max(1000).default(50),
+  /** The registrar RDAP and WHOIS name: its name, IANA id, website, abuse contact and WHOIS server name. */
+  registrarName: z.string().min(1).default('dmapid sandbox registrar'),
+  /** 9999: not any accredited registrar's number (a sandbox must not pass for a real registrar). */
+  registrarIanaId: z.coerce.number().int().min(1).max(2_147_483_647).default(9999),
+  /** The registrar's website; DMAPID_PUBLIC_URL when unset. */
+  registrarUrl: z.url().optional(),
+  registrarAbuseEmail: z.string().min(3).default('abuse@dmapid.test'),
+  /** E.164 in the EPP form: +CC.NUMBER. */
+  registrarAbusePhone: z.string().regex(/^\+\d{1,3}\.\d{1,14}$/, 'must be a phone number like +1.5555550100').default('+1.5555550100'),
+  registrarWhoisServer: z.string().min(1).default('whois.dmapid.test'),
+  /** Where the terms of use of RDAP and WHOIS are; <public URL>/rdap/help when unset. */
+  rdapTermsUrl: z.url().optional(),
   /** The mail exchanger MAILFW records point the zone's MX at. */
   mailForwardHost: z.string().min(1).transform((s) => s.replace(/\.$/, '').toLowerCase()).default('mx.dmapid.test'),
 }).superRefine((c, ctx) => {
@@ -238,6 +263,21 @@ const envNames: Record<keyof Config, string> = {
   dnsTcpMessageTimeoutMs: 'DMAPID_DNS_TCP_MESSAGE_TIMEOUT',
   dnsTcpMaxConnections: 'DMAPID_DNS_TCP_MAX_CONNECTIONS',
   dnsTcpMaxConnectionsPerAddress: 'DMAPID_DNS_TCP_MAX_CONNECTIONS_PER_ADDRESS',
+  whois: 'DMAPID_WHOIS',
+  whoisHost: 'DMAPID_WHOIS_HOST',
+  whoisPort: 'DMAPID_WHOIS_PORT',
+  whoisQueryTimeoutMs: 'DMAPID_WHOIS_QUERY_TIMEOUT',
+  whoisMaxConnections: 'DMAPID_WHOIS_MAX_CONNECTIONS',
+  whoisMaxConnectionsPerAddress: 'DMAPID_WHOIS_MAX_CONNECTIONS_PER_ADDRESS',
+  directoryRateLimit: 'DMAPID_DIRECTORY_RATE_LIMIT',
+  rdapSearchLimit: 'DMAPID_RDAP_SEARCH_LIMIT',
+  registrarName: 'DMAPID_REGISTRAR_NAME',
+  registrarIanaId: 'DMAPID_REGISTRAR_IANA_ID',
+  registrarUrl: 'DMAPID_REGISTRAR_URL',
+  registrarAbuseEmail: 'DMAPID_REGISTRAR_ABUSE_EMAIL',
+  registrarAbusePhone: 'DMAPID_REGISTRAR_ABUSE_PHONE',
+  registrarWhoisServer: 'DMAPID_REGISTRAR_WHOIS_SERVER',
+  rdapTermsUrl: 'DMAPID_RDAP_TERMS_URL',
 };
 
 /** Reads the configuration; `overrides` win over the environment. Throws with every bad variable named. */

@@ -27,6 +27,17 @@ export interface DmapiHttpOptions {
   log: Logger;
   /** More routes that read forms and answer as the DMAPI route does (the v2 and side routes). */
   routes?: (scope: FastifyInstance, kit: DmapiRouteKit) => void;
+  /**
+   * Address prefixes whose answers are not DMAPI replies (RDAP under /rdap): what the router,
+   * the body parsers or an unknown address there refuse is answered by `refuse` in that format.
+   */
+  otherFormats?: ReadonlyArray<OtherFormat>;
+}
+
+export interface OtherFormat {
+  /** Matches the path itself and everything below it: `/rdap` covers `/rdap`, `/rdap/…`, `/rdap?…`. */
+  prefix: string;
+  refuse(req: FastifyRequest, reply: FastifyReply, status: number, detail: string): FastifyReply;
 }
 
 /** What a route in the DMAPI scope needs: the request as the dispatcher takes it, and the DMAPI answer. */
@@ -111,6 +122,7 @@ export async function createDmapiHttp(dispatcher: Dispatcher, o: DmapiHttpOption
     return reply.send(out.text);
   };
   const fail = (reply: FastifyReply, key: DmapiError['key'], detail: string) => send(reply, dispatcher.failure(new DmapiError(key, detail)));
+  const formatOf = (url: string) => o.otherFormats?.find((f) => url.startsWith(f.prefix) && (url.length === f.prefix.length || '/?'.includes(url.charAt(f.prefix.length))));
 
   /** What Node's parser refuses (a head over HEAD_LIMIT, a timeout, broken HTTP) gets a DMAPI answer written to the socket. */
   const clientError = (err: ConnectionError, socket: net.Socket) => {
@@ -150,6 +162,8 @@ export async function createDmapiHttp(dispatcher: Dispatcher, o: DmapiHttpOption
     // The router's own refusals (bad percent-encoding in the path) would be JSON.
     frameworkErrors: (err, req, reply) => {
       req.log.debug({ err }, 'unreadable request address');
+      const other = formatOf(req.url);
+      if (other) return void other.refuse(req, reply, 400, err.code === 'FST_ERR_BAD_URL' ? 'malformed request address (bad percent-encoding)' : 'malformed request address');
       void fail(reply, 'COMMAND_FAILED', err.code === 'FST_ERR_BAD_URL' ? 'malformed request address (bad percent-encoding)' : 'malformed request address');
     },
   });
@@ -159,12 +173,14 @@ export async function createDmapiHttp(dispatcher: Dispatcher, o: DmapiHttpOption
   await app.register(formbody, { bodyLimit: BODY_LIMIT });
 
   app.get('/', async (_req, reply) => send(reply, dispatcher.welcome()));
-  app.setNotFoundHandler(async (_req, reply) => fail(reply, 'UNKNOWN_REQUEST', 'no such address (DMAPI requests are sent to /request/<name>)'));
+  app.setNotFoundHandler(async (req, reply) => formatOf(req.url)?.refuse(req, reply, 404, 'no such address') ?? fail(reply, 'UNKNOWN_REQUEST', 'no such address (DMAPI requests are sent to /request/<name>)'));
 
   // Malformed bodies, bodies over the limit and the like still get a DMAPI answer, never a 500 page.
   app.setErrorHandler(async (err: { statusCode?: number; message?: string }, req, reply) => {
     if (err instanceof DmapiError) return send(reply, dispatcher.failure(err));
     req.log.warn({ err }, 'rejected malformed request');
+    const other = formatOf(req.url);
+    if (other) return other.refuse(req, reply, err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 400, `malformed request (${err.message ?? 'unreadable body'})`);
     if (err.statusCode === 413) return fail(reply, 'COMMAND_FAILED', `request body larger than ${BODY_LIMIT} bytes`);
     return fail(reply, 'COMMAND_FAILED', `malformed request (${err.message ?? 'unreadable body'})`);
   });

@@ -6,7 +6,7 @@ import { fieldsOf } from './contacts.ts';
 import { accessDomain } from './domain-access.ts';
 import { formatDnssecRecord } from './dnssec.ts';
 import { delegationOf, statusWords } from './domains.ts';
-import { maskedAt, privacySubscribed, REDACTED } from './privacy.ts';
+import { maskedAt, privacySubscribed, publicPrivacyLevel, REDACTED } from './privacy.ts';
 import type { PrivacyLevel } from '../db/schema.ts';
 
 export type WhoisLines = Array<[string, string]>;
@@ -39,8 +39,7 @@ export async function domainWhois(db: Executor, accountId: number, input: string
     throw err;
   }
   const privacy: PrivacyLevel = privacySubscribed(d, o.now) ? d.privacy : 'off';
-  // whois-opt-out hides the owner like pro privacy does.
-  const level: PrivacyLevel = o.internal && owned ? 'off' : d.whois_opt_out ? 'pro' : privacy;
+  const level: PrivacyLevel = o.internal && owned ? 'off' : publicPrivacyLevel(d, o.now);
   const lines: WhoisLines = [['domain.fqdn', d.name]];
   lines.push(['domain.status', d.status === 'active' ? statusWords(d) : d.status]);
   const owner = d.owner_c ? await db.selectFrom('contacts').selectAll().where('handle', '=', d.owner_c).executeTakeFirst() : undefined;

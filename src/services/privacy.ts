@@ -28,6 +28,12 @@ export function privacySubscribed(d: Pick<DomainRecord, 'privacy_origin' | 'priv
   return d.privacy_origin !== 'off' && d.privacy_expires_at !== null && d.privacy_expires_at > now;
 }
 
+/** The level the public sees: the subscription's while it runs; whois-opt-out hides the owner as pro does. */
+export function publicPrivacyLevel(d: Pick<DomainRecord, 'privacy' | 'privacy_origin' | 'privacy_expires_at' | 'whois_opt_out'>, now: number): PrivacyLevel {
+  if (d.whois_opt_out) return 'pro';
+  return privacySubscribed(d, now) ? d.privacy : 'off';
+}
+
 /** The level a subscription allows: pro includes basic. */
 export function levelAllowed(origin: PrivacyLevel, wanted: PrivacyLevel): boolean {
   return wanted === 'off' || origin === 'pro' || origin === wanted;

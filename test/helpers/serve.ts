@@ -10,7 +10,7 @@ export interface RunningServer {
 }
 
 /**
- * Starts `dmapid serve --demo` as its own process on a free port (DNS and redirect off unless
+ * Starts `dmapid serve --demo` as its own process on a free port (DNS, redirect and WHOIS off unless
  * `env` says otherwise); resolves with its base URL once the DMAPI listener is up. `fileLimit`
  * runs it under `ulimit -n` (the open files a real deployment may have); `bin` starts that
  * `dmapid` executable instead of the checkout's sources, in `cwd`. An empty `url` leaves the
@@ -21,7 +21,7 @@ export function startServer(url: string, env: NodeJS.ProcessEnv = {}, o: { fileL
   const [command, argv] = o.fileLimit ? ['/bin/sh', ['-c', `ulimit -n ${o.fileLimit} && exec "$0" "$@"`, process.execPath, ...args]] as const : [process.execPath, args] as const;
   const child = spawn(command, argv, {
     cwd: o.cwd ?? root,
-    env: { ...process.env, ...(url ? { DMAPID_DATABASE: url } : {}), DMAPID_PORT: '0', DMAPID_HOST: '127.0.0.1', DMAPID_DNS: 'off', DMAPID_REDIRECT: 'off', DMAPID_METRICS: 'off', DMAPID_LOG_LEVEL: 'warn', ...env },
+    env: { ...process.env, ...(url ? { DMAPID_DATABASE: url } : {}), DMAPID_PORT: '0', DMAPID_HOST: '127.0.0.1', DMAPID_DNS: 'off', DMAPID_REDIRECT: 'off', DMAPID_METRICS: 'off', DMAPID_WHOIS: 'off', DMAPID_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

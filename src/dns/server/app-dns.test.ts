@@ -69,6 +69,15 @@ forEachDatabase(
       assert.deepEqual(await lines('home.served.com', TYPE.A), ['home.served.com. 60 IN A 192.0.2.77']);
       assert.deepEqual(await lines('home.served.com', TYPE.AAAA), ['home.served.com. 60 IN AAAA 2001:db8::77']);
     });
+
+    it('reports its answers in the metrics: responses by rcode, zone transfers', async () => {
+      const text = await t().app.deps.metrics.exposition(t().clock.now());
+      const value = (series: string) => Number(/^(\S+) (\S+)$/m.exec(text.split('\n').find((l) => l.startsWith(`${series} `)) ?? '')?.[2] ?? 0);
+      assert.ok(value('dmapid_dns_responses_total{rcode="NOERROR"}') >= 5);
+      assert.ok(value('dmapid_dns_responses_total{rcode="NXDOMAIN"}') >= 1);
+      assert.ok(value('dmapid_dns_responses_total{rcode="REFUSED"}') >= 1);
+      assert.ok(value('dmapid_dns_zone_transfers_total') >= 1);
+    });
   },
   { dnsHost: ['127.0.0.1'], dnsPort: 0 },
 );
