@@ -115,6 +115,8 @@ forEachDatabaseOverEpp(
       assert.ok(waiting.max_attempts - waiting.attempts >= 7, 'waiting spent none of the attempts');
       assert.match(waiting.last_error ?? '', /unavailable/);
       assert.equal((await resultOf(proc)).status, '?');
+      const check = await t().call('domain-check', { 'auth-sid': alice.sid, domain: 'fault-check.com' });
+      assert.deepEqual([check.code, check.get('Error')], [2400, 'the registry cannot be reached right now; try again later']);
       p().proxy.up();
       await later(proc);
       await settled(proc, 'fault-down.com', 'create');

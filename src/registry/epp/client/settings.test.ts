@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { loadRegistries, registryOfName } from './settings.ts';
 import { Circuit, RateLimit } from './circuit.ts';
 import { maskFrame } from '../../frames.ts';
+import { startTestApp } from '../../../../test/helpers/harness.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'registries-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -47,6 +48,13 @@ describe('registries file', () => {
     } catch (e) {
       assert.doesNotMatch((e as Error).message, /Very-Secret-1/);
     }
+  });
+});
+
+describe('DMAPID_REGISTRY=epp', () => {
+  it('does not start with a registries file it cannot use', async () => {
+    await assert.rejects(startTestApp('sqlite', { registry: 'epp', registriesFile: join(dir, 'missing.json') }), /registries file .*missing\.json/);
+    await assert.rejects(startTestApp('sqlite', { registry: 'epp', registriesFile: file({ x: { host: 'h', login: 'reg', passwordEnv: 'DMAPID_TEST_UNSET_PW', tlds: ['com'] } }) }), /DMAPID_TEST_UNSET_PW is not set/);
   });
 });
 
