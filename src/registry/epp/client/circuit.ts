@@ -68,6 +68,11 @@ export class Circuit {
     return this.o.now() >= this.connectAt();
   }
 
+  /** The probe allowed by `allow` was not made after all (no session could be had): let another try. */
+  abandon(): void {
+    this.probing = false;
+  }
+
   success(): void {
     this.failures = 0;
     this.connectFailures = 0;

@@ -161,6 +161,16 @@ export class SessionPool {
   private async acquire(): Promise<Session> {
     if (this.closing) throw this.unavailable('shutting down');
     if (!this.circuit.allow()) throw this.unavailable(`circuit open after ${this.circuit.consecutiveFailures} failures`);
+    try {
+      return await this.session();
+    } catch (e) {
+      this.circuit.abandon();
+      throw e;
+    }
+  }
+
+  /** An idle session, a new one within the limit, or the next one released (waiting at most the command timeout). */
+  private async session(): Promise<Session> {
     for (const s of this.sessions) {
       if (!s.busy && !s.conn.closed) return this.take(s);
     }

@@ -82,6 +82,8 @@ describe('circuit and rate limit', () => {
     assert.equal(c.waitMs(), 4000, 'the wait doubles (connect backoff of the third connect failure)');
     now += 4000;
     assert.ok(c.allow());
+    c.abandon();
+    assert.ok(c.allow(), 'a probe that was not made lets the next call probe');
     c.success();
     assert.deepEqual([c.state, c.waitMs(), c.consecutiveFailures], ['closed', 0, 0]);
   });
