@@ -11,6 +11,7 @@ import { createDispatcher, type Dispatcher } from './dmapi/dispatch.ts';
 import { createDmapiHttp } from './dmapi/http.ts';
 import { registerSideRoutes } from './dmapi/side-routes.ts';
 import { registerAnswerPages } from './web/answer-pages.ts';
+import { registerPanel } from './web/panel/panel-routes.ts';
 import { jobHandlers } from './jobs/handlers.ts';
 import { periodicTasks } from './jobs/tasks.ts';
 import { Worker } from './jobs/worker.ts';
@@ -113,6 +114,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   let stopping = false;
   registerHealth(http, deps, worker, () => stopping);
   await registerAnswerPages(http, deps);
+  await registerPanel(http, deps, dispatcher);
   await registerDynDnsRoutes(http, deps);
   await registerNicReplace(http, deps);
   await registerCheckIp(http);

@@ -1,4 +1,5 @@
 import { printList } from './list-output.ts';
+import { retryFailedJob } from '../jobs/retry.ts';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { JobStatus } from '../db/schema.ts';
 import { isoSeconds } from '../core/dates.ts';
@@ -62,20 +63,9 @@ export function registerJobCommands(program: Command): void {
     .command('retry <id>')
     .description('run a failed job again now, with a fresh count of attempts (after fixing what made it fail)')
     .action(async (id: string) => {
+      if (!/^\d{1,15}$/.test(id)) throw new Error(`no failed job ${id}`);
       await withDb(async (db, now) => {
-        const row = /^\d+$/.test(id) ? await db.selectFrom('jobs').select(['kind', 'status']).where('id', '=', Number(id)).executeTakeFirst() : undefined;
-        if (!row || row.status !== 'failed') throw new Error(`no failed job ${id}`);
-        // A job whose failure was undone (money released, state rolled back) must not run after all.
-        const { commands } = await import('../dmapi/commands/index.ts');
-        const { jobHandlers } = await import('../jobs/handlers.ts');
-        if (jobHandlers(commands).get(row.kind)?.failed) throw new Error(`job ${id} (${row.kind}) was failed for good and undone; send the request again instead`);
-        const res = await db
-          .updateTable('jobs')
-          .set({ status: 'queued', attempts: 0, run_at: now, locked_by: null, locked_until: null, finished_at: null })
-          .where('id', '=', Number(id))
-          .where('status', '=', 'failed')
-          .executeTakeFirst();
-        if (Number(res.numUpdatedRows) !== 1) throw new Error(`no failed job ${id}`);
+        await retryFailedJob(db, Number(id), now);
         console.log(`job ${id} queued again`);
       });
     });

@@ -23,6 +23,7 @@ export interface TransferCliContext {
 }
 
 export const transferCli = {
+  /** `c.db` is the database itself: the registry steps run before the transaction that records them. */
   async transferOut(c: TransferCliContext, domain: string, o: { to: string; auth?: string }): Promise<string[]> {
     try {
       const out = await requestTransferOut(c, { domain, gaining: o.to, authCode: o.auth });
@@ -45,10 +46,11 @@ export const transferCli = {
   },
 };
 
-async function withContext(fn: (c: TransferCliContext) => Promise<string[]>): Promise<void> {
+/** Runs `fn` in one transaction; `transaction: false` hands it the database (it opens its own, the registry steps before them). */
+async function withContext(fn: (c: TransferCliContext) => Promise<string[]>, o: { transaction?: boolean } = {}): Promise<void> {
   const lines = await withDb((db, now, config, dialect, keys) => {
     const deps = { config, tlds: loadTldCatalogue(config.tldCatalogue) as TldCatalogue, dialect, keys };
-    return db.transaction().execute((trx) => fn({ db: trx, now, deps }));
+    return o.transaction === false ? fn({ db, now, deps }) : db.transaction().execute((trx) => fn({ db: trx, now, deps }));
   });
   for (const l of lines) console.log(l);
 }
@@ -61,7 +63,7 @@ export function registerTransferCommands(program: Command): void {
     .description("as another registrar: ask for one of this platform's domains (the reseller may reject; it goes after 5 days)")
     .requiredOption('--to <registrar>', 'the gaining registrar (e.g. sim-budgetnames)')
     .option('--auth <code>', "the domain's auth code (domain-transfer-get-auth-id)")
-    .action((domain: string, o: { to: string; auth?: string }) => withContext((c) => transferCli.transferOut(c, domain, o)));
+    .action((domain: string, o: { to: string; auth?: string }) => withContext((c) => transferCli.transferOut(c, domain, o), { transaction: false }));
   registry
     .command('transfer-policy [registrar] [answer]')
     .description('how a simulated registrar answers a transfer away from it: approve, reject or silent (the registry approves after 5 days); without arguments, list them')

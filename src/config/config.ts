@@ -69,6 +69,8 @@ export const configSchema = z.object({
   /** Milliseconds between renewals of the claims a worker holds (its heartbeat); at most half the lease. */
   jobHeartbeatMs: z.coerce.number().int().min(50).default(1000),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Sandbox powers for integrators (the console's clock page); off in production. */
+  sandbox: onOff.default(true),
   /** auto: readable lines on a terminal, JSON lines otherwise. */
   logFormat: z.enum(['auto', 'json', 'pretty']).default('auto'),
   /** The Prometheus listener (GET /metrics), on loopback unless metricsHost says otherwise. */
@@ -209,6 +211,7 @@ const envNames: Record<keyof Config, string> = {
   jobHeartbeatMs: 'DMAPID_JOB_HEARTBEAT_MS',
   logLevel: 'DMAPID_LOG_LEVEL',
   logFormat: 'DMAPID_LOG_FORMAT',
+  sandbox: 'DMAPID_SANDBOX',
   metrics: 'DMAPID_METRICS',
   metricsHost: 'DMAPID_METRICS_HOST',
   metricsPort: 'DMAPID_METRICS_PORT',

@@ -6,6 +6,7 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from '
  * JSON is text, names are lowercase A-labels.
  */
 export interface Database {
+  idempotency_keys: IdempotencyKeysTable;
   accounts: AccountsTable;
   api_keys: ApiKeysTable;
   sessions: SessionsTable;
@@ -47,6 +48,8 @@ export interface Database {
 
 export type Scope = 'full' | 'read-only' | 'modify-only';
 
+export type AccountRole = 'reseller' | 'operator';
+
 export interface AccountsTable {
   id: Generated<number>;
   login: string;
@@ -63,6 +66,8 @@ export interface AccountsTable {
   /** JSON object of profile fields (fname, lname, organization, address-1 …). */
   profile: ColumnType<string, string | undefined, string>;
   status: ColumnType<'active' | 'disabled', 'active' | 'disabled' | undefined, 'active' | 'disabled'>;
+  /** `operator`: may use the console's operator pages (migration 0026). */
+  role: ColumnType<AccountRole, AccountRole | undefined, AccountRole>;
   created_at: number;
   last_login_at: number | null;
   last_login_ip: string | null;
@@ -718,4 +723,16 @@ export interface SimTransferPoliciesTable {
   /** How long after the request it answers. */
   delay_ms: number;
   updated_at: number;
+}
+
+/** A modifying request's idempotency key and the reply it got (migration 0025; src/services/idempotency.ts). */
+export interface IdempotencyKeysTable {
+  account_id: number;
+  key: string;
+  request: string;
+  /** sha256 over the request name and its parameters (credentials and the key left out). */
+  fingerprint: string;
+  /** JSON of the reply: headers, body, Proc-ID, balance. */
+  reply: string;
+  created_at: number;
 }

@@ -10,6 +10,7 @@ import type { Access, Command, CommandReply, RawParams, RequestContext } from '.
 import { isModifying } from './command.ts';
 import type { CommandTable } from './command-table.ts';
 import { DmapiError, errorCatalogue, type ErrorKey } from './errors.ts';
+import { claimKey, fingerprint, idempotencyKeyOf, storeReply } from '../services/idempotency.ts';
 import { formatReply, type HeaderList } from './reply.ts';
 import { resolveApiKeyCounted, resolveSession, type ActiveSession } from './sessions.ts';
 import { retryText } from '../services/auth-throttle.ts';
@@ -24,6 +25,8 @@ export interface IncomingRequest {
   ip: string;
   /** A browser says the request comes from another site (Sec-Fetch-Site, Origin). */
   crossSite?: boolean;
+  /** The Idempotency-Key HTTP header (the parameter `idempotency-key` does the same). */
+  idempotencyKey?: string | undefined;
 }
 
 export interface DispatchOutcome {
@@ -296,7 +299,13 @@ export function createDispatcher(deps: AppDeps, table: CommandTable) {
     }
 
     const accountId = session.account.id;
+    // A repeated request with the same key answers the first one's reply, with no second effect (services/idempotency.ts).
+    const key = idempotencyKeyOf(raw, req.idempotencyKey);
     const out = await deps.db.transaction().execute(async (trx) => {
+      if (key) {
+        const prior = await claimKey(trx, { accountId, key, request: command.name, fingerprint: fingerprint(command.name, raw), now });
+        if (prior) return { reply: { headers: prior.headers ?? [], body: prior.body ?? '' }, ...(prior.procId !== undefined ? { procId: prior.procId } : {}), ...(prior.balance !== undefined ? { balance: prior.balance } : {}) };
+      }
       const procId = await openResult(trx, { accountId, svtrid: trackingId, cltrid: raw['cltrid'] || null, requestType: command.name, now });
       const ctx = makeCtx(trx, procId);
       let reply: CommandReply;
@@ -311,7 +320,9 @@ export function createDispatcher(deps: AppDeps, table: CommandTable) {
         reply = accepted;
       }
       const acct = await trx.selectFrom('accounts').select(['balance', 'reserved', 'currency']).where('id', '=', accountId).executeTakeFirstOrThrow();
-      return { reply, procId, balance: balanceOf(acct) };
+      const balance = balanceOf(acct);
+      if (key) await storeReply(trx, accountId, key, { ...(reply.headers ? { headers: reply.headers } : {}), ...(reply.body !== undefined ? { body: reply.body } : {}), procId, balance });
+      return { reply, procId, balance };
     });
     // Sync requests may queue jobs too (dns-zone-put's NOTIFY): let the worker look at once.
     deps.wake();

@@ -315,7 +315,7 @@ forEachDatabase('transfers between resellers of the platform', (t) => {
     const third = await requested(t(), carol, name, code);
     assert.match((await result(carol, third.procId)).text, new RegExp(`^result_msg: ${name} is already pending transfer to ${OWN_REGISTRAR}$`, 'm'));
     // A foreign registrar asking meanwhile is turned down by this registrar at once.
-    const foreign = await t().app.deps.db.transaction().execute((db) => requestTransferOut({ db, now: t().clock.now(), deps: t().app.deps }, { domain: name, gaining: 'sim-budgetnames', authCode: code }));
+    const foreign = await requestTransferOut({ db: t().app.deps.db, now: t().clock.now(), deps: t().app.deps }, { domain: name, gaining: 'sim-budgetnames', authCode: code });
     assert.deepEqual(foreign.state === 'rejected' && foreign.reason, `${name} is being transferred to another account of this registrar`);
     assert.equal((await atRegistry(t(), name))!.pendingTransfer, null);
     assert.equal((await result(bob, again.procId)).status, '?');

@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { AppDeps } from '../app-deps.ts';
+import type { OutsideContext } from '../jobs/worker.ts';
 import type { Executor } from '../db/database.ts';
 import type { TransfersInTable } from '../db/schema.ts';
 import { isoDate } from '../core/dates.ts';
@@ -12,6 +13,7 @@ import { isPostgres, type DomainRecord } from './domain-access.ts';
 import { ensureExternalHosts, MAX_TERM_MONTHS, setDelegation, usesPlatformNs } from './domains.ts';
 import { moveDomain } from './grants.ts';
 import { atRegistry } from './registry-errors.ts';
+import { renewedEarlier } from './registry-checks.ts';
 import { TRANSFER_OUT_RESULT } from './transfer-out.ts';
 import { WHOIS_SUSPENSION } from './verification.ts';
 
@@ -83,22 +85,25 @@ export async function holderEmails(db: Executor, holder: DomainRecord): Promise<
   return { owner: await email(holder.owner_c), admin: await email(holder.admin_c) };
 }
 
+/** What the registry part of a move did: the expiry, delegation and lock the domain has now, and warnings for the result. */
+export interface MovedAtRegistry {
+  expiresAt: number;
+  nameservers: string[];
+  locked: boolean;
+  lines: Array<[string, string]>;
+}
+
 /**
- * The move (the completion job's transaction). At the registry: the gaining request's contacts,
- * name servers and lock, the year a transfer adds (a renewal: the registry's 10-year limit caps it
- * as it caps a transfer), and a fresh auth code, so the one the losing reseller handed out stops
- * working. Here: the row goes to the gaining account with what its request asked for; the old
- * holder's zone, grants, invitations and pending whois verifications end, and the hosts below the
- * domain go with it (as the registry moves subordinate hosts). Registry refusals are thrown.
+ * The registry part of the move (the completion job's outside step): the gaining request's
+ * contacts, name servers and lock, the year a transfer adds (a renewal: the registry's 10-year
+ * limit caps it as it caps a transfer), and a fresh auth code, so the one the losing reseller
+ * handed out stops working. Safe to repeat: the update sets the same data again, a new code voids
+ * the last, and on a retry the renewal is not made again when the registry's expiry is already the
+ * holder's (the local row's, unchanged until the move commits) plus the period. Registry refusals
+ * are thrown.
  */
-export async function moveToAccount(
-  ctx: { readonly db: Executor; readonly now: number; readonly deps: AppDeps },
-  t: TransferRow,
-  holder: DomainRecord,
-  info: DomainInfo,
-): Promise<{ expiresAt: number; lines: Array<[string, string]> }> {
-  const { db, now, deps } = ctx;
-  const registry = registryOf(deps).open(db, now);
+export async function moveAtRegistry(deps: AppDeps, t: TransferRow, holder: DomainRecord, info: DomainInfo, o: OutsideContext): Promise<MovedAtRegistry> {
+  const registry = registryOf(deps).open(deps.db, o.now);
   const tld = deps.tlds.get(t.tld);
   const used = (role: 'admin' | 'tech' | 'billing') => tld?.contacts.roles.includes(role) ?? true;
   const ns = t.ns_list ? (JSON.parse(t.ns_list) as string[]) : undefined;
@@ -119,14 +124,35 @@ export async function moveToAccount(
   const lines: Array<[string, string]> = [];
   let expiresAt = updated.expiresAt;
   if (t.period_months > 0) {
-    if (addMonths(expiresAt, t.period_months) <= addMonths(now, MAX_TERM_MONTHS)) {
+    const earlier = o.attempt > 1 ? await renewedEarlier(registry, t.domain, holder.expires_at, t.period_months) : undefined;
+    if (earlier) expiresAt = earlier.expiresAt;
+    else if (addMonths(expiresAt, t.period_months) <= addMonths(o.now, MAX_TERM_MONTHS)) {
       expiresAt = (await atRegistry(() => registry.renewDomain(t.domain, updated.expiresAt, t.period_months))).expiresAt;
     } else {
       lines.push(['warning', `no year was added, as it would pass the 10-year limit; ${t.domain} still expires on ${isoDate(expiresAt)}`]);
     }
   }
   await atRegistry(() => registry.newAuthCode(t.domain));
+  return { expiresAt, nameservers: updated.nameservers, locked: updated.statuses.includes('clientTransferProhibited'), lines };
+}
 
+/**
+ * The local part of the move (the completion job's transaction), after moveAtRegistry: the row
+ * goes to the gaining account with what its request asked for; the old holder's zone, grants,
+ * invitations and pending whois verifications end, and the hosts below the domain go with it (as
+ * the registry moves subordinate hosts).
+ */
+export async function moveToAccount(
+  ctx: { readonly db: Executor; readonly now: number; readonly deps: AppDeps },
+  t: TransferRow,
+  holder: DomainRecord,
+  moved: MovedAtRegistry,
+): Promise<{ expiresAt: number; lines: Array<[string, string]> }> {
+  const { db, now, deps } = ctx;
+  const tld = deps.tlds.get(t.tld);
+  const used = (role: 'admin' | 'tech' | 'billing') => tld?.contacts.roles.includes(role) ?? true;
+  const { expiresAt } = moved;
+  const lines = [...moved.lines];
   await moveDomain(db, holder.id, t.account_id, now);
   const privacyUntil = t.privacy !== 'off' ? Math.min(addMonths(now, 12), expiresAt) : null;
   await db
@@ -134,7 +160,7 @@ export async function moveToAccount(
     .set({
       expires_at: expiresAt,
       autorenew: t.autorenew,
-      locked: updated.statuses.includes('clientTransferProhibited') ? 1 : 0,
+      locked: moved.locked ? 1 : 0,
       owner_c: t.owner_c,
       admin_c: used('admin') ? t.admin_c : null,
       tech_c: used('tech') ? t.tech_c : null,
@@ -157,8 +183,8 @@ export async function moveToAccount(
   await db.updateTable('whois_verifications').set({ state: 'superseded', resolved_at: now }).where('domain_id', '=', holder.id).where('state', 'in', ['pending', 'overdue', 'refused']).execute();
   await db.deleteFrom('zones').where('domain_id', '=', holder.id).execute();
   await db.updateTable('hosts').set({ account_id: t.account_id, updated_at: now }).where('account_id', '=', holder.account_id).where('name', 'like', `%.${t.domain}`).execute();
-  await setDelegation(db, holder.id, updated.nameservers);
-  if (usesPlatformNs(deps.config.dnsNameservers, updated.nameservers)) {
+  await setDelegation(db, holder.id, moved.nameservers);
+  if (usesPlatformNs(deps.config.dnsNameservers, moved.nameservers)) {
     await createDefaultZone(db, holder.id, now);
     lines.push(['zone', `hosted zone ${t.domain} created`]);
   }

@@ -38,8 +38,14 @@ export async function restoredEarlier(registry: Registry, name: string): Promise
   return info.rgp.some((r) => r === 'redemptionPeriod' || r === 'pendingRestore' || r === 'pendingDelete') ? undefined : info;
 }
 
-/** A transfer request that went through: a pending transfer with us as the gaining registrar. */
-export async function transferRequestedEarlier(registry: Registry, name: string): Promise<TransferInfo | undefined> {
-  const info = await registry.queryTransfer(name).catch(() => undefined);
-  return info && info.status === 'pending' && info.gaining === registry.registrarId ? info : undefined;
+/**
+ * A transfer request that went through: the registry's latest transfer of the name has us as the
+ * gaining registrar and was made at or after `since` (pending, or answered meanwhile), and no
+ * other transfer of the name on this platform (another reseller's) is the one that made it.
+ */
+export async function transferRequestedEarlier(db: Executor, registry: Registry, t: { id: number; domain: string }, since: number): Promise<TransferInfo | undefined> {
+  const info = await registry.queryTransfer(t.domain).catch(() => undefined);
+  if (!info || info.gaining !== registry.registrarId || info.requestedAt < since) return undefined;
+  const other = await db.selectFrom('transfers_in').select('id').where('domain', '=', t.domain).where('id', '!=', t.id).where('outcome', '=', 'open').where('registry_requested_at', 'is not', null).executeTakeFirst();
+  return other ? undefined : info;
 }

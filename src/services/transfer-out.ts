@@ -1,12 +1,13 @@
 import type { Selectable } from 'kysely';
 import type { AppDeps } from '../app-deps.ts';
 import { keyHash } from './answer-keys.ts';
-import type { Executor } from '../db/database.ts';
+import type { Db, Executor } from '../db/database.ts';
 import type { TransferOutState, TransfersOutTable } from '../db/schema.ts';
 import { isoDate } from '../core/dates.ts';
 import { trackingId } from '../core/ids.ts';
 import { DmapiError } from '../dmapi/errors.ts';
 import { enqueue } from '../jobs/queue.ts';
+import type { OutsideContext } from '../jobs/worker.ts';
 import { queueMail } from '../mail/outbox.ts';
 import { answerUrl } from '../mail/links.ts';
 import { isPlainAddress } from '../mail/address.ts';
@@ -61,10 +62,13 @@ export type TransferOutRequestOutcome = { state: 'pending'; actBy: number; id: n
 
 /**
  * A foreign (simulated) registrar requests `domain` (the sandbox's `dmapid registry transfer-out`).
- * Registry refusals come out as RegistryError; a COR-locked domain is rejected at once.
+ * Registry refusals come out as RegistryError; a COR-locked domain is rejected at once. The
+ * registry steps (the gaining side's request, this platform's rejection) run before the
+ * transaction that records the transfer away, so `ctx.db` is the database, not a transaction.
  */
-export async function requestTransferOut(ctx: OutContext, p: { domain: string; gaining: string; authCode?: string | undefined }): Promise<TransferOutRequestOutcome> {
+export async function requestTransferOut(ctx: { readonly db: Db; readonly now: number; readonly deps: OutContext['deps'] }, p: { domain: string; gaining: string; authCode?: string | undefined }): Promise<TransferOutRequestOutcome> {
   const { db, now, deps } = ctx;
+  if (db.isTransaction) throw new Error('requestTransferOut opens its own transaction; call it with the database');
   const sim = simulatorOf(deps);
   const name = normalizeDomainName(p.domain);
   if (p.gaining === sim.registrarId) throw new Error(`${p.gaining} is this platform; name another registrar`);
@@ -72,26 +76,28 @@ export async function requestTransferOut(ctx: OutContext, p: { domain: string; g
   if (!known) throw new Error(`registrar ${p.gaining} does not exist (dmapid registry registrars)`);
   const d = await db.selectFrom('domains').selectAll().where('name', '=', name).executeTakeFirst();
   if (!d) throw new Error(`${name} is not a domain of this platform`);
-  await lockNames(db, [`domain:${name}`]);
   const t = await sim.openAs(p.gaining, db, now).requestTransfer(name, p.authCode);
-  const { out, key } = await recordTransferOut(ctx, { accountId: d.account_id, domain: name, gaining: p.gaining, actBy: t.actBy, transferInId: null });
-
   const lock = await corLockUntil(db, d.id, now);
   // IRTP-C: the losing registrar must deny a transfer inside the lock after a change of registrant;
   // and one move at a time: a transfer to another account of this registrar is under way.
   const reason =
     lock !== null
       ? `the registrant changed recently: ${name} is locked against transfers until ${isoDate(lock)} (IRTP-C)`
-      : (await openInternalOut(db, name, out.id))
+      : (await openInternalOut(db, name))
         ? `${name} is being transferred to another account of this registrar`
         : undefined;
-  if (reason) {
-    await sim.open(db, now).rejectTransfer(name);
-    await endOut(ctx, out, 'rejected', reason, 'nack');
-    return { state: 'rejected', reason, id: out.id };
-  }
-  await mailTransferOutRequest(ctx, out, key);
-  return { state: 'pending', actBy: t.actBy, id: out.id };
+  if (reason) await sim.open(db, now).rejectTransfer(name);
+  return db.transaction().execute(async (trx): Promise<TransferOutRequestOutcome> => {
+    const tx = { db: trx, now, deps };
+    await lockNames(trx, [`domain:${name}`]);
+    const { out, key } = await recordTransferOut(tx, { accountId: d.account_id, domain: name, gaining: p.gaining, actBy: t.actBy, transferInId: null });
+    if (reason) {
+      await endOut(tx, out, 'rejected', reason, 'nack');
+      return { state: 'rejected', reason, id: out.id };
+    }
+    await mailTransferOutRequest(tx, out, key);
+    return { state: 'pending', actBy: t.actBy, id: out.id };
+  });
 }
 
 /**
@@ -178,7 +184,7 @@ export async function answerTransferOut(ctx: { readonly db: Executor; readonly n
   if (row.state !== 'pending') return { outcome: 'closed', domain: row.domain, state: row.state };
   const state = answer === 'approve' ? 'approving' : 'rejecting';
   await db.updateTable('transfers_out').set({ state, answered_at: now }).where('id', '=', row.id).where('state', '=', 'pending').execute();
-  await enqueue(db, now, TRANSFER_OUT_ANSWER_JOB, { id: row.id }, { accountId: row.account_id });
+  await enqueue(db, now, TRANSFER_OUT_ANSWER_JOB, { id: row.id }, { accountId: row.account_id, objectKey: `domain:${row.domain}` });
   return { outcome: state, domain: row.domain, gaining: gainingLabel(row) };
 }
 
@@ -191,14 +197,21 @@ export async function answerTransferOutByDomain(ctx: OutContext & { readonly acc
   return out.outcome === 'approving' ? `${d.name} is released to ${out.gaining}` : `the transfer of ${d.name} to ${out.gaining} is rejected`;
 }
 
-/** The worker: the reseller's answer, given to the registry as the losing registrar. */
-export async function performTransferOutAnswer(ctx: OutContext, id: number): Promise<void> {
-  const { db, now, deps } = ctx;
-  const row = await lockedOut(db, id);
+/** What the registry said of a transfer away after this platform's answer (undefined: it knows none). */
+export interface OutAnswerAtRegistry {
+  info: TransferInfo | undefined;
+}
+
+/**
+ * The answer job's outside step: the reseller's answer, given to the registry as the losing
+ * registrar, and the transfer's status after it. Repeating it is harmless: a second answer is
+ * refused (the registry decided already) and the status says what was decided.
+ */
+export async function outAnswerAtRegistry(deps: AppDeps, id: number, o: OutsideContext): Promise<OutAnswerAtRegistry | undefined> {
+  const row = await deps.db.selectFrom('transfers_out').selectAll().where('id', '=', id).executeTakeFirst();
   // Within the platform no registry decides: the transfer-in's step does (transfer-jobs.ts).
-  if (!row || row.transfer_in_id !== null || (row.state !== 'approving' && row.state !== 'rejecting')) return;
-  await lockNames(db, [`domain:${row.domain}`]);
-  const registry = registryOf(deps).open(db, now);
+  if (!row || row.transfer_in_id !== null || (row.state !== 'approving' && row.state !== 'rejecting')) return undefined;
+  const registry = registryOf(deps).open(deps.db, o.now);
   try {
     if (row.state === 'approving') await registry.approveTransfer(row.domain);
     else await registry.rejectTransfer(row.domain);
@@ -206,11 +219,19 @@ export async function performTransferOutAnswer(ctx: OutContext, id: number): Pro
     // The registry decided first (its deadline, or the gaining side withdrew): that decision stands.
     if (!(err instanceof RegistryError)) throw err;
   }
-  const info = await registry.queryTransfer(row.domain).catch(() => undefined);
-  await settleOut(ctx, row, info, row.state === 'rejecting' ? 'rejected by the reseller' : undefined);
+  return { info: await registry.queryTransfer(row.domain).catch(() => undefined) };
 }
 
-/** The scheduler's step: every waiting transfer away, against the registry (its 5-day approval included). */
+/** The answer job's transaction: the registry's decision (outAnswerAtRegistry) applied to the account. */
+export async function performTransferOutAnswer(ctx: OutContext, id: number, answer: OutAnswerAtRegistry | undefined): Promise<void> {
+  const row = await lockedOut(ctx.db, id);
+  if (!row || row.transfer_in_id !== null || (row.state !== 'approving' && row.state !== 'rejecting')) return;
+  await lockNames(ctx.db, [`domain:${row.domain}`]);
+  if (!answer) throw new Error(`the answer about ${row.domain} was not given to the registry; it is retried`);
+  await settleOut(ctx, row, answer.info, row.state === 'rejecting' ? 'rejected by the reseller' : undefined);
+}
+
+/** The scheduler's step: every waiting transfer away, against the registry (its 5-day approval included), asked before each one's transaction. */
 export async function runTransfersOut(deps: AppDeps, now: number): Promise<{ transferred: string[]; ended: string[] }> {
   // Answered ones too: should the answer's job have failed for good, the registry's deadline still ends them.
   // Transfers to another account of this platform are settled by their transfer-in's step.
@@ -219,10 +240,10 @@ export async function runTransfersOut(deps: AppDeps, now: number): Promise<{ tra
   const ended: string[] = [];
   for (const w of waiting) {
     try {
+      const info = await registryOf(deps).open(deps.db, now).queryTransfer(w.domain).catch(() => undefined);
       const state = await deps.db.transaction().execute(async (db) => {
         const row = await lockedOut(db, w.id);
         if (!row || !openOutStates.includes(row.state)) return undefined;
-        const info = await registryOf(deps).open(db, now).queryTransfer(row.domain).catch(() => undefined);
         return settleOut({ db, now, deps }, row, info);
       });
       if (state === 'transferred') transferred.push(w.domain);

@@ -57,7 +57,7 @@ forEachDatabase('transfer flows (service level)', (t) => {
 
   it('takes a transferred-away domain out of whichever account holds it by then', async () => {
     const own = await ownDomain(t(), alice, 'moved-then-gone.com');
-    await t().app.deps.db.transaction().execute((db) => requestTransferOut({ db, now: t().clock.now(), deps: t().app.deps }, { domain: own.name, gaining: LOSING, authCode: own.code }));
+    await requestTransferOut({ db: t().app.deps.db, now: t().clock.now(), deps: t().app.deps }, { domain: own.name, gaining: LOSING, authCode: own.code });
     // Meanwhile the domain moved to bob's portfolio (grants @creator).
     await t().app.deps.db.updateTable('domains').set({ account_id: bob.id }).where('id', '=', own.id).execute();
     await simulatorOf(t().app.deps).open(t().app.deps.db, t().clock.now()).approveTransfer(own.name);

@@ -11,6 +11,7 @@ import { checkMaxPrice, money, quote, type Quote } from '../billing/quote.ts';
 import { commitReservation, reserve } from '../billing/ledger.ts';
 import { orderTypeOf } from '../billing/operations.ts';
 import { enqueue } from '../jobs/queue.ts';
+import type { OutsideContext } from '../jobs/worker.ts';
 import { queueMail } from '../mail/outbox.ts';
 import { answerUrl } from '../mail/links.ts';
 import { isPlainAddress } from '../mail/address.ts';
@@ -20,6 +21,7 @@ import type { DomainInfo, TransferInfo } from '../registry/port.ts';
 import type { TldInfo } from '../tld/catalogue.ts';
 import { createDefaultZone } from '../zone/store.ts';
 import { atRegistry } from './registry-errors.ts';
+import { transferRequestedEarlier } from './registry-checks.ts';
 import { completeResult } from './results.ts';
 import { isPostgres, type DomainRecord } from './domain-access.ts';
 import { startVerification } from './verification.ts';
@@ -42,7 +44,7 @@ import {
 } from './domains.ts';
 import { checkPrivacyOffered, privacyOperation, REDACTED, type PaidPrivacy } from './privacy.ts';
 import { corLockUntil } from './owner-change.ts';
-import { heldDomain, holderEmails, internalRefusal, lastTransferIn, moveToAccount, operationsPending } from './internal-transfer.ts';
+import { heldDomain, holderEmails, internalRefusal, lastTransferIn, moveAtRegistry, moveToAccount, operationsPending, type MovedAtRegistry } from './internal-transfer.ts';
 import {
   endInternalOut,
   gainingLabel,
@@ -72,7 +74,9 @@ import {
  * A transfer that does not complete ends in FOA_NACK, TRANSFER_CANCELLED or TRANSFER_FAILED, its
  * money is released, and the request's result (pending until then) becomes a nack with the reason.
  * Every step is one transaction that re-reads the transfer locked and moves it only from the state
- * it expects, so several workers may run the steps at once.
+ * it expects, so several workers may run the steps at once. What a step needs from the registry is
+ * asked before that transaction (a job's outside step, or the periodic task before its own), and the
+ * step's transaction acts on the answer (docs/jobs.md).
  *
  * A domain another reseller of this platform holds takes the same states (internal-transfer.ts):
  * the "registry request" asks the holding reseller instead (a transfer away in its account), and
@@ -89,6 +93,8 @@ export const FOA_DAYS = 5;
 export const TRANSFER_REQUEST_JOB = 'transfer-registry-request';
 export const TRANSFER_COMPLETE_JOB = 'transfer-complete';
 export const TRANSFER_CANCEL_JOB = 'transfer-cancel';
+/** How long a move within the platform waits before it looks again at the holder's requests still in the worker. */
+const MOVE_WAIT_MS = 30_000;
 
 /** States in which the transfer is still open, in order. */
 export const transferStates: readonly TransferState[] = [
@@ -229,25 +235,57 @@ function statusWordsLock(status: string | undefined): boolean {
 
 // ------------------------------------------------------------------ worker: checks and FOA
 
+/** What a transfer's checks and FOA need from the registry, asked before the step's transaction. */
+export interface RegistryView {
+  info: DomainInfo | undefined;
+  /** The stored auth code is valid, or the TLD needs none. */
+  codeValid: boolean;
+  /** The FOA recipients the losing registrar's whois shows (a name at another registrar). */
+  whois: { owner: string | null; admin: string | null };
+}
+
+/** Asks the registry about the transfer's name: its record, the auth code, the losing registrar's whois. */
+async function viewAtRegistry(deps: AppDeps, t: TransferRow, now: number): Promise<RegistryView> {
+  const registry = registryOf(deps).open(deps.db, now);
+  const info = await atRegistry(() => registry.infoDomain(t.domain));
+  const tld = deps.tlds.get(t.tld);
+  const codeValid = !tld?.transfer.authCode || (!!info && !!t.auth_code && (await atRegistry(() => registry.verifyAuthCode(t.domain, t.auth_code!))));
+  const whois = info && info.sponsor !== registry.registrarId ? await whoisEmails(deps, info, now) : { owner: null, admin: null };
+  return { info, codeValid, whois };
+}
+
+/** The transfer row as the worker's outside steps read it (no lock: the step's transaction re-reads it). */
+async function transferRow(db: Executor, id: number): Promise<TransferRow | undefined> {
+  return db.selectFrom('transfers_in').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** The request job's outside step: the registry's view of the name, while the transfer waits for its checks. */
+export async function checksAtRegistry(deps: AppDeps, transferId: number, o: OutsideContext): Promise<RegistryView | undefined> {
+  const t = await transferRow(deps.db, transferId);
+  if (!t || t.outcome !== 'open' || t.state !== 'PAYMENT_ACQUIRED') return undefined;
+  if (!deps.tlds.get(t.tld)) throw new DmapiError('PARAM_POLICY', `.${t.tld} is no longer offered`);
+  return viewAtRegistry(deps, t, o.now);
+}
+
 /**
- * The request's job: asks the registry whether the name can move at all (so no FOA goes out for a
- * transfer that cannot happen), then mails the FOA. A refusal is thrown (a nack; `failTransferJob`
- * releases the money in the failure's transaction).
+ * The request's job, with the registry's view (checksAtRegistry): whether the name can move at all
+ * (so no FOA goes out for a transfer that cannot happen), then the FOA. A refusal is thrown (a
+ * nack; `failTransferJob` releases the money in the failure's transaction).
  */
-export async function checkAndSendFoa(ctx: FlowContext, transferId: number): Promise<void> {
-  const { db, now, deps } = ctx;
+export async function checkAndSendFoa(ctx: FlowContext, transferId: number, view: RegistryView | undefined): Promise<void> {
+  const { db, deps } = ctx;
   const t = await lockedTransfer(db, transferId);
   if (!t || t.outcome !== 'open' || t.state !== 'PAYMENT_ACQUIRED') return;
+  if (!view) throw new Error(`the registry was not asked about ${t.domain}; the checks are retried`);
   const tld = deps.tlds.get(t.tld);
   if (!tld) throw new DmapiError('PARAM_POLICY', `.${t.tld} is no longer offered`);
-  const registry = registryOf(deps).open(db, now);
-  const info = await atRegistry(() => registry.infoDomain(t.domain));
+  const { info } = view;
   if (!info) throw new DmapiError('OBJECT_NOT_FOUND', `${t.domain} is not registered, so it cannot be transferred (register it with domain-register)`);
   const holder = await holderOf(ctx, t, info);
-  await checkMovable(ctx, t, tld, info, holder);
+  await checkMovable(ctx, t, tld, view, holder);
   const withLosing = { ...t, losing_registrar: info.sponsor, losing_account_id: holder?.account_id ?? null };
   await db.updateTable('transfers_in').set({ losing_registrar: withLosing.losing_registrar, losing_account_id: withLosing.losing_account_id }).where('id', '=', t.id).execute();
-  await sendFoaOrWait(ctx, withLosing, info);
+  await sendFoaOrWait(ctx, withLosing, view);
 }
 
 /**
@@ -269,8 +307,9 @@ async function holderOf(ctx: FlowContext, t: TransferRow, info: DomainInfo): Pro
  * a wrong auth code. A transfer within the platform gets each of them in the same words, and the
  * refusals of internalRefusal. Thrown as DmapiError.
  */
-async function checkMovable(ctx: FlowContext, t: TransferRow, tld: TldInfo, info: DomainInfo, holder: DomainRecord | undefined): Promise<void> {
-  const { db, now, deps } = ctx;
+async function checkMovable(ctx: FlowContext, t: TransferRow, tld: TldInfo, view: RegistryView, holder: DomainRecord | undefined): Promise<void> {
+  const { db, now } = ctx;
+  const info = view.info!;
   if (info.statuses.includes('serverTransferProhibited')) throw new DmapiError('STATUS_PROHIBITS', `${t.domain} has a registry lock (serverTransferProhibited); the current registrar must have it lifted first`);
   if (info.statuses.includes('clientTransferProhibited')) throw new DmapiError('STATUS_PROHIBITS', `${t.domain} is locked by its current registrar (clientTransferProhibited); it must be unlocked there first`);
   if (info.statuses.includes('pendingDelete')) throw new DmapiError('STATUS_PROHIBITS', `${t.domain} is pending deletion`);
@@ -287,8 +326,7 @@ async function checkMovable(ctx: FlowContext, t: TransferRow, tld: TldInfo, info
   if (afterTransfer > 0 && transferredAt !== null && transferredAt + afterTransfer * DAY > now) {
     throw new DmapiError('POLICY_VIOLATION', `${t.domain} was transferred on ${isoDate(transferredAt)}, less than ${afterTransfer} days ago; it can be transferred again from ${isoDate(transferredAt + afterTransfer * DAY)}`);
   }
-  const registry = registryOf(deps).open(db, now);
-  if (tld.transfer.authCode && !(t.auth_code && (await atRegistry(() => registry.verifyAuthCode(t.domain, t.auth_code!))))) {
+  if (!view.codeValid) {
     throw new DmapiError('ACCESS_DENIED', `the transfer-auth-id (AUTH-ID) is not valid for ${t.domain}; ask the current registrar for a new one`);
   }
   // Only past the code does the requester learn more than a domain at another registrar would tell.
@@ -299,15 +337,17 @@ async function checkMovable(ctx: FlowContext, t: TransferRow, tld: TldInfo, info
 }
 
 /** The FOA's recipients as the losing registrar's whois shows them (within the platform: its own contacts); null where none is known. */
-async function foaRecipients(ctx: FlowContext, t: TransferRow, info: DomainInfo): Promise<{ owner: string | null; admin: string | null }> {
-  if (t.losing_account_id !== null) {
-    const holder = await heldDomain(ctx.db, t.domain);
-    return holder ? holderEmails(ctx.db, holder) : { owner: null, admin: null };
-  }
-  const backend = registryOf(ctx.deps);
+async function foaRecipients(ctx: FlowContext, t: TransferRow, view: RegistryView): Promise<{ owner: string | null; admin: string | null }> {
+  if (t.losing_account_id === null) return view.whois;
+  const holder = await heldDomain(ctx.db, t.domain);
+  return holder ? holderEmails(ctx.db, holder) : { owner: null, admin: null };
+}
+
+/** The owner and admin addresses of a name at another registrar, from its whois. */
+async function whoisEmails(deps: AppDeps, info: DomainInfo, now: number): Promise<{ owner: string | null; admin: string | null }> {
   // A real registry hides other registrars' contacts; the simulator plays the losing registrar's whois.
-  if (backend.kind !== 'simulated') return { owner: null, admin: null };
-  const whois = simulatorOf(ctx.deps).openAs(info.sponsor, ctx.db, ctx.now);
+  if (registryOf(deps).kind !== 'simulated') return { owner: null, admin: null };
+  const whois = simulatorOf(deps).openAs(info.sponsor, deps.db, now);
   const email = async (handle: string | null) => {
     if (!handle) return null;
     try {
@@ -323,9 +363,9 @@ async function foaRecipients(ctx: FlowContext, t: TransferRow, info: DomainInfo)
 }
 
 /** Mails the FOA when a recipient is known (FOA_BEEN_SENT); otherwise PENDING_FOA_SENDING. */
-async function sendFoaOrWait(ctx: FlowContext, t: TransferRow, info: DomainInfo): Promise<TransferRow> {
+async function sendFoaOrWait(ctx: FlowContext, t: TransferRow, view: RegistryView): Promise<TransferRow> {
   const { db, now } = ctx;
-  const to = await foaRecipients(ctx, t, info);
+  const to = await foaRecipients(ctx, t, view);
   if (!to.owner && !to.admin) {
     if (t.state === 'PENDING_FOA_SENDING') return t;
     return move(db, now, t, 'PENDING_FOA_SENDING', 'no e-mail address of the owner or admin contact is known');
@@ -410,7 +450,7 @@ export async function answerFoa(ctx: TxContext, key: string, answer: 'yes' | 'no
     return { outcome: 'refused', domain: t.domain };
   }
   await move(db, now, t, 'FOA_ACK', 'the FOA was confirmed', { foa_answered_at: now });
-  await enqueue(db, now, TRANSFER_REQUEST_JOB, { transferId: t.id }, { accountId: t.account_id });
+  await enqueue(db, now, TRANSFER_REQUEST_JOB, { transferId: t.id }, { accountId: t.account_id, objectKey: `domain:${t.domain}` });
   return { outcome: 'accepted', domain: t.domain };
 }
 
@@ -421,28 +461,75 @@ async function expireFoa(ctx: TxContext, t: TransferRow): Promise<void> {
 
 // ------------------------------------------------------------------ worker: the registry request
 
-/** FOA_ACK → the registry's transfer request → REGISTRY_REQUEST_RECEIVED_NOW_WAITING (or the end, when refused). */
-export async function sendRegistryRequest(ctx: FlowContext, transferId: number): Promise<void> {
-  const { db, now, deps } = ctx;
-  const t = await lockedTransfer(db, transferId);
-  if (!t || t.outcome !== 'open' || t.state !== 'FOA_ACK') return;
-  await lockNames(db, [`domain:${t.domain}`]);
-  if (t.losing_account_id !== null) return requestFromHolder(ctx, await move(db, now, t, 'REGISTRY_REQUEST_SENT', 'transfer requested from the current holder'));
-  const sent = await move(db, now, t, 'REGISTRY_REQUEST_SENT', 'transfer request sent to the registry');
-  let info: TransferInfo;
+/** What the registry request's outside step learnt: the registry's transfer (or its refusal), or, within the platform, the registry's view for the checks. */
+export type RequestAnswer =
+  | { kind: 'sent'; info: TransferInfo }
+  | { kind: 'refused'; message: string; code: number }
+  | { kind: 'holder'; view: RegistryView }
+  | { kind: 'holder-refused'; reason: string };
+
+/**
+ * The registry request job's outside step. A name at another registrar: the transfer moves to
+ * REGISTRY_REQUEST_SENT in a short transaction of its own (so a cancel no longer ends it quietly
+ * while the registry may act), then the registry's transfer request. A transfer found in
+ * REGISTRY_REQUEST_SENT was requested by an earlier attempt whose answer was lost: the registry is
+ * asked whether that request went through before a second one is made. Within the platform the
+ * registry is only asked (the checks once more); the holder is asked in the job's transaction.
+ */
+export async function requestAtRegistry(deps: AppDeps, transferId: number, o: OutsideContext): Promise<RequestAnswer | undefined> {
+  const t = await transferRow(deps.db, transferId);
+  if (!t || t.outcome !== 'open' || (t.state !== 'FOA_ACK' && t.state !== 'REGISTRY_REQUEST_SENT')) return undefined;
+  if (t.losing_account_id !== null) {
+    try {
+      return { kind: 'holder', view: await viewAtRegistry(deps, t, o.now) };
+    } catch (err) {
+      if (!(err instanceof DmapiError)) throw err;
+      return { kind: 'holder-refused', reason: err.details[0]! };
+    }
+  }
+  const registry = registryOf(deps).open(deps.db, o.now);
+  if (t.state === 'REGISTRY_REQUEST_SENT') {
+    const earlier = await transferRequestedEarlier(deps.db, registry, t, t.foa_answered_at ?? t.created_at);
+    if (earlier) return { kind: 'sent', info: earlier };
+  } else {
+    const marked = await deps.db.transaction().execute(async (db) => {
+      const row = await lockedTransfer(db, t.id);
+      return row?.outcome === 'open' && row.state === 'FOA_ACK' ? move(db, o.now, row, 'REGISTRY_REQUEST_SENT', 'transfer request sent to the registry') : undefined;
+    });
+    if (!marked) return undefined;
+  }
   try {
-    info = await registryOf(deps).open(db, now).requestTransfer(t.domain, t.auth_code ?? undefined, t.period_months);
+    return { kind: 'sent', info: await registry.requestTransfer(t.domain, t.auth_code ?? undefined, t.period_months) };
   } catch (err) {
     if (!(err instanceof RegistryError)) throw err;
-    await finish(ctx, sent, 'failed', 'TRANSFER_FAILED', `the registry refused the transfer of ${t.domain}: ${err.message} (EPP ${err.code})`, true);
-    return;
+    return { kind: 'refused', message: err.message, code: err.code };
   }
-  await move(db, now, sent, 'REGISTRY_REQUEST_RECEIVED_NOW_WAITING', `waiting for ${info.losing}; the registry approves on ${isoDate(info.actBy)} unless it is rejected`, {
-    auth_code: null,
-    losing_registrar: info.losing,
-    registry_requested_at: now,
-    registry_act_by: info.actBy,
-  });
+}
+
+/** The registry request job's transaction: REGISTRY_REQUEST_RECEIVED_NOW_WAITING with the registry's transfer, or the end when it was refused. */
+export async function sendRegistryRequest(ctx: FlowContext, transferId: number, answer: RequestAnswer | undefined): Promise<void> {
+  const { db, now } = ctx;
+  const t = await lockedTransfer(db, transferId);
+  if (!t || t.outcome !== 'open' || (t.state !== 'FOA_ACK' && t.state !== 'REGISTRY_REQUEST_SENT')) return;
+  await lockNames(db, [`domain:${t.domain}`]);
+  if (!answer) throw new Error(`the transfer of ${t.domain} was not requested; the request is retried`);
+  switch (answer.kind) {
+    case 'holder':
+    case 'holder-refused':
+      if (t.state !== 'FOA_ACK') return;
+      return requestFromHolder(ctx, await move(db, now, t, 'REGISTRY_REQUEST_SENT', 'transfer requested from the current holder'), answer);
+    case 'refused':
+      await finish(ctx, t, 'failed', 'TRANSFER_FAILED', `the registry refused the transfer of ${t.domain}: ${answer.message} (EPP ${answer.code})`, true);
+      return;
+    case 'sent':
+      await move(db, now, t, 'REGISTRY_REQUEST_RECEIVED_NOW_WAITING', `waiting for ${answer.info.losing}; the registry approves on ${isoDate(answer.info.actBy)} unless it is rejected`, {
+        auth_code: null,
+        losing_registrar: answer.info.losing,
+        // The registry's own time of the request (an adopted one was made by an earlier attempt).
+        registry_requested_at: answer.info.requestedAt,
+        registry_act_by: answer.info.actBy,
+      });
+  }
 }
 
 /**
@@ -451,19 +538,19 @@ export async function sendRegistryRequest(ctx: FlowContext, transferId: number):
  * at once, as for a transfer away), then the transfer away in the holder's account, waiting for its
  * answer until the TLD's pending days end.
  */
-async function requestFromHolder(ctx: FlowContext, t: TransferRow): Promise<void> {
+async function requestFromHolder(ctx: FlowContext, t: TransferRow, answer: Extract<RequestAnswer, { kind: 'holder' | 'holder-refused' }>): Promise<void> {
   const { db, now, deps } = ctx;
-  const registry = registryOf(deps).open(db, now);
-  const ours = registry.registrarId;
+  const ours = registryOf(deps).registrarId;
   const tld = deps.tlds.get(t.tld);
   let holder: DomainRecord | undefined;
   try {
     if (!tld) throw new DmapiError('PARAM_POLICY', `.${t.tld} is no longer offered`);
-    const info = await atRegistry(() => registry.infoDomain(t.domain));
+    if (answer.kind === 'holder-refused') throw new DmapiError('COMMAND_FAILED', answer.reason);
+    const info = answer.view.info;
     if (!info) throw new DmapiError('OBJECT_NOT_FOUND', `${t.domain} is no longer registered`);
     holder = await holderOf(ctx, t, info);
     if (!holder) throw new DmapiError('OBJECT_NOT_FOUND', `${t.domain} is no longer with this registrar`);
-    await checkMovable(ctx, t, tld, info, holder);
+    await checkMovable(ctx, t, tld, answer.view, holder);
   } catch (err) {
     if (!(err instanceof DmapiError)) throw err;
     await finish(ctx, t, 'failed', 'TRANSFER_FAILED', `the transfer of ${t.domain} was refused: ${err.details[0]}`, true);
@@ -489,7 +576,7 @@ async function requestFromHolder(ctx: FlowContext, t: TransferRow): Promise<void
 /** The registry request job failed for good (not a refusal: those end the transfer themselves). */
 export async function registryRequestFailed(ctx: TxContext, transferId: number, reason: string): Promise<void> {
   const t = await lockedTransfer(ctx.db, transferId);
-  if (!t || t.outcome !== 'open' || t.state !== 'FOA_ACK') return;
+  if (!t || t.outcome !== 'open' || (t.state !== 'FOA_ACK' && t.state !== 'REGISTRY_REQUEST_SENT')) return;
   await finish(ctx, t, 'failed', 'TRANSFER_FAILED', `the transfer of ${t.domain} could not be requested at the registry: ${reason}`, true);
 }
 
@@ -504,12 +591,14 @@ export async function registryCancelFailed(ctx: TxContext, transferId: number, r
 
 /**
  * The scheduler's step: FOA deadlines, FOA recipients still unknown, the simulated losing
- * registrars' answers, and the registry's outcome of every waiting transfer. Returns what moved.
+ * registrars' answers, and the registry's outcome of every waiting transfer. For each transfer the
+ * registry is asked first, then one transaction acts on the answer if the transfer is still in the
+ * state it was asked for. Returns what moved.
  */
 export async function runTransfers(deps: AppDeps, now: number): Promise<{ moved: string[] }> {
   const open = await deps.db
     .selectFrom('transfers_in')
-    .select(['id', 'domain', 'state'])
+    .selectAll()
     .where('outcome', '=', 'open')
     .where('state', 'in', ['PENDING_FOA_SENDING', 'FOA_BEEN_SENT', 'REGISTRY_REQUEST_RECEIVED_NOW_WAITING'])
     .orderBy('id')
@@ -518,10 +607,11 @@ export async function runTransfers(deps: AppDeps, now: number): Promise<{ moved:
   const moved: string[] = [];
   for (const o of open) {
     try {
+      const asked = await stepAtRegistry(deps, o, now);
       const to = await deps.db.transaction().execute(async (db) => {
         const t = await lockedTransfer(db, o.id);
         if (!t || t.outcome !== 'open' || t.state !== o.state) return undefined;
-        const after = await stepTransfer({ db, now, deps }, t);
+        const after = await stepTransfer({ db, now, deps }, t, asked);
         return after.state !== t.state ? after.state : undefined;
       });
       if (to) moved.push(`${o.domain}: ${to}`);
@@ -532,8 +622,23 @@ export async function runTransfers(deps: AppDeps, now: number): Promise<{ moved:
   return { moved };
 }
 
-async function stepTransfer(ctx: FlowContext, t: TransferRow): Promise<TransferRow> {
-  const { db, now, deps } = ctx;
+/** What a periodic step learnt from the registry before its transaction. */
+type StepAnswer = { kind: 'none' } | { kind: 'view'; view: RegistryView } | { kind: 'transfer'; info: TransferInfo | undefined };
+
+/** The registry's part of a periodic step: the name again for a FOA still without recipients; the losing registrar's answer and the transfer's status for a waiting one. */
+async function stepAtRegistry(deps: AppDeps, t: TransferRow, now: number): Promise<StepAnswer> {
+  if (t.state === 'PENDING_FOA_SENDING' && t.created_at + FOA_DAYS * DAY > now) return { kind: 'view', view: await viewAtRegistry(deps, t, now) };
+  if (t.state !== 'REGISTRY_REQUEST_RECEIVED_NOW_WAITING' || t.losing_account_id !== null) return { kind: 'none' };
+  await answerAsLosingRegistrar(deps, t, now);
+  const info = await registryOf(deps).open(deps.db, now).queryTransfer(t.domain).catch((err: unknown) => {
+    if (err instanceof RegistryError && err.code === 2303) return undefined;
+    throw err;
+  });
+  return { kind: 'transfer', info };
+}
+
+async function stepTransfer(ctx: FlowContext, t: TransferRow, asked: StepAnswer): Promise<TransferRow> {
+  const { now } = ctx;
   if (t.state === 'FOA_BEEN_SENT') {
     if (t.foa_deadline_at !== null && t.foa_deadline_at <= now) {
       await expireFoa(ctx, t);
@@ -546,21 +651,16 @@ async function stepTransfer(ctx: FlowContext, t: TransferRow): Promise<TransferR
       await finish(ctx, t, 'failed', 'TRANSFER_FAILED', `no e-mail address for the FOA of ${t.domain} was found within ${FOA_DAYS} days`, true);
       return { ...t, state: 'TRANSFER_FAILED' };
     }
-    const info = await atRegistry(() => registryOf(deps).open(db, now).infoDomain(t.domain));
-    if (!info) {
+    if (asked.kind !== 'view') return t;
+    if (!asked.view.info) {
       await finish(ctx, t, 'failed', 'TRANSFER_FAILED', `${t.domain} is no longer registered`, true);
       return { ...t, state: 'TRANSFER_FAILED' };
     }
-    return sendFoaOrWait(ctx, t, info);
+    return sendFoaOrWait(ctx, t, asked.view);
   }
   if (t.state !== 'REGISTRY_REQUEST_RECEIVED_NOW_WAITING') return t;
   if (t.losing_account_id !== null) return settleWithHolder(ctx, t);
-  await answerAsLosingRegistrar(ctx, t);
-  const info = await registryOf(deps).open(db, now).queryTransfer(t.domain).catch((err: unknown) => {
-    if (err instanceof RegistryError && err.code === 2303) return undefined;
-    throw err;
-  });
-  return settleWithRegistry(ctx, t, info);
+  return asked.kind === 'transfer' ? settleWithRegistry(ctx, t, asked.info) : t;
 }
 
 /** Acts on the registry's view of the transfer: still pending, approved, rejected, or gone. */
@@ -578,7 +678,7 @@ async function settleWithRegistry(ctx: FlowContext, t: TransferRow, info: Transf
     case 'serverApproved': {
       const how = info.status === 'clientApproved' ? `approved by ${info.losing}` : `approved by the registry after ${isoDate(info.actBy)} (${info.losing} did not answer)`;
       const next = await move(db, now, t, 'DOMAIN_WITH_JOKER_PENDING_COMPLETE', how);
-      await enqueue(db, now, TRANSFER_COMPLETE_JOB, { transferId: t.id }, { accountId: t.account_id });
+      await enqueue(db, now, TRANSFER_COMPLETE_JOB, { transferId: t.id }, { accountId: t.account_id, objectKey: `domain:${t.domain}` });
       return next;
     }
     case 'clientRejected':
@@ -622,7 +722,7 @@ async function settleWithHolder(ctx: FlowContext, t: TransferRow): Promise<Trans
     case 'approved': {
       await markInternalOutApproved(db, out!);
       const next = await move(db, now, t, 'DOMAIN_WITH_JOKER_PENDING_COMPLETE', decision.how);
-      await enqueue(db, now, TRANSFER_COMPLETE_JOB, { transferId: t.id }, { accountId: t.account_id });
+      await enqueue(db, now, TRANSFER_COMPLETE_JOB, { transferId: t.id }, { accountId: t.account_id, objectKey: `domain:${t.domain}` });
       return next;
     }
     case 'rejected':
@@ -644,13 +744,12 @@ export async function settleInternalTransfer(ctx: FlowContext, transferId: numbe
 }
 
 /** The simulated losing registrar answers by its policy once its delay has passed (silent ones never do). */
-async function answerAsLosingRegistrar(ctx: FlowContext, t: TransferRow): Promise<void> {
-  const { db, now, deps } = ctx;
+async function answerAsLosingRegistrar(deps: AppDeps, t: TransferRow, now: number): Promise<void> {
   const backend = registryOf(deps);
   if (backend.kind !== 'simulated' || !t.losing_registrar || t.losing_registrar === backend.registrarId) return;
-  const policy = await transferPolicy(db, t.losing_registrar);
+  const policy = await transferPolicy(deps.db, t.losing_registrar);
   if (policy.answer === 'silent' || (t.registry_requested_at ?? now) + policy.delayMs > now) return;
-  const losing = simulatorOf(deps).openAs(t.losing_registrar, db, now);
+  const losing = simulatorOf(deps).openAs(t.losing_registrar, deps.db, now);
   try {
     if (policy.answer === 'approve') await losing.approveTransfer(t.domain);
     else await losing.rejectTransfer(t.domain);
@@ -662,55 +761,105 @@ async function answerAsLosingRegistrar(ctx: FlowContext, t: TransferRow): Promis
 
 // ------------------------------------------------------------------ worker: the domain arrives
 
+/** What the completion's outside step did at the registry. */
+export type ArrivalAnswer =
+  | { kind: 'refused'; reason: string }
+  | { kind: 'wait' }
+  | { kind: 'arrived'; info: DomainInfo; nameservers: string[]; locked: boolean; warning: string | null }
+  | { kind: 'moved'; info: DomainInfo; moved: MovedAtRegistry };
+
 /**
- * DOMAIN_WITH_JOKER_PENDING_COMPLETE: the registry moved the name to this platform. Sets the
- * requested contacts, name servers and lock at the registry, puts the domain in the account,
- * books the held money (PAYMENT_COMMITTED) and ends the transfer with the result's ack.
+ * The completion job's outside step. From another registrar: the name must be ours at the
+ * registry; then the requested contacts, name servers and lock are set (the same data again on a
+ * retry, which changes nothing). Within the platform: the checks of the move, then its registry
+ * part (internal-transfer.ts moveAtRegistry), unless requests of the holder on the domain are
+ * still in the worker: the move waits for them. A refusal is returned for the job's transaction to
+ * end the transfer with.
  */
-export async function completeTransferIn(ctx: FlowContext, transferId: number): Promise<void> {
+export async function arrivalAtRegistry(deps: AppDeps, transferId: number, o: OutsideContext): Promise<ArrivalAnswer | undefined> {
+  const t = await transferRow(deps.db, transferId);
+  if (!t || t.outcome !== 'open' || t.state !== 'DOMAIN_WITH_JOKER_PENDING_COMPLETE') return undefined;
+  const registry = registryOf(deps).open(deps.db, o.now);
+  const info = await atRegistry(() => registry.infoDomain(t.domain));
+  if (t.losing_account_id !== null) {
+    const refusal = await moveRefusal(deps.db, t, info, registry.registrarId);
+    if (refusal) return { kind: 'refused', reason: refusal };
+    if (await operationsPending(deps.db, t.domain)) return { kind: 'wait' };
+    const holder = (await heldDomain(deps.db, t.domain))!;
+    return { kind: 'moved', info: info!, moved: await moveAtRegistry(deps, t, holder, info!, o) };
+  }
+  if (!info || info.sponsor !== registry.registrarId) return { kind: 'refused', reason: `${t.domain} did not arrive at this registrar` };
+  if (await localDomain(deps.db, t.domain)) return { kind: 'refused', reason: `${t.domain} is already in an account of this platform` };
+  const tld = deps.tlds.get(t.tld);
+  const used = (role: 'admin' | 'tech' | 'billing') => tld?.contacts.roles.includes(role) ?? true;
+  const ns = t.ns_list ? (JSON.parse(t.ns_list) as string[]) : info.nameservers;
+  // The domain is ours whatever happens now: a refused update leaves it as it came, with a warning.
+  try {
+    if (t.ns_list) await ensureExternalHosts(registry, deps.tlds, ns);
+    const updated = await atRegistry(() =>
+      registry.updateDomain(t.domain, {
+        registrant: t.owner_c,
+        ...(used('admin') ? { admin: t.admin_c } : {}),
+        ...(used('tech') ? { tech: t.tech_c } : {}),
+        ...(used('billing') ? { billing: t.billing_c } : {}),
+        ...(t.ns_list ? { nameservers: ns } : {}),
+        ...(t.lock_after && !info.statuses.includes('clientTransferProhibited') ? { addStatuses: ['clientTransferProhibited' as const] } : {}),
+      }),
+    );
+    return { kind: 'arrived', info, nameservers: updated.nameservers, locked: updated.statuses.includes('clientTransferProhibited'), warning: null };
+  } catch (err) {
+    if (!(err instanceof DmapiError)) throw err;
+    return { kind: 'arrived', info, nameservers: info.nameservers, locked: false, warning: err.details[0]! };
+  }
+}
+
+/** Why a transfer within the platform can no longer move (checked before the registry part and again in the job's transaction), or undefined. */
+async function moveRefusal(db: Executor, t: TransferRow, info: DomainInfo | undefined, ours: string): Promise<string | undefined> {
+  const holder = await heldDomain(db, t.domain);
+  const out = await internalOutOf(db, t.id);
+  if (!info || info.sponsor !== ours || !holder || holder.account_id !== t.losing_account_id || !out) return `${t.domain} is no longer with the account that was asked`;
+  if (info.pendingTransfer) return `${t.domain} is pending transfer to ${info.pendingTransfer.gaining}`;
+  return internalRefusal(db, holder, info);
+}
+
+async function localDomain(db: Executor, name: string): Promise<boolean> {
+  return (await db.selectFrom('domains').select('id').where('name', '=', name).executeTakeFirst()) !== undefined;
+}
+
+/**
+ * DOMAIN_WITH_JOKER_PENDING_COMPLETE, with what the registry did (arrivalAtRegistry): puts the
+ * domain in the account, books the held money (PAYMENT_COMMITTED) and ends the transfer with the
+ * result's ack. Only this transaction leaves the state, so the money is booked once however often
+ * the outside step ran.
+ */
+export async function completeTransferIn(ctx: FlowContext, transferId: number, answer: ArrivalAnswer | undefined): Promise<void> {
   const { db, now, deps } = ctx;
   const t = await lockedTransfer(db, transferId);
   if (!t || t.outcome !== 'open' || t.state !== 'DOMAIN_WITH_JOKER_PENDING_COMPLETE') return;
   await lockNames(db, [`domain:${t.domain}`]);
-  if (t.losing_account_id !== null) return completeFromHolder(ctx, t);
-  const registry = registryOf(deps).open(db, now);
-  const info = await atRegistry(() => registry.infoDomain(t.domain));
-  if (!info || info.sponsor !== registry.registrarId) {
-    await finish(ctx, t, 'failed', 'TRANSFER_FAILED', `${t.domain} did not arrive at this registrar`, true);
+  if (!answer) throw new Error(`the registry was not asked about the arrival of ${t.domain}; the completion is retried`);
+  if (answer.kind === 'refused') {
+    const why = t.losing_account_id !== null ? `the transfer of ${t.domain} could not be completed: ${answer.reason}` : answer.reason;
+    await finish(ctx, t, 'failed', 'TRANSFER_FAILED', why, true);
     return;
   }
-  if (await db.selectFrom('domains').select('id').where('name', '=', t.domain).executeTakeFirst()) {
+  if (answer.kind === 'wait') {
+    // A fresh job, queued after the holder's requests (jobs with the same object key run in order): they land first.
+    await enqueue(db, now, TRANSFER_COMPLETE_JOB, { transferId: t.id }, { accountId: t.account_id, objectKey: `domain:${t.domain}`, runAt: now + MOVE_WAIT_MS });
+    return;
+  }
+  if (answer.kind === 'moved') return completeFromHolder(ctx, t, answer.info, answer.moved);
+  if (await localDomain(db, t.domain)) {
     await finish(ctx, t, 'failed', 'TRANSFER_FAILED', `${t.domain} is already in an account of this platform`, true);
     return;
   }
-  const tld = deps.tlds.get(t.tld);
+  const { info } = answer;
   const lines: Array<[string, string]> = [['result_msg', `${t.domain} transferred from ${t.losing_registrar ?? 'its previous registrar'}; expires ${isoDate(info.expiresAt)}`]];
   const wanted: RoleHandles = { owner: t.owner_c, ...(t.admin_c ? { admin: t.admin_c } : {}), ...(t.tech_c ? { tech: t.tech_c } : {}), ...(t.billing_c ? { billing: t.billing_c } : {}) };
-  const ns = t.ns_list ? (JSON.parse(t.ns_list) as string[]) : info.nameservers;
-  let roles: RoleHandles = wanted;
-  let delegation = info.nameservers;
-  let locked = false;
-  // The domain is ours whatever happens now: a refused update leaves it as it came, with a warning.
-  try {
-    if (t.ns_list) await ensureExternalHosts(registry, deps.tlds, ns);
-    const used = (role: 'admin' | 'tech' | 'billing') => tld?.contacts.roles.includes(role) ?? true;
-    const updated = await atRegistry(() =>
-      registry.updateDomain(t.domain, {
-        registrant: wanted.owner,
-        ...(used('admin') ? { admin: wanted.admin ?? null } : {}),
-        ...(used('tech') ? { tech: wanted.tech ?? null } : {}),
-        ...(used('billing') ? { billing: wanted.billing ?? null } : {}),
-        ...(t.ns_list ? { nameservers: ns } : {}),
-        ...(t.lock_after ? { addStatuses: ['clientTransferProhibited' as const] } : {}),
-      }),
-    );
-    delegation = updated.nameservers;
-    locked = updated.statuses.includes('clientTransferProhibited');
-  } catch (err) {
-    if (!(err instanceof DmapiError)) throw err;
-    roles = {};
-    lines.push(['warning', `the contacts, name servers or lock could not be set: ${err.details[0]}`]);
-  }
+  const roles: RoleHandles = answer.warning === null ? wanted : {};
+  if (answer.warning !== null) lines.push(['warning', `the contacts, name servers or lock could not be set: ${answer.warning}`]);
+  const delegation = answer.nameservers;
+  const locked = answer.locked;
   const privacy: PrivacyLevel = t.privacy;
   const privacyUntil = privacy !== 'off' ? Math.min(addMonths(now, 12), info.expiresAt) : null;
   const row = await db
@@ -757,28 +906,22 @@ export async function completeTransferIn(ctx: FlowContext, transferId: number): 
 }
 
 /**
- * DOMAIN_WITH_JOKER_PENDING_COMPLETE within the platform: the domain moves from the holder's
- * account (internal-transfer.ts moveToAccount), the held money is booked, the holder's transfer
- * away ends as transferred. What can no longer move ends the transfer; operations of the holder
- * still in the worker make the job wait for them (it is retried).
+ * DOMAIN_WITH_JOKER_PENDING_COMPLETE within the platform, after the registry part of the move:
+ * the domain moves from the holder's account (internal-transfer.ts moveToAccount), the held money
+ * is booked, the holder's transfer away ends as transferred. What can no longer move ends the
+ * transfer (checked again here, under the locks).
  */
-async function completeFromHolder(ctx: FlowContext, t: TransferRow): Promise<void> {
+async function completeFromHolder(ctx: FlowContext, t: TransferRow, info: DomainInfo, atRegistryDone: MovedAtRegistry): Promise<void> {
   const { db, now, deps } = ctx;
-  const out = await internalOutOf(db, t.id);
-  const registry = registryOf(deps).open(db, now);
-  const info = await atRegistry(() => registry.infoDomain(t.domain));
-  const holder = await heldDomain(db, t.domain);
-  let refusal: string | undefined;
-  if (!info || info.sponsor !== registry.registrarId || !holder || holder.account_id !== t.losing_account_id || !out) refusal = `${t.domain} is no longer with the account that was asked`;
-  else if (info.pendingTransfer) refusal = `${t.domain} is pending transfer to ${info.pendingTransfer.gaining}`;
-  else refusal = await internalRefusal(db, holder, info);
+  const refusal = await moveRefusal(db, t, info, registryOf(deps).registrarId);
   if (refusal) {
     await finish(ctx, t, 'failed', 'TRANSFER_FAILED', `the transfer of ${t.domain} could not be completed: ${refusal}`, true);
     return;
   }
-  if (await operationsPending(db, t.domain)) throw new Error(`${t.domain} has operations of its holder in the worker; the completion waits for them`);
-  const moved = await moveToAccount(ctx, t, holder!, info!);
-  const lines: Array<[string, string]> = [['result_msg', `${t.domain} transferred from ${t.losing_registrar ?? registry.registrarId}; expires ${isoDate(moved.expiresAt)}`], ...moved.lines];
+  const out = (await internalOutOf(db, t.id))!;
+  const holder = (await heldDomain(db, t.domain))!;
+  const moved = await moveToAccount(ctx, t, holder, atRegistryDone);
+  const lines: Array<[string, string]> = [['result_msg', `${t.domain} transferred from ${t.losing_registrar ?? registryOf(deps).registrarId}; expires ${isoDate(moved.expiresAt)}`], ...moved.lines];
   await commitReservation(db, { accountId: t.account_id, orderId: t.transfer_order_id, now });
   if (t.privacy_order_id !== null) await commitReservation(db, { accountId: t.account_id, orderId: t.privacy_order_id, now });
   let next = await move(db, now, t, 'PAYMENT_COMMITTED', 'held money booked');
@@ -789,9 +932,9 @@ async function completeFromHolder(ctx: FlowContext, t: TransferRow): Promise<voi
       if (v.status === 'pending') lines.push(['whois_verification', `pending for ${owner.email} until ${isoDate(v.deadline)}`]);
     }
   }
-  lines.push(['registry_roid', info!.roid]);
-  const how = answeredInTime(out!) ? 'approved' : `no answer by ${isoDate(out!.act_by)}, so it was approved`;
-  await endInternalOut(ctx, out!, { state: 'transferred', reason: `${t.domain} was transferred to ${gainingLabel(out!)} (${how})` });
+  lines.push(['registry_roid', info.roid]);
+  const how = answeredInTime(out) ? 'approved' : `no answer by ${isoDate(out.act_by)}, so it was approved`;
+  await endInternalOut(ctx, out, { state: 'transferred', reason: `${t.domain} was transferred to ${gainingLabel(out)} (${how})` });
   next = await move(db, now, next, 'TRANSFER_PROCESSED_SUCCESSFULLY', 'the domain is in the account', { outcome: 'done', completed_at: now });
   await completeResult(db, next.result_id, { status: 'ack', object: t.domain, text: resultLines(lines) }, now);
 }
@@ -808,29 +951,43 @@ export async function cancelTransferIn(ctx: FlowContext, accountId: number, doma
   }
   if (t.state === 'REGISTRY_REQUEST_RECEIVED_NOW_WAITING') {
     await move(db, now, t, 'REGISTRY_CANCELATION_PENDING', 'cancel requested by the reseller');
-    await enqueue(db, now, TRANSFER_CANCEL_JOB, { transferId: t.id }, { accountId: t.account_id });
+    await enqueue(db, now, TRANSFER_CANCEL_JOB, { transferId: t.id }, { accountId: t.account_id, objectKey: `domain:${t.domain}` });
     return { state: 'REGISTRY_CANCELATION_PENDING', text: `cancellation of the transfer of ${t.domain} sent to the registry` };
   }
   throw new DmapiError('STATUS_PROHIBITS', `the transfer of ${t.domain} can no longer be cancelled (state ${t.state})`);
 }
 
-/** REGISTRY_CANCELATION_PENDING: the registry's cancel; when the registry decided first, that decision wins. */
-export async function cancelAtRegistry(ctx: FlowContext, transferId: number): Promise<void> {
-  const { db, now, deps } = ctx;
-  const t = await lockedTransfer(db, transferId);
-  if (!t || t.outcome !== 'open' || t.state !== 'REGISTRY_CANCELATION_PENDING') return;
-  if (t.losing_account_id !== null) return cancelWithHolder(ctx, t);
-  const registry = registryOf(deps).open(db, now);
+/** What the cancel job's outside step learnt: the registry cancelled, or (it did not) the transfer's status. */
+export type CancelAnswer = { cancelled: true } | { cancelled: false; info: TransferInfo | undefined };
+
+/** The cancel job's outside step: the registry's cancel of a transfer from another registrar. Repeating it is harmless: a second cancel is refused and the status says cancelled. */
+export async function cancelAtRegistry(deps: AppDeps, transferId: number, o: OutsideContext): Promise<CancelAnswer | undefined> {
+  const t = await transferRow(deps.db, transferId);
+  if (!t || t.outcome !== 'open' || t.state !== 'REGISTRY_CANCELATION_PENDING' || t.losing_account_id !== null) return undefined;
+  const registry = registryOf(deps).open(deps.db, o.now);
   try {
     await registry.cancelTransfer(t.domain);
-    await finish(ctx, t, 'cancelled', 'TRANSFER_CANCELLED', `the transfer of ${t.domain} was cancelled by the reseller`, true);
-    return;
+    return { cancelled: true };
   } catch (err) {
     if (!(err instanceof RegistryError)) throw err;
   }
-  const info = await registry.queryTransfer(t.domain).catch(() => undefined);
-  const back = info?.status === 'pending' ? await move(db, now, t, 'REGISTRY_REQUEST_RECEIVED_NOW_WAITING', 'the registry did not cancel the transfer') : t;
-  await settleWithRegistry(ctx, back, info);
+  return { cancelled: false, info: await registry.queryTransfer(t.domain).catch(() => undefined) };
+}
+
+/** REGISTRY_CANCELATION_PENDING, with the registry's answer: cancelled; or, when the registry decided first, that decision. */
+export async function settleCancel(ctx: FlowContext, transferId: number, answer: CancelAnswer | undefined): Promise<void> {
+  const { db, now } = ctx;
+  const t = await lockedTransfer(db, transferId);
+  if (!t || t.outcome !== 'open' || t.state !== 'REGISTRY_CANCELATION_PENDING') return;
+  if (t.losing_account_id !== null) return cancelWithHolder(ctx, t);
+  if (!answer) throw new Error(`the registry was not asked to cancel the transfer of ${t.domain}; the cancel is retried`);
+  // An earlier attempt's cancel went through: the registry shows it cancelled.
+  if (answer.cancelled || answer.info?.status === 'clientCancelled') {
+    await finish(ctx, t, 'cancelled', 'TRANSFER_CANCELLED', `the transfer of ${t.domain} was cancelled by the reseller`, true);
+    return;
+  }
+  const back = answer.info?.status === 'pending' ? await move(db, now, t, 'REGISTRY_REQUEST_RECEIVED_NOW_WAITING', 'the registry did not cancel the transfer') : t;
+  await settleWithRegistry(ctx, back, answer.info);
 }
 
 /** Within the platform the cancel withdraws the holder's transfer away, unless the holder decided first. */

@@ -1,6 +1,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { AppDeps } from '../../src/app-deps.ts';
 import type { Executor } from '../../src/db/database.ts';
+import type { Command } from '../../src/dmapi/command.ts';
+import { jobHandlers } from '../../src/jobs/handlers.ts';
+import { Worker, type JobHandler } from '../../src/jobs/worker.ts';
 import { registryOf, useRegistryBackend, type Registry, type RegistryBackend } from '../../src/registry/index.ts';
 
 /**
@@ -67,4 +70,24 @@ export function guardRegistry(deps: AppDeps) {
       useRegistryBackend(deps, real);
     },
   };
+}
+
+/** `real` with its transaction part failing once after its outside step succeeded: a worker dying before the commit. */
+export function crashOnce(real: JobHandler): JobHandler {
+  let crashed = false;
+  const handler: JobHandler = async (ctx, p) => {
+    if (crashed) return real(ctx, p);
+    crashed = true;
+    throw new Error('worker died before the commit');
+  };
+  if (real.outside) handler.outside = real.outside;
+  if (real.failed) handler.failed = real.failed;
+  return handler;
+}
+
+/** A worker with the app's job handlers, `kind`'s wrapped (crashOnce, a slow step). */
+export function workerWrapping(app: { deps: AppDeps; table: { commands: readonly Command[] } }, kind: string, wrap: (real: JobHandler) => JobHandler): Worker {
+  const handlers = jobHandlers(app.table.commands);
+  handlers.set(kind, wrap(handlers.get(kind)!));
+  return new Worker(app.deps, handlers);
 }

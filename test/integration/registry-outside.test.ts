@@ -1,7 +1,7 @@
 import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { forEachDatabase } from '../helpers/harness.ts';
-import { guardRegistry } from '../helpers/registry-guard.ts';
+import { crashOnce, guardRegistry, workerWrapping } from '../helpers/registry-guard.ts';
 import { atRegistry, domainReseller, domainRow, later, money, performed, registered, registration, type DomainReseller } from '../helpers/domain-fixtures.ts';
 import { newContact, retrieve } from '../helpers/registry-fixtures.ts';
 import { mailedKey } from '../helpers/mailed-keys.ts';
@@ -12,19 +12,6 @@ import { runAutorenew, runExpiry } from '../../src/services/domain-lifecycle.ts'
 import { addMonths } from '../../src/core/period.ts';
 import { DAY, HOUR } from '../../src/core/clock.ts';
 import { registryOf } from '../../src/registry/index.ts';
-
-/** `real` with its transaction part failing once after its outside step succeeded: a worker dying before the commit. */
-function crashOnce(real: JobHandler): JobHandler {
-  let crashed = false;
-  const handler: JobHandler = async (ctx, p) => {
-    if (crashed) return real(ctx, p);
-    crashed = true;
-    throw new Error('worker died before the commit');
-  };
-  if (real.outside) handler.outside = real.outside;
-  if (real.failed) handler.failed = real.failed;
-  return handler;
-}
 
 /**
  * Registry calls never run inside a database transaction (DESIGN.md, Jobs): every registrar flow
@@ -42,12 +29,7 @@ forEachDatabase('registry calls outside transactions', (t) => {
   const charges = (accountId: number, name: string) =>
     deps().db.selectFrom('orders').select(['type', 'status', 'amount_brutto']).where('account_id', '=', accountId).where('identifier', '=', name).where('status', '=', 'ok').orderBy('id').execute();
 
-  /** The app's job handlers with `kind`'s handler wrapped. */
-  const workerWith = (kind: string, wrap: (real: JobHandler) => JobHandler) => {
-    const handlers = jobHandlers(t().app.table.commands);
-    handlers.set(kind, wrap(handlers.get(kind)!));
-    return new Worker(deps(), handlers);
-  };
+  const workerWith = (kind: string, wrap: (real: JobHandler) => JobHandler) => workerWrapping(t().app, kind, wrap);
 
   before(() => {
     guard = guardRegistry(t().app.deps);

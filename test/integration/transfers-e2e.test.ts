@@ -162,7 +162,7 @@ forEachDatabase(
       await mailTo('johnd@someisp.com', /^Registrant of .* changed$/);
 
       // A foreign registrar asks for the domain (as `dmapid registry transfer-out` does): refused at once.
-      const out = await app.deps.db.transaction().execute((db) => requestTransferOut({ db, now: clock.now(), deps: app.deps }, { domain: own.name, gaining: LOSING, authCode: own.code }));
+      const out = await requestTransferOut({ db: app.deps.db, now: clock.now(), deps: app.deps }, { domain: own.name, gaining: LOSING, authCode: own.code });
       assert.equal(out.state, 'rejected');
       const lockUntil = clock.now() + 60 * DAY;
       assert.equal(out.state === 'rejected' && out.reason, `the registrant changed recently: ${own.name} is locked against transfers until ${isoDate(lockUntil)} (IRTP-C)`);

@@ -25,7 +25,7 @@ forEachDatabase('domain-owner-change', (t) => {
   const corKey = (domain: string) => mailedKey(t().app.deps.db, { kind: 'cor-confirmation', object: domain });
   const changeRow = (domain: string) => t().app.deps.db.selectFrom('owner_changes').selectAll().where('domain', '=', domain).orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
   const transferOut = (domain: string, code: string) =>
-    t().app.deps.db.transaction().execute((db) => requestTransferOut({ db, now: t().clock.now(), deps: t().app.deps }, { domain, gaining: LOSING, authCode: code }));
+    requestTransferOut({ db: t().app.deps.db, now: t().clock.now(), deps: t().app.deps }, { domain, gaining: LOSING, authCode: code });
 
   it('setup', async () => {
     alice = await domainReseller(t(), 'oc-alice');

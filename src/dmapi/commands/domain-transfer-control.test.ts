@@ -19,7 +19,7 @@ forEachDatabase('domain-transfer-control', (t) => {
     return { status: keys.get('Completion-Status'), body: reply.body };
   };
   const transferOut = (domain: string, code: string | undefined, gaining = LOSING) =>
-    t().app.deps.db.transaction().execute((db) => requestTransferOut({ db, now: t().clock.now(), deps: t().app.deps }, { domain, gaining, authCode: code }));
+    requestTransferOut({ db: t().app.deps.db, now: t().clock.now(), deps: t().app.deps }, { domain, gaining, authCode: code });
   const outRow = (domain: string) => t().app.deps.db.selectFrom('transfers_out').selectAll().where('domain', '=', domain).orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
 
   it('setup', async () => {

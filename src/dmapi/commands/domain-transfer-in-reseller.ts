@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineCommand } from '../command.ts';
 import { oneOf, optFlag, optional, optInt, optText, text } from '../params.ts';
 import { billingErrors, money } from '../../billing/quote.ts';
-import { acceptTransferIn, checkAndSendFoa, failTransferJob } from '../../services/transfers.ts';
+import { acceptTransferIn, checkAndSendFoa, checksAtRegistry, failTransferJob, type RegistryView } from '../../services/transfers.ts';
 import { unusedRoles } from '../../services/domains.ts';
 
 interface TransferJob {
@@ -63,8 +63,12 @@ export const domainTransferInReseller = defineCommand({
     for (const [, note] of unusedRoles(ctx.deps.tlds.get(transfer.tld)!, roles)) headers.push(['Warning', note]);
     return { object: transfer.domain, job: { transferId: transfer.id } satisfies TransferJob, headers };
   },
+  // The registry's view of the name (read only, so a retry simply asks again); the checks and the FOA in perform.
+  async outside(deps, job: TransferJob, o) {
+    return checksAtRegistry(deps, job.transferId, o);
+  },
   async perform(ctx, job: TransferJob) {
-    await checkAndSendFoa(ctx, job.transferId);
+    await checkAndSendFoa(ctx, job.transferId, ctx.prepared as RegistryView | undefined);
     // The transfer goes on for days (FOA, losing registrar); the flow completes the result.
     return { status: 'ack', text: '', pending: true };
   },
