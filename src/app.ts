@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { closeRegistry, registryOf } from './registry/index.ts';
 import type { AppDeps } from './app-deps.ts';
 import type { Config } from './config/config.ts';
 import { wallClock, type Clock } from './core/clock.ts';
@@ -75,6 +76,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     wake: () => worker?.wake(),
     syncClock: shared?.sync ?? (async () => {}),
   };
+  // A wrong registries file (DMAPID_REGISTRY=epp) stops the start here, not the first registration.
+  if (config.registry === 'epp') registryOf(deps);
   await deps.syncClock();
   const table = buildCommandTable();
   const dispatcher = createDispatcher(deps, table);
@@ -130,6 +133,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       // flight and the job in progress finish, unstarted jobs go back to the queue; then the database closes.
       stopping = true;
       await Promise.all([http.close(), worker.stop(), dns?.close(), whois?.close()]);
+      await closeRegistry(deps);
       if (!options.handle) await handle.close();
     },
   };

@@ -161,6 +161,10 @@ export const configSchema = z.object({
   eppIdleTimeoutMs: seconds(86_400).default(600_000),
   eppMaxConnections: connectionCap.default(256),
   eppMaxConnectionsPerAddress: perAddressCap.default(16),
+  /** Which registry backend serves the registrar flows: the simulated one in this database, or real registries over EPP. */
+  registry: z.enum(['simulated', 'epp']).default('simulated'),
+  /** The registries file (JSON) the EPP backend reads: registries, their TLDs, where and how to log in. */
+  registriesFile: z.string().min(1).optional(),
   /** Run the port-43 WHOIS service in this process (RDAP needs no switch: it is part of the DMAPI listener). */
   whois: onOff.default(true),
   whoisHost: z.string().min(1).default('127.0.0.1'),
@@ -189,6 +193,7 @@ export const configSchema = z.object({
   /** The mail exchanger MAILFW records point the zone's MX at. */
   mailForwardHost: z.string().min(1).transform((s) => s.replace(/\.$/, '').toLowerCase()).default('mx.dmapid.test'),
 }).superRefine((c, ctx) => {
+  if (c.registry === 'epp' && !c.registriesFile) ctx.addIssue({ code: 'custom', path: ['registriesFile'], message: 'DMAPID_REGISTRY=epp needs DMAPID_REGISTRIES_FILE' });
   // One late renewal must not cost the lease: a beat at most every half lease leaves room for one miss.
   if (c.jobHeartbeatMs * 2 > c.jobLeaseMs) ctx.addIssue({ code: 'custom', path: ['jobHeartbeatMs'], message: `must be at most half of the job lease (${c.jobLeaseMs} ms)` });
 });
@@ -240,6 +245,8 @@ const envNames: Record<keyof Config, string> = {
   redirectAddress: 'DMAPID_REDIRECT_ADDRESS',
   redirectAddress6: 'DMAPID_REDIRECT_ADDRESS6',
   mailForwardHost: 'DMAPID_MAILFW_HOST',
+  registry: 'DMAPID_REGISTRY',
+  registriesFile: 'DMAPID_REGISTRIES_FILE',
   epp: 'DMAPID_EPP',
   eppHost: 'DMAPID_EPP_HOST',
   eppPort: 'DMAPID_EPP_PORT',

@@ -17,6 +17,7 @@ import { accountProperties } from './migrations/0015-account-properties.ts';
 import { jobObjectKeys } from './migrations/0016-job-object-keys.ts';
 import { registrarEppPasswords } from './migrations/0018-registrar-epp-passwords.ts';
 import { otherProviders } from './migrations/0019-other-providers.ts';
+import { registryFrames } from './migrations/0021-registry-frames.ts';
 import { idempotencyKeys } from './migrations/0025-idempotency-keys.ts';
 import { accountRoles } from './migrations/0026-account-roles.ts';
 
@@ -38,6 +39,7 @@ const all: Array<[string, (ctx: MigrationContext) => MigrationStep]> = [
   ['0016-job-object-keys', jobObjectKeys],
   ['0018-registrar-epp-passwords', registrarEppPasswords],
   ['0019-other-providers', otherProviders],
+  ['0021-registry-frames', registryFrames],
   ['0025-idempotency-keys', idempotencyKeys],
   ['0026-account-roles', accountRoles],
 ];

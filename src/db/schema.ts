@@ -21,6 +21,8 @@ export interface Database {
   domain_nameservers: DomainNameserversTable;
   id_counters: IdCountersTable;
   registry_registrars: RegistryRegistrarsTable;
+  registry_frames: RegistryFramesTable;
+  registry_poll_messages: RegistryPollMessagesTable;
   registry_contacts: RegistryContactsTable;
   registry_domains: RegistryDomainsTable;
   registry_hosts: RegistryHostsTable;
@@ -316,6 +318,36 @@ export type NewAccount = Insertable<AccountsTable>;
 export type AccountUpdate = Updateable<AccountsTable>;
 export type ResultRow = Selectable<ResultsTable>;
 export type JobRow = Selectable<JobsTable>;
+
+/** One EPP exchange of a job's registry call (migration 0021); passwords and auth codes masked. */
+export interface RegistryFramesTable {
+  id: Generated<number>;
+  job_id: number | null;
+  /** The registry's name in the registries file. */
+  registry: string;
+  /** The command (`domain:create`, `poll` …). */
+  command: string;
+  /** The first result code; null when no answer came. */
+  result_code: number | null;
+  sent: string;
+  received: string | null;
+  at: number;
+}
+export type RegistryFrameRow = Selectable<RegistryFramesTable>;
+
+/** A message read from an EPP registry's poll queue and acknowledged there (migration 0021). */
+export interface RegistryPollMessagesTable {
+  id: Generated<number>;
+  registry: string;
+  message_id: string;
+  kind: string;
+  object: string;
+  text: string;
+  queued_at: number;
+  received_at: number;
+  /** When dmapid turned it into its own state; null: recorded only. */
+  handled_at: number | null;
+}
 
 export type MailStatus = 'held' | 'queued' | 'sent' | 'failed';
 
