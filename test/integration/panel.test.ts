@@ -160,7 +160,8 @@ forEachDatabase('web console in Chromium', (t) => {
     assert.deepEqual(found, []);
     // The check can fail: an image without alternative text is found.
     const planted = await page.evaluate(async () => {
-      document.querySelector('main')!.insertAdjacentHTML('beforeend', '<img src="/panel/style.css">');
+      const doc = (globalThis as unknown as { document: { querySelector(s: string): { insertAdjacentHTML(where: string, text: string): void } } }).document;
+      doc.querySelector('main').insertAdjacentHTML('beforeend', '<img src="/panel/style.css">');
       const axe = (globalThis as unknown as { axe: { run(): Promise<{ violations: Array<{ id: string }> }> } }).axe;
       return (await axe.run()).violations.map((v) => v.id);
     });
