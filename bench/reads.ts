@@ -12,7 +12,9 @@
  * each figure, with `ok` or `MISSED`.
  *
  * Environment: BENCH_SECONDS (5), BENCH_WARMUP (2), BENCH_CONNECTIONS (50), BENCH_DOMAINS (100),
- * BENCH_DATABASES (sqlite,postgres), BENCH_PGURL, BENCH_WORKER (off).
+ * BENCH_DATABASES (sqlite,postgres), BENCH_PGURL, BENCH_WORKER (off), BENCH_ONLY (a substring of
+ * the targets to run), BENCH_PROFILE (a folder: the server runs with --cpu-prof and writes its
+ * profile there when it stops; bench/profile-summary.ts reads it).
  */
 import type { ChildProcess } from 'node:child_process';
 import autocannon from 'autocannon';
@@ -27,6 +29,8 @@ const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const domains = Number(process.env.BENCH_DOMAINS ?? 100);
 const databases = (process.env.BENCH_DATABASES ?? 'sqlite,postgres').split(',');
 const worker = process.env.BENCH_WORKER ?? 'off';
+const only = process.env.BENCH_ONLY;
+const profile = process.env.BENCH_PROFILE;
 const ZONE_RECORDS = 50;
 
 pinLoadGenerator();
@@ -105,7 +109,8 @@ async function benchDatabaseReads(dialect: string): Promise<void> {
     await data.handle.close();
 
     const env = { DMAPID_DATABASE: data.url, DMAPID_PORT: '0', DMAPID_HOST: '127.0.0.1', DMAPID_DNS: 'off', DMAPID_REDIRECT: 'off', DMAPID_WORKER: worker, DMAPID_LOG_LEVEL: 'warn', DMAPID_HTTP_MAX_CONNECTIONS_PER_ADDRESS: '0' };
-    const app = await start(['--import', 'tsx', 'src/cli/main.ts', 'serve'], env, /dmapid listening: DMAPI (http:\/\/127\.0\.0\.1:\d+)\/request\//);
+    const prof = profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}/${dialect}`] : [];
+    const app = await start([...prof, '--import', 'tsx', 'src/cli/main.ts', 'serve'], env, /dmapid listening: DMAPI (http:\/\/127\.0\.0\.1:\d+)\/request\//);
     server = app.child;
     const base = app.match[1]!;
     const call = async (name: string, params: Record<string, string>) => {
@@ -128,7 +133,7 @@ async function benchDatabaseReads(dialect: string): Promise<void> {
       [`dns-zone-get (${ZONE_RECORDS} records)`, 'dns-zone-get', form({ 'auth-sid': sid, domain: names[0]! }), { cpuUs: 60, ...read }],
       [`query-domain-list (${domains})`, 'query-domain-list', form({ 'auth-sid': sid }), { cpuUs: 60, ...read }],
     ];
-    for (const [title, request, body, goal] of targets) print(dialect, title, await measure(pid, `${base}/request/${request}`, body), goal);
+    for (const [title, request, body, goal] of targets) if (!only || title.includes(only)) print(dialect, title, await measure(pid, `${base}/request/${request}`, body), goal);
   } finally {
     if (server) await stop(server);
     await data.drop();
@@ -143,6 +148,7 @@ try {
   const fst = await start(['--import', 'tsx', 'bench/fastify-constant-server.ts'], {}, /fastify constant listening (\d+)/);
   floors.push(fst.child);
   header();
+  if (only) console.log(`(only targets with '${only}'; the floors are measured all the same)`);
   baseline = await measure(http.child.pid!, `http://127.0.0.1:${http.match[1]}/request/query-profile`, 'auth-sid=x');
   print('-', 'node:http baseline', baseline, {});
   fastify = await measure(fst.child.pid!, `http://127.0.0.1:${fst.match[1]}/request/query-profile`, 'auth-sid=x');
