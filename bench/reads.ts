@@ -20,18 +20,15 @@ import type { ChildProcess } from 'node:child_process';
 import autocannon from 'autocannon';
 import { canPin, cpuSeconds, pinLoadGenerator, start, stop } from './spawn.ts';
 import { benchDatabase } from './databases.ts';
-import { createAccount, createApiKey } from '../src/services/accounts.ts';
-import { DAY } from '../src/core/clock.ts';
+import { READ_DOMAINS, seedReads, ZONE_RECORDS } from './reads-data.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const warmup = Number(process.env.BENCH_WARMUP ?? 2);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
-const domains = Number(process.env.BENCH_DOMAINS ?? 100);
 const databases = (process.env.BENCH_DATABASES ?? 'sqlite,postgres').split(',');
 const worker = process.env.BENCH_WORKER ?? 'off';
 const only = process.env.BENCH_ONLY;
 const profile = process.env.BENCH_PROFILE;
-const ZONE_RECORDS = 50;
 
 pinLoadGenerator();
 
@@ -90,39 +87,19 @@ function print(db: string, name: string, f: Figures, goal: Goal): void {
 
 const header = () => console.log(`${'database'.padEnd(8)} ${'target'.padEnd(28)} ${'req/s'.padStart(7)} ${'×http'.padStart(7)} ${'µs CPU'.padStart(8)} ${'p99ms'.padStart(6)} ${'bad'.padStart(4)}  goal`);
 
-/** Seeds one account with `domains` domains, then serves it and measures the four read targets. */
+/** Serves a fresh database, seeds it (reads-data.ts) and measures the four read targets. */
 async function benchDatabaseReads(dialect: string): Promise<void> {
   const data = await benchDatabase(dialect, 'reads');
   let server: ChildProcess | undefined;
   try {
-    const db = data.handle.db;
-    const now = Date.now();
-    const account = await createAccount(db, { login: 'bench', email: 'bench@example.org', password: 'bench-secret', balance: 100_000 }, now);
-    const { key } = await createApiKey(db, account.id, 'full', 'bench', now);
-    const names = Array.from({ length: domains }, (_, i) => `bench-${String(i).padStart(4, '0')}.com`);
-    for (let i = 0; i < names.length; i += 100) {
-      await db
-        .insertInto('domains')
-        .values(names.slice(i, i + 100).map((name) => ({ account_id: account.id, name, tld: 'com', created_at: now, expires_at: now + 365 * DAY, updated_at: now, autorenew: 0, locked: 0 })))
-        .execute();
-    }
-    await data.handle.close();
-
     const env = { DMAPID_DATABASE: data.url, DMAPID_PORT: '0', DMAPID_HOST: '127.0.0.1', DMAPID_DNS: 'off', DMAPID_REDIRECT: 'off', DMAPID_WORKER: worker, DMAPID_LOG_LEVEL: 'warn', DMAPID_HTTP_MAX_CONNECTIONS_PER_ADDRESS: '0' };
     const prof = profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}/${dialect}`] : [];
     const app = await start([...prof, '--import', 'tsx', 'src/cli/main.ts', 'serve'], env, /dmapid listening: DMAPI (http:\/\/127\.0\.0\.1:\d+)\/request\//);
     server = app.child;
     const base = app.match[1]!;
-    const call = async (name: string, params: Record<string, string>) => {
-      const text = await (await fetch(`${base}/request/${name}`, { method: 'POST', body: new URLSearchParams(params) })).text();
-      if (!text.startsWith('Status-Code: 0\n')) throw new Error(`${name} failed:\n${text}`);
-      return text;
-    };
-    const sid = /^Auth-Sid: (\S+)$/m.exec(await call('login', { username: 'bench', password: 'bench-secret' }))![1]!;
-    const zone = Array.from({ length: ZONE_RECORDS }, (_, i) => `host${i} A 0 192.0.2.${i + 1} 3600`).join('\n');
-    await call('dns-zone-put', { 'auth-sid': sid, domain: names[0]!, zone });
-    const listed = await call('query-domain-list', { 'auth-sid': sid });
-    if (listed.slice(listed.indexOf('\n\n') + 2).split('\n').length !== domains) throw new Error(`query-domain-list does not list ${domains} domains:\n${listed}`);
+    // Seeded through this process's connection while the server runs (it found the schema migrated).
+    const { sid, key, zoneDomain } = await seedReads(data.handle.db, async (name, params) => (await fetch(`${base}/request/${name}`, { method: 'POST', body: new URLSearchParams(params) })).text());
+    await data.handle.close();
 
     const form = (p: Record<string, string>) => new URLSearchParams(p).toString();
     const pid = server.pid!;
@@ -130,8 +107,8 @@ async function benchDatabaseReads(dialect: string): Promise<void> {
     const targets: Array<[string, string, string, Goal]> = [
       ['query-profile (session)', 'query-profile', form({ 'auth-sid': sid }), { cpuUs: 40, vsBaseline: 0.25, vsFastify: 0.4, ...read }],
       ['query-profile (api-key)', 'query-profile', form({ 'api-key': key }), { cpuUs: 40, vsBaseline: 0.25, vsFastify: 0.4, ...read }],
-      [`dns-zone-get (${ZONE_RECORDS} records)`, 'dns-zone-get', form({ 'auth-sid': sid, domain: names[0]! }), { cpuUs: 60, ...read }],
-      [`query-domain-list (${domains})`, 'query-domain-list', form({ 'auth-sid': sid }), { cpuUs: 60, ...read }],
+      [`dns-zone-get (${ZONE_RECORDS} records)`, 'dns-zone-get', form({ 'auth-sid': sid, domain: zoneDomain }), { cpuUs: 60, ...read }],
+      [`query-domain-list (${READ_DOMAINS})`, 'query-domain-list', form({ 'auth-sid': sid }), { cpuUs: 60, ...read }],
     ];
     for (const [title, request, body, goal] of targets) if (!only || title.includes(only)) print(dialect, title, await measure(pid, `${base}/request/${request}`, body), goal);
   } finally {
