@@ -18,6 +18,7 @@ import { jobObjectKeys } from './migrations/0016-job-object-keys.ts';
 import { registrarEppPasswords } from './migrations/0018-registrar-epp-passwords.ts';
 import { otherProviders } from './migrations/0019-other-providers.ts';
 import { accountVersions } from './migrations/0022-account-versions.ts';
+import { listIndexes } from './migrations/0022-list-indexes.ts';
 
 /** Ordered list of migrations; names sort in the order they must run. Append, never edit. */
 const all: Array<[string, (ctx: MigrationContext) => MigrationStep]> = [
@@ -38,6 +39,7 @@ const all: Array<[string, (ctx: MigrationContext) => MigrationStep]> = [
   ['0018-registrar-epp-passwords', registrarEppPasswords],
   ['0019-other-providers', otherProviders],
   ['0022-account-versions', accountVersions],
+  ['0022-list-indexes', listIndexes],
 ];
 
 class StaticProvider implements MigrationProvider {
