@@ -17,8 +17,7 @@
  * profile there when it stops; bench/profile-summary.ts reads it).
  */
 import type { ChildProcess } from 'node:child_process';
-import autocannon from 'autocannon';
-import { canPin, cpuSeconds, pinLoadGenerator, start, stop } from './spawn.ts';
+import { canPin, cpuSeconds, pinLoadGenerator, postLoad, start, stop } from './spawn.ts';
 import { benchDatabase } from './databases.ts';
 import { READ_DOMAINS, seedReads, ZONE_RECORDS } from './reads-data.ts';
 
@@ -41,17 +40,7 @@ interface Figures {
 
 /** Warm-up, then a measured run with the server's CPU time read around it. */
 async function measure(pid: number, url: string, body: string): Promise<Figures> {
-  const run = (duration: number) =>
-    autocannon({
-      url,
-      connections,
-      duration,
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body,
-      // Every answer must be a DMAPI success, or the figure would flatter failures.
-      verifyBody: (b) => b.startsWith('Status-Code: 0\n'),
-    });
+  const run = (duration: number) => postLoad(url, body, duration, connections);
   if (warmup > 0) await run(warmup);
   const cpu0 = cpuSeconds(pid);
   const r = await run(seconds);

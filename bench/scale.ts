@@ -18,7 +18,7 @@ import pg from 'pg';
 import { sql } from 'kysely';
 import { canPin, pinLoadGenerator, start, stop } from './spawn.ts';
 import { benchDatabase, pgUrl } from './databases.ts';
-import { createAccount } from '../src/services/accounts.ts';
+import { createAccount, createApiKey } from '../src/services/accounts.ts';
 import { DAY } from '../src/core/clock.ts';
 import { openDatabase, type Db } from '../src/db/database.ts';
 import { globMatch } from '../src/db/sql-helpers.ts';
@@ -126,7 +126,7 @@ function planned(db: Db, accountId: number, now: number) {
     ['query-domain-list pattern=abc*', own.select(['name']).where(globMatch(db, 'name', 'abc*')).orderBy('name')],
     ['query-domain-list pattern=*xyz*', own.select(['name']).where(globMatch(db, 'name', '*xyz*')).orderBy('name')],
     ['result-list objid', db.selectFrom('results').select(['id']).where('account_id', '=', accountId).where('created_at', '>=', now - 90 * DAY).where(globMatch(db, 'object_name', 'abc*')).orderBy('created_at', 'desc').orderBy('id', 'desc')],
-    ['query-order-list', db.selectFrom('orders').select(['id']).where('account_id', '=', accountId).where('created_at', '>=', now - 30 * DAY).orderBy('id', 'desc')],
+    ['query-order-list', db.selectFrom('orders').select(['id']).where('account_id', '=', accountId).where('created_at', '>=', now - 30 * DAY).where('amount_brutto', '!=', 0).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(100)],
   ] as const;
 }
 
@@ -147,6 +147,8 @@ async function bench(dialect: string): Promise<void> {
   try {
     const now = Date.now();
     const account = await createAccount(data.handle.db, { login: 'bench', email: 'bench@example.org', password: 'bench-secret', balance: 0 }, now);
+    // Logins with the key: a password login spends its time in argon2, which is the point of it.
+    const { key } = await createApiKey(data.handle.db, account.id, 'full', 'bench', now);
     const t0 = performance.now();
     if (dialect === 'sqlite') {
       await data.handle.close();
@@ -166,15 +168,15 @@ async function bench(dialect: string): Promise<void> {
       if (!text.startsWith('Status-Code: 0\n')) throw new Error(`${name} failed:\n${text.slice(0, 2000)}`);
       return { ms: performance.now() - t, text };
     };
-    const login = () => call('login', { username: 'bench', password: 'bench-secret' });
+    const login = () => call('login', { 'api-key': key });
     const sid = /^Auth-Sid: (\S+)$/m.exec((await login()).text)![1]!;
     const s = { 'auth-sid': sid };
     const requests: Array<[string, () => Promise<{ ms: number; text: string }>]> = [
-      ['login (autorenew count)', login],
+      ['login with api-key (autorenew count)', login],
       ['query-profile (last payment)', () => call('query-profile', s)],
       ['query-domain-list pattern=abc*', () => call('query-domain-list', { ...s, pattern: 'abc*' })],
       ['query-domain-list pattern=*xyz*', () => call('query-domain-list', { ...s, pattern: '*xyz*' })],
-      ['query-domain-list from=500000 to=500099', () => call('query-domain-list', { ...s, from: String(Math.floor(rows / 2)), to: String(Math.floor(rows / 2) + 99) })],
+      [`query-domain-list from=${rows / 2} to=${rows / 2 + 99}`, () => call('query-domain-list', { ...s, from: String(rows / 2), to: String(rows / 2 + 99) })],
       ['result-list objid=abc*', () => call('result-list', { ...s, objid: 'abc*' })],
       ['result-list count-only', () => call('result-list', { ...s, 'count-only': '1' })],
       ['result-list limit=100', () => call('result-list', { ...s, limit: '100' })],
