@@ -18,6 +18,8 @@ import { jobObjectKeys } from './migrations/0016-job-object-keys.ts';
 import { registrarEppPasswords } from './migrations/0018-registrar-epp-passwords.ts';
 import { otherProviders } from './migrations/0019-other-providers.ts';
 import { registryFrames } from './migrations/0021-registry-frames.ts';
+import { accountVersions } from './migrations/0022-account-versions.ts';
+import { listIndexes } from './migrations/0022-list-indexes.ts';
 import { idempotencyKeys } from './migrations/0025-idempotency-keys.ts';
 import { accountRoles } from './migrations/0026-account-roles.ts';
 
@@ -40,6 +42,8 @@ const all: Array<[string, (ctx: MigrationContext) => MigrationStep]> = [
   ['0018-registrar-epp-passwords', registrarEppPasswords],
   ['0019-other-providers', otherProviders],
   ['0021-registry-frames', registryFrames],
+  ['0022-account-versions', accountVersions],
+  ['0022-list-indexes', listIndexes],
   ['0025-idempotency-keys', idempotencyKeys],
   ['0026-account-roles', accountRoles],
 ];

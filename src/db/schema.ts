@@ -75,6 +75,8 @@ export interface AccountsTable {
   last_error_ip: string | null;
   /** 1: new domains renew automatically unless domain-register says otherwise (user-set-property). */
   autorenew_default: ColumnType<number, number | undefined, number>;
+  /** Goes up with every update of the row (a trigger): what cached copies are checked against. */
+  version: ColumnType<number, never, never>;
 }
 
 export interface ApiKeysTable {

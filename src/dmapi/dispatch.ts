@@ -13,6 +13,7 @@ import { DmapiError, errorCatalogue, type ErrorKey } from './errors.ts';
 import { claimKey, fingerprint, idempotencyKeyOf, storeReply } from '../services/idempotency.ts';
 import { formatReply, type HeaderList } from './reply.ts';
 import { resolveApiKeyCounted, resolveSession, type ActiveSession } from './sessions.ts';
+import { AccountCache } from './account-cache.ts';
 import { retryText } from '../services/auth-throttle.ts';
 
 export const DMAPI_VERSION = '1.2.53';
@@ -129,16 +130,17 @@ function lowerKeys(params: Record<string, string>): RawParams {
 
 /** lookup → session → access → params → run or accept → reply, always in this order. */
 export function createDispatcher(deps: AppDeps, table: CommandTable) {
+  const accounts = new AccountCache();
   async function authenticate(raw: RawParams, cookieSid: string | undefined, ip: string, now: number): Promise<ActiveSession> {
     const sid = raw['auth-sid'] || cookieSid;
     if (sid) {
-      const s = await resolveSession(deps.db, sid, now, deps.config.sessionTimeout * 1000);
+      const s = await resolveSession(deps.db, sid, now, deps.config.sessionTimeout * 1000, accounts);
       if (s) return s;
       throw new DmapiError('SESSION_INVALID', 'session expired or invalid; please log in again');
     }
     // Some clients (JAPI) send the API key with every request instead of logging in.
     if (raw['api-key']) {
-      const k = await resolveApiKeyCounted(deps.db, raw['api-key'], ip, now, deps.config.loginFailureLimit);
+      const k = await resolveApiKeyCounted(deps.db, raw['api-key'], ip, now, deps.config.loginFailureLimit, accounts);
       if ('throttled' in k) throw new DmapiError('LOGIN_THROTTLED', retryText(k.throttled, now));
       if (k.found) return { account: k.found.account, scope: k.found.scope, sessionId: null };
       throw new DmapiError('SESSION_INVALID', 'API key is invalid');
