@@ -18,6 +18,7 @@ import { registerCallCommand } from './call.ts';
 import { withDb } from './with-db.ts';
 import { registerJobCommands } from './jobs.ts';
 import { registerBackupCommands } from './backup.ts';
+import { registerAccessCommands } from './access.ts';
 import { registerMailCommands } from './mail.ts';
 import { creditAccount, registerBillingCommands } from './billing.ts';
 import { registerRegistryCommands } from './registry.ts';
@@ -275,6 +276,7 @@ registerRegistryCommands(program);
 registerTransferCommands(program);
 registerJobCommands(program);
 registerBackupCommands(program);
+registerAccessCommands(program);
 
 program.parseAsync().catch((err: unknown) => {
   // zod's own message is a JSON dump; the issue messages already name the field.

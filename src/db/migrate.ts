@@ -22,6 +22,7 @@ import { accountVersions } from './migrations/0022-account-versions.ts';
 import { listIndexes } from './migrations/0022-list-indexes.ts';
 import { idempotencyKeys } from './migrations/0025-idempotency-keys.ts';
 import { accountRoles } from './migrations/0026-account-roles.ts';
+import { accessPolicies } from './migrations/0027-access-policies.ts';
 
 /** Ordered list of migrations; names sort in the order they must run. Append, never edit. */
 const all: Array<[string, (ctx: MigrationContext) => MigrationStep]> = [
@@ -46,6 +47,7 @@ const all: Array<[string, (ctx: MigrationContext) => MigrationStep]> = [
   ['0022-list-indexes', listIndexes],
   ['0025-idempotency-keys', idempotencyKeys],
   ['0026-account-roles', accountRoles],
+  ['0027-access-policies', accessPolicies],
 ];
 
 class StaticProvider implements MigrationProvider {

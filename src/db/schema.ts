@@ -6,6 +6,7 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from '
  * JSON is text, names are lowercase A-labels.
  */
 export interface Database {
+  request_budgets: RequestBudgetsTable;
   idempotency_keys: IdempotencyKeysTable;
   accounts: AccountsTable;
   api_keys: ApiKeysTable;
@@ -77,6 +78,8 @@ export interface AccountsTable {
   autorenew_default: ColumnType<number, number | undefined, number>;
   /** Goes up with every update of the row (a trigger): what cached copies are checked against. */
   version: ColumnType<number, never, never>;
+  /** JSON AccessPolicy (src/services/access-policy.ts), or null (migration 0027). */
+  access_policy: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface ApiKeysTable {
@@ -90,6 +93,8 @@ export interface ApiKeysTable {
   label: string;
   created_at: number;
   revoked_at: number | null;
+  /** JSON AccessPolicy (src/services/access-policy.ts), or null (migration 0027). */
+  access_policy: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface SessionsTable {
@@ -737,4 +742,12 @@ export interface IdempotencyKeysTable {
   /** JSON of the reply: headers, body, Proc-ID, balance. */
   reply: string;
   created_at: number;
+}
+
+/** Requests counted against a budget in one window (migration 0027; src/services/access-policy.ts). */
+export interface RequestBudgetsTable {
+  /** `account:<id>:minute`, `key:<id>:checks-day` … */
+  scope: string;
+  window_start: number;
+  used: number;
 }

@@ -11,6 +11,7 @@ import { isModifying } from './command.ts';
 import type { CommandTable } from './command-table.ts';
 import { DmapiError, errorCatalogue, type ErrorKey } from './errors.ts';
 import { claimKey, fingerprint, idempotencyKeyOf, storeReply } from '../services/idempotency.ts';
+import { enforcePolicies, parsePolicy, type AccessPolicy } from '../services/access-policy.ts';
 import { formatReply, type HeaderList } from './reply.ts';
 import { resolveApiKeyCounted, resolveSession, type ActiveSession } from './sessions.ts';
 import { AccountCache } from './account-cache.ts';
@@ -39,6 +40,8 @@ export interface DispatchOutcome {
   download?: { filename: string; contentType: string };
   /** The HTTP status when it is not 200: 401 for a dead session (httpStatusOf). */
   httpStatus?: number;
+  /** Seconds for a Retry-After header (a used-up request budget). */
+  retryAfter?: number;
 }
 
 /**
@@ -50,7 +53,7 @@ export interface DispatchOutcome {
 export const httpStatusOf = (key: ErrorKey): number | undefined => (key === 'SESSION_INVALID' ? 401 : undefined);
 
 /** Errors any request may answer, whatever its own list says. */
-const universalErrors: readonly ErrorKey[] = ['SESSION_INVALID', 'LOGIN_THROTTLED', 'ACCESS_DENIED', 'PARAM_MISSING', 'PARAM_SYNTAX', 'PARAM_RANGE', 'INTERNAL', 'UNKNOWN_REQUEST'];
+const universalErrors: readonly ErrorKey[] = ['SESSION_INVALID', 'LOGIN_THROTTLED', 'ADDRESS_NOT_ALLOWED', 'QUOTA_EXCEEDED', 'ACCESS_DENIED', 'PARAM_MISSING', 'PARAM_SYNTAX', 'PARAM_RANGE', 'INTERNAL', 'UNKNOWN_REQUEST'];
 
 // No colon in these texts: LEX shows an Error value only up to its first colon (dmapi-wire §1.3).
 const deniedText = (scope: Scope, request: string): string =>
@@ -142,7 +145,7 @@ export function createDispatcher(deps: AppDeps, table: CommandTable) {
     if (raw['api-key']) {
       const k = await resolveApiKeyCounted(deps.db, raw['api-key'], ip, now, deps.config.loginFailureLimit, accounts);
       if ('throttled' in k) throw new DmapiError('LOGIN_THROTTLED', retryText(k.throttled, now));
-      if (k.found) return { account: k.found.account, scope: k.found.scope, sessionId: null };
+      if (k.found) return { account: k.found.account, scope: k.found.scope, sessionId: null, keyId: k.found.keyId, keyPolicy: k.found.keyPolicy };
       throw new DmapiError('SESSION_INVALID', 'API key is invalid');
     }
     throw new DmapiError('SESSION_INVALID', 'no session; log in and pass auth-sid');
@@ -218,6 +221,9 @@ export function createDispatcher(deps: AppDeps, table: CommandTable) {
         if (isModifying(command)) refuseCrossSiteCookie(raw, req);
         session = await authenticate(raw, req.cookieSid, req.ip, now);
         seen.account = session.account.login;
+        // Allowed addresses and request budgets of the account and the key (off unless an operator set them).
+        const policies: Array<[string, AccessPolicy | undefined]> = [[`account:${session.account.id}`, parsePolicy(session.account.access_policy)], [`key:${session.keyId ?? 0}`, parsePolicy(session.keyPolicy)]];
+        if (policies.some(([, p]) => p)) await enforcePolicies(deps.db, { policies, ip: req.ip, request: command.name, now });
         if (!allowed(session.scope, command.access)) throw new DmapiError('ACCESS_DENIED', deniedText(session.scope, command.name));
       }
       rejectControlCharacters(raw, command.multiline);
@@ -247,7 +253,7 @@ export function createDispatcher(deps: AppDeps, table: CommandTable) {
       }
       const httpStatus = httpStatusOf(err.key);
       seen.code = errorCatalogue[err.key].code;
-      return { text: render(errorHeaders(err), trackingId, {}, []), trackingId, ...(httpStatus ? { httpStatus } : {}) };
+      return { text: render(errorHeaders(err), trackingId, {}, []), trackingId, ...(httpStatus ? { httpStatus } : {}), ...(err.retryAfter ? { retryAfter: err.retryAfter } : {}) };
     }
   }
 

@@ -18,6 +18,8 @@ export const errorCatalogue = {
   PARAM_SYNTAX: { code: 2005, text: 'Parameter value syntax error', when: 'A parameter value is malformed.' },
   PARAM_RANGE: { code: 2004, text: 'Parameter value range error', when: 'A parameter value is well-formed but outside the allowed range.' },
   PARAM_POLICY: { code: 2306, text: 'Parameter value policy error', when: 'A value breaks a registry or TLD policy.' },
+  ADDRESS_NOT_ALLOWED: { code: 2201, text: 'Authorization error', when: "The client address is not on the account's or the API key's list of allowed addresses (docs/integrators.md)." },
+  QUOTA_EXCEEDED: { code: 2502, text: 'Session limit exceeded', when: "The account's or the API key's request budget (per minute, per day, or for availability checks) is used up; the Error line and Retry-After say when to try again." },
   ACCESS_DENIED: { code: 2201, text: 'Authorization error', when: "The session's API key scope does not allow this request (read-only keys never modify, modify-only keys never cause costs)." },
   OBJECT_NOT_FOUND: { code: 2303, text: 'Object does not exist', when: "No such object in this account (another reseller's object answers the same)." },
   OBJECT_EXISTS: { code: 2302, text: 'Object exists', when: 'The object to create exists already.' },
@@ -35,11 +37,14 @@ export type ErrorKey = keyof typeof errorCatalogue;
 export class DmapiError extends Error {
   readonly key: ErrorKey;
   readonly details: readonly string[];
-  constructor(key: ErrorKey, details: string | readonly string[]) {
+  /** Seconds after which trying again may succeed (the Retry-After header). */
+  readonly retryAfter: number | undefined;
+  constructor(key: ErrorKey, details: string | readonly string[], retryAfter?: number) {
     const list = typeof details === 'string' ? [details] : details;
     super(list[0] ?? errorCatalogue[key].text);
     this.key = key;
     this.details = list.length > 0 ? list : [errorCatalogue[key].text];
+    this.retryAfter = retryAfter;
   }
 }
 

@@ -116,6 +116,7 @@ export async function createDmapiHttp(dispatcher: Dispatcher, o: DmapiHttpOption
     reply.code(out.httpStatus ?? 200).header('Content-Type', out.download?.contentType ?? 'text/plain; charset=utf-8').header('Server', o.serverHeader).header('Date', date).header('Last-Modified', date);
     // A 401 names its scheme (RFC 9110 §11.6.1): a DMAPI session, not HTTP authentication.
     if (out.httpStatus === 401) reply.header('WWW-Authenticate', 'DMAPI realm="dmapid"');
+    if (out.retryAfter) reply.header('Retry-After', String(out.retryAfter));
     if (out.download) reply.header('Content-Disposition', `attachment; filename="${out.download.filename}"`);
     // The recorded `dmapi-auth=<value>; path=/` comes first (dmapi-wire §1.1); the attributes keep scripts and other sites away from it.
     if (out.cookie) reply.header('Set-Cookie', `dmapi-auth=${out.cookie}; path=/; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`);

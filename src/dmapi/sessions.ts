@@ -11,6 +11,9 @@ export interface ActiveSession {
   scope: Scope;
   /** Hash of the Auth-Sid; null when the request authenticated with a bare api-key. */
   sessionId: string | null;
+  /** The API key behind the request (a session opened with it, or a bare api-key), and its access policy (JSON). */
+  keyId?: number | null;
+  keyPolicy?: string | null;
 }
 
 /**
@@ -36,7 +39,7 @@ const sessionCheck = prepared((db: Executor, id: string) =>
     .selectFrom('sessions as s')
     .innerJoin('accounts as a', 'a.id', 's.account_id')
     .leftJoin('api_keys as k', 'k.id', 's.api_key_id')
-    .select(['s.account_id', 's.scope', 's.last_seen_at', 's.ended_at', 's.api_key_id', 'k.revoked_at as key_revoked', 'a.version', 'a.status'])
+    .select(['s.account_id', 's.scope', 's.last_seen_at', 's.ended_at', 's.api_key_id', 'k.revoked_at as key_revoked', 'k.access_policy as key_policy', 'a.version', 'a.status'])
     .where('s.id', '=', id),
 );
 const touchSession = prepared((db: Executor, now: number, id: string) => db.updateTable('sessions').set({ last_seen_at: now }).where('id', '=', id));
@@ -55,7 +58,7 @@ export async function resolveSession(db: Executor, sid: string, now: number, tim
   const account = await accounts.get(db, row.account_id, row.version);
   if (account?.status !== 'active') return undefined;
   if (now - row.last_seen_at > Math.min(TOUCH_EVERY_MS, timeoutMs / 120)) await touchSession.run(db, now, id);
-  return { account, scope: row.scope, sessionId: id };
+  return { account, scope: row.scope, sessionId: id, keyId: row.api_key_id, keyPolicy: row.key_policy };
 }
 
 export async function endSession(db: Executor, sessionId: string, now: number): Promise<void> {
@@ -66,17 +69,17 @@ const keyCheck = prepared((db: Executor, hash: string) =>
   db
     .selectFrom('api_keys as k')
     .innerJoin('accounts as a', 'a.id', 'k.account_id')
-    .select(['k.id', 'k.account_id', 'k.scope', 'k.revoked_at', 'a.version', 'a.status'])
+    .select(['k.id', 'k.account_id', 'k.scope', 'k.revoked_at', 'k.access_policy', 'a.version', 'a.status'])
     .where('k.key_hash', '=', hash),
 );
 
 /** The account and scope behind an API key, when the key exists, is not revoked and its account is active. */
-export async function resolveApiKey(db: Executor, key: string, accounts = new AccountCache()): Promise<{ account: Account; scope: Scope; keyId: number } | undefined> {
+export async function resolveApiKey(db: Executor, key: string, accounts = new AccountCache()): Promise<{ account: Account; scope: Scope; keyId: number; keyPolicy: string | null } | undefined> {
   const row = await keyCheck.first(db, tokenHash(key));
   if (!row || row.revoked_at !== null || row.status !== 'active') return undefined;
   const account = await accounts.get(db, row.account_id, row.version);
   if (account?.status !== 'active') return undefined;
-  return { account, scope: row.scope, keyId: row.id };
+  return { account, scope: row.scope, keyId: row.id, keyPolicy: row.access_policy };
 }
 
 /**
@@ -92,7 +95,7 @@ export async function resolveApiKeyCounted(
   now: number,
   limit: number,
   accounts?: AccountCache,
-): Promise<{ found?: { account: Account; scope: Scope; keyId: number } } | { throttled: Throttled }> {
+): Promise<{ found?: { account: Account; scope: Scope; keyId: number; keyPolicy: string | null } } | { throttled: Throttled }> {
   const keys = [addressKey(ip, limit)];
   const throttled = await blocked(db, keys, now);
   if (throttled) return { throttled };

@@ -8,6 +8,7 @@ import { registryOf } from '../registry/index.ts';
 import { runTransferTasks } from '../services/transfer-jobs.ts';
 import { runExpiryReminders } from '../services/expiry-reminders.ts';
 import { purgeKeys } from '../services/idempotency.ts';
+import { pruneBudgets } from '../services/access-policy.ts';
 
 /** The lifecycle scheduler's tasks; each reads the clock and is safe to run in several processes. */
 export const periodicTasks: PeriodicTask[] = [
@@ -37,6 +38,7 @@ export const periodicTasks: PeriodicTask[] = [
     },
   },
   { name: 'purge-idempotency-keys', everyMs: HOUR, run: async (deps, now) => void (await purgeKeys(deps.db, now)) },
+  { name: 'prune-request-budgets', everyMs: HOUR, run: (deps, now) => pruneBudgets(deps.db, now) },
   {
     name: 'prune-auth-state',
     everyMs: HOUR,
