@@ -8,7 +8,7 @@ import { decodeMessage, encodeMessage } from '../wire/message.ts';
 import { formatRecord } from '../wire/present.ts';
 import { CLASS, emptyMessage, OPCODE, RCODE, TYPE, type Message, type WireRecord } from '../wire/types.ts';
 import type { ZoneSource } from '../zone-source.ts';
-import { compileAcl } from './acl.ts';
+import { compileTransferAcl } from './acl.ts';
 import { QueryHandler, type Transport } from './handler.ts';
 import { DnsServer } from './server.ts';
 import { exampleZone } from './test-zone.ts';
@@ -21,7 +21,7 @@ const log = createLogger('silent');
 
 function setup(source: ZoneSource, acl = ['127.0.0.0/8', '::1']) {
   const cache = new ZoneCache(source);
-  const handler = new QueryHandler({ cache, transferAcl: compileAcl(acl), udpSize: 1232, log });
+  const handler = new QueryHandler({ cache, transferAcl: compileTransferAcl(acl), udpSize: 1232, log });
   const ask = async (name: string, type: number, o: QueryOptions & { transport?: Transport; remote?: string } = {}): Promise<Message[]> => {
     const out = await handler.handle(buildQuery(name, type, o), o.transport ?? 'udp', o.remote ?? '127.0.0.1');
     return out.map((b) => decodeMessage(b));
