@@ -17,6 +17,7 @@ import { accountProperties } from './migrations/0015-account-properties.ts';
 import { jobObjectKeys } from './migrations/0016-job-object-keys.ts';
 import { registrarEppPasswords } from './migrations/0018-registrar-epp-passwords.ts';
 import { otherProviders } from './migrations/0019-other-providers.ts';
+import { zoneChanges } from './migrations/0023-zone-changes.ts';
 
 /** Ordered list of migrations; names sort in the order they must run. Append, never edit. */
 const all: Array<[string, (ctx: MigrationContext) => MigrationStep]> = [
@@ -36,6 +37,7 @@ const all: Array<[string, (ctx: MigrationContext) => MigrationStep]> = [
   ['0016-job-object-keys', jobObjectKeys],
   ['0018-registrar-epp-passwords', registrarEppPasswords],
   ['0019-other-providers', otherProviders],
+  ['0023-zone-changes', zoneChanges],
 ];
 
 class StaticProvider implements MigrationProvider {

@@ -5,7 +5,7 @@ import { CLASS, DecodeError, OPCODE, RCODE, TYPE, type Edns, type Message, type 
 import { timeOther, TSIG_ERROR, tsigSize, TsigSigner, unixSeconds, unsignedError, verifyTsig, type TsigKey } from '../wire/tsig.ts';
 import type { TransferAcl } from './acl.ts';
 import { resolve, type Resolution } from './answer.ts';
-import { fullTransfer, ixfrClientSerial, serialBefore, soaOnly, TRANSFER_MESSAGE_SIZE } from './transfer.ts';
+import { fullTransfer, incrementalTransfer, ixfrClientSerial, serialBefore, soaOnly, TRANSFER_MESSAGE_SIZE } from './transfer.ts';
 import type { ZoneCache } from './zone-cache.ts';
 
 export type Transport = 'udp' | 'tcp';
@@ -28,6 +28,8 @@ export interface HandlerStats {
   queries: number;
   truncated: number;
   transfers: number;
+  /** Of those, IXFR answered with the difference. */
+  incremental: number;
   /** Answers refused for a TSIG error (unknown key, bad MAC, time out of the fudge). */
   tsigErrors: number;
   byRcode: Record<number, number>;
@@ -40,7 +42,7 @@ export interface HandlerStats {
  */
 export class QueryHandler {
   private readonly o: HandlerOptions;
-  readonly stats: HandlerStats = { queries: 0, truncated: 0, transfers: 0, tsigErrors: 0, byRcode: {} };
+  readonly stats: HandlerStats = { queries: 0, truncated: 0, transfers: 0, incremental: 0, tsigErrors: 0, byRcode: {} };
 
   constructor(options: HandlerOptions) {
     this.o = options;
@@ -146,20 +148,30 @@ export class QueryHandler {
     }
     const zone = await this.o.cache.forOrigin(q.name);
     if (!zone) return [this.error(query, RCODE.NOTAUTH, edns)];
+    const size = TRANSFER_MESSAGE_SIZE - (signer ? tsigSize(signer.key) : 0);
     if (q.type === TYPE.IXFR) {
       const client = ixfrClientSerial(query);
       if (client === undefined) return [this.error(query, RCODE.FORMERR, edns)];
       // Up to date (or ahead): the current SOA alone says so. Over UDP a full answer never
       // fits, and the lone SOA tells the client to come back over TCP (RFC 1995 §2).
       if (!serialBefore(client, zone.serial) || transport === 'udp') return [this.count(RCODE.NOERROR, soaOnly(query, q, zone, edns))];
+      const delta = await this.o.cache.changes(zone.origin, client, zone.serial);
+      // A difference bigger than the zone is worth less than the zone itself.
+      if (delta && delta.removed.length + delta.added.length < zone.size) {
+        this.stats.transfers++;
+        this.stats.incremental++;
+        this.o.log.info({ remote, zone: zone.origin, from: client, serial: zone.serial, removed: delta.removed.length, added: delta.added.length, type: 'IXFR' }, 'zone transfer');
+        this.tally(RCODE.NOERROR);
+        return incrementalTransfer(query, q, zone, client, delta, edns, size);
+      }
     } else if (transport === 'udp') {
       return [this.error(query, RCODE.NOTIMP, edns)];
     }
-    // No change history is kept: IXFR is answered with the whole zone, which RFC 1995 §4 allows.
+    // AXFR, or an IXFR from a serial the history does not reach: the whole zone (RFC 1995 §4 allows it).
     this.stats.transfers++;
-    this.o.log.info({ remote, zone: zone.origin, serial: zone.serial, type: q.type === TYPE.IXFR ? 'IXFR' : 'AXFR' }, 'zone transfer');
+    this.o.log.info({ remote, zone: zone.origin, serial: zone.serial, type: q.type === TYPE.IXFR ? 'IXFR (whole zone)' : 'AXFR' }, 'zone transfer');
     this.tally(RCODE.NOERROR);
-    return fullTransfer(query, q, zone, edns, TRANSFER_MESSAGE_SIZE - (signer ? tsigSize(signer.key) : 0));
+    return fullTransfer(query, q, zone, edns, size);
   }
 
   /** Our OPT record for a query that had one: our payload size, version 0, the DO bit copied (RFC 3225). */

@@ -57,6 +57,13 @@ export class IndexedZone {
     }
   }
 
+  /** How many records the zone serves (SOA included). */
+  get size(): number {
+    let n = 0;
+    for (const node of this.nodes.values()) for (const set of node.values()) n += set.length;
+    return n;
+  }
+
   node(name: string): Node | undefined {
     return this.nodes.get(name);
   }
