@@ -57,11 +57,16 @@ export class IndexedZone {
     }
   }
 
+  private counted: number | undefined;
+
   /** How many records the zone serves (SOA included). */
   get size(): number {
-    let n = 0;
-    for (const node of this.nodes.values()) for (const set of node.values()) n += set.length;
-    return n;
+    if (this.counted === undefined) {
+      let n = 0;
+      for (const node of this.nodes.values()) for (const set of node.values()) n += set.length;
+      this.counted = n;
+    }
+    return this.counted;
   }
 
   node(name: string): Node | undefined {
