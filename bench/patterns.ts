@@ -15,21 +15,15 @@
  * (postgres://postgres@127.0.0.1:5432/test).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import pg from 'pg';
 import { canPin, pinLoadGenerator, start, stop } from './spawn.ts';
-import { openDatabase } from '../src/db/database.ts';
-import { migrate } from '../src/db/migrate.ts';
+import { benchDatabase } from './databases.ts';
 import { createAccount, createApiKey } from '../src/services/accounts.ts';
 import { createDefaultZone } from '../src/zone/store.ts';
 
 const names = Number(process.env.BENCH_NAMES ?? 300);
 const reps = Number(process.env.BENCH_REPS ?? 5);
 const databases = (process.env.BENCH_DATABASES ?? 'sqlite,postgres').split(',');
-const pgUrl = process.env.BENCH_PGURL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const GRANTED = 50;
 
 pinLoadGenerator();
@@ -62,30 +56,7 @@ const label = (i: number) => `${'a'.repeat(63 - String(i).length - 1)}-${i}`;
 
 /** A database with the benchmark account in it; `url` is what the server's DMAPID_DATABASE says. */
 async function seeded(dialect: string): Promise<{ url: string; readKey: string; modifyKey: string; drop(): Promise<void> }> {
-  let url: string;
-  let handle;
-  let drop: () => Promise<void>;
-  if (dialect === 'sqlite') {
-    const dir = mkdtempSync(join(tmpdir(), 'dmapid-bench-patterns-'));
-    url = join(dir, 'bench.sqlite');
-    handle = openDatabase(url);
-    drop = async () => rmSync(dir, { recursive: true, force: true });
-  } else {
-    const schema = `bench_patterns_${randomBytes(4).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: pgUrl });
-    await admin.connect();
-    await admin.query(`create schema ${schema}`);
-    await admin.end();
-    url = `${pgUrl}${pgUrl.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
-    handle = openDatabase(pgUrl, { pgSchema: schema });
-    drop = async () => {
-      const c = new pg.Client({ connectionString: pgUrl });
-      await c.connect();
-      await c.query(`drop schema ${schema} cascade`);
-      await c.end();
-    };
-  }
-  await migrate(handle);
+  const { url, handle, drop } = await benchDatabase(dialect, 'patterns');
   const db = handle.db;
   const now = Date.now();
   const alice = await createAccount(db, { login: 'bench-alice', email: 'alice@example.org', password: 'bench-secret', balance: 0 }, now);

@@ -11,11 +11,10 @@
  * BENCH_ROUNDS (1; more rounds alternate the order and report medians).
  */
 import type { ChildProcess } from 'node:child_process';
-import { canPin, pinLoadGenerator, start, stop } from './spawn.ts';
+import { canPin, pinLoadGenerator, postLoad, start, stop } from './spawn.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const warmup = Number(process.env.BENCH_WARMUP ?? 2);
@@ -33,16 +32,7 @@ interface Figures {
 }
 
 async function measure(url: string, body: string, duration: number): Promise<Figures> {
-  const r = await autocannon({
-    url,
-    connections,
-    duration,
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body,
-    // Every answer must be a DMAPI success, or the figure would flatter failures.
-    verifyBody: (b) => b.startsWith('Status-Code: 0\n'),
-  });
+  const r = await postLoad(url, body, duration, connections);
   return { rps: r.requests.average, p99: r.latency.p99, p50: r.latency.p50, total: r.requests.total, bad: r.errors + r.timeouts + r.non2xx + r.mismatches };
 }
 

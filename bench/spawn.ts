@@ -1,5 +1,7 @@
 /** Helpers the benchmarks share: spawning servers pinned to one CPU, the load generator on the other. */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import autocannon from 'autocannon';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
@@ -37,4 +39,27 @@ export async function stop(child: ChildProcess): Promise<void> {
 /** Pins the calling process (the load generator) to CPU 1 when servers go to CPU 0. */
 export function pinLoadGenerator(): void {
   if (canPin) spawnSync('taskset', ['-pc', '1', String(process.pid)], { stdio: 'ignore' });
+}
+
+/** CPU seconds (user + system) the process `pid` has used so far, from /proc/<pid>/stat. */
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The command name (field 2) may hold spaces; the fields after its closing parenthesis do not.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / clockTicks;
+}
+const clockTicks = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+
+/** One autocannon run of POSTs of `body` (a form) to `url`; every answer must be a DMAPI success. */
+export function postLoad(url: string, body: string, duration: number, connections: number) {
+  return autocannon({
+    url,
+    connections,
+    duration,
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body,
+    // Anything else counts as bad, or the figure would flatter failures.
+    verifyBody: (b) => b.startsWith('Status-Code: 0\n'),
+  });
 }

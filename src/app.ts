@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { closeRegistry, registryOf } from './registry/index.ts';
 import type { AppDeps } from './app-deps.ts';
 import { tsigKeyring, type Config } from './config/config.ts';
 import { wallClock, type Clock } from './core/clock.ts';
@@ -10,6 +11,7 @@ import { createDispatcher, type Dispatcher } from './dmapi/dispatch.ts';
 import { createDmapiHttp } from './dmapi/http.ts';
 import { registerSideRoutes } from './dmapi/side-routes.ts';
 import { registerAnswerPages } from './web/answer-pages.ts';
+import { registerPanel } from './web/panel/panel-routes.ts';
 import { jobHandlers } from './jobs/handlers.ts';
 import { periodicTasks } from './jobs/tasks.ts';
 import { Worker } from './jobs/worker.ts';
@@ -74,6 +76,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     wake: () => worker?.wake(),
     syncClock: shared?.sync ?? (async () => {}),
   };
+  // A wrong registries file (DMAPID_REGISTRY=epp) stops the start here, not the first registration.
+  if (config.registry === 'epp') registryOf(deps);
   await deps.syncClock();
   const table = buildCommandTable();
   const dispatcher = createDispatcher(deps, table);
@@ -113,6 +117,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   let stopping = false;
   registerHealth(http, deps, worker, () => stopping);
   await registerAnswerPages(http, deps);
+  await registerPanel(http, deps, dispatcher);
   await registerDynDnsRoutes(http, deps);
   await registerNicReplace(http, deps);
   await registerCheckIp(http);
@@ -131,6 +136,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       // flight and the job in progress finish, unstarted jobs go back to the queue; then the database closes.
       stopping = true;
       await Promise.all([http.close(), worker.stop(), dns?.close(), whois?.close()]);
+      await closeRegistry(deps);
       if (!options.handle) await handle.close();
     },
   };

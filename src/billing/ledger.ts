@@ -1,4 +1,6 @@
+import { sql } from 'kysely';
 import type { Executor } from '../db/database.ts';
+import { prepared } from '../db/prepared.ts';
 import type { LedgerKind } from '../db/schema.ts';
 import { DmapiError } from '../dmapi/errors.ts';
 import { formatAmount, mulRatio } from '../core/money.ts';
@@ -287,15 +289,12 @@ export async function recordOrder(db: Executor, o: OrderInput & { status: 'ok' |
 }
 
 /** The last top-up of an account (query-profile `last-payment`), or undefined. */
+const lastCredit = prepared((db: Executor, accountId: number) =>
+  db.selectFrom('orders').select(['created_at', 'amount_brutto', 'currency']).where('account_id', '=', accountId).where('type', '=', 'credit-increase').orderBy('id', 'desc').limit(sql.lit(1)),
+);
+
 export async function lastPayment(db: Executor, accountId: number): Promise<{ at: number; amount: number; currency: string } | undefined> {
-  const row = await db
-    .selectFrom('orders')
-    .select(['created_at', 'amount_brutto', 'currency'])
-    .where('account_id', '=', accountId)
-    .where('type', '=', 'credit-increase')
-    .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+  const row = await lastCredit.first(db, accountId);
   return row ? { at: row.created_at, amount: -row.amount_brutto, currency: row.currency } : undefined;
 }
 

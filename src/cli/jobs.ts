@@ -1,12 +1,14 @@
 import { printList } from './list-output.ts';
+import { retryFailedJob } from '../jobs/retry.ts';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { JobStatus } from '../db/schema.ts';
 import { isoSeconds } from '../core/dates.ts';
 import { withDb } from './with-db.ts';
+import { framesOfJob } from '../registry/frames.ts';
 
 const statuses = ['queued', 'running', 'done', 'failed'] as const satisfies readonly JobStatus[];
 
-/** `dmapid job list|retry`: look into the queue, and give a job that failed for good another run. */
+/** `dmapid job list|show|retry`: look into the queue and at one job's registry frames, and give a job that failed for good another run. */
 export function registerJobCommands(program: Command): void {
   const job = program.command('job').description('the job queue behind asynchronous requests, mail and lifecycle steps');
   job
@@ -32,24 +34,48 @@ export function registerJobCommands(program: Command): void {
       });
     });
   job
+    .command('show <id>')
+    .description("one job: its row, its result (Proc-ID), and the EPP frames its registry calls exchanged (passwords and auth codes masked)")
+    .action(async (id: string) => {
+      await withDb(async (db) => {
+        const j = /^\d+$/.test(id) ? await db.selectFrom('jobs').selectAll().where('id', '=', Number(id)).executeTakeFirst() : undefined;
+        if (!j) throw new Error(`no job ${id}`);
+        const out = [
+          `job ${j.id} ${j.kind}: ${j.status} (attempt ${j.attempts} of ${j.max_attempts})`,
+          `created ${isoSeconds(j.created_at)}, run at ${isoSeconds(j.run_at)}, finished ${j.finished_at === null ? '-' : isoSeconds(j.finished_at)}`,
+          `object ${j.object_key ?? '-'}, account ${j.account_id ?? '-'}, proc-id ${j.result_id ?? '-'}`,
+          `payload ${maskedPayload(j.payload)}`,
+        ];
+        if (j.last_error) out.push(`last error: ${j.last_error}`);
+        if (j.result_id !== null) {
+          const r = await db.selectFrom('results').selectAll().where('id', '=', j.result_id).executeTakeFirst();
+          if (r) out.push('', `result ${r.id} (${r.request_type} ${r.object_name || '-'}): ${r.status}`, ...(r.content ?? '(content purged)').replace(/\n$/, '').split('\n').map((l) => `  ${l}`));
+        }
+        const frames = await framesOfJob(db, j.id);
+        out.push('', frames.length ? `registry frames (${frames.length}):` : 'registry frames: none (no EPP registry call, or the simulated registry)');
+        frames.forEach((f, i) => {
+          out.push(`--- ${i + 1}. ${f.command} at ${f.registry} ${isoSeconds(f.at)}: ${f.result_code ?? 'no answer'}`, `> ${f.sent}`, `< ${f.received ?? '(none)'}`);
+        });
+        console.log(out.join('\n'));
+      });
+    });
+  job
     .command('retry <id>')
     .description('run a failed job again now, with a fresh count of attempts (after fixing what made it fail)')
     .action(async (id: string) => {
+      if (!/^\d{1,15}$/.test(id)) throw new Error(`no failed job ${id}`);
       await withDb(async (db, now) => {
-        const row = /^\d+$/.test(id) ? await db.selectFrom('jobs').select(['kind', 'status']).where('id', '=', Number(id)).executeTakeFirst() : undefined;
-        if (!row || row.status !== 'failed') throw new Error(`no failed job ${id}`);
-        // A job whose failure was undone (money released, state rolled back) must not run after all.
-        const { commands } = await import('../dmapi/commands/index.ts');
-        const { jobHandlers } = await import('../jobs/handlers.ts');
-        if (jobHandlers(commands).get(row.kind)?.failed) throw new Error(`job ${id} (${row.kind}) was failed for good and undone; send the request again instead`);
-        const res = await db
-          .updateTable('jobs')
-          .set({ status: 'queued', attempts: 0, run_at: now, locked_by: null, locked_until: null, finished_at: null })
-          .where('id', '=', Number(id))
-          .where('status', '=', 'failed')
-          .executeTakeFirst();
-        if (Number(res.numUpdatedRows) !== 1) throw new Error(`no failed job ${id}`);
+        await retryFailedJob(db, Number(id), now);
         console.log(`job ${id} queued again`);
       });
     });
+}
+
+/** A payload with anything that could be a secret (auth codes, passwords) masked. */
+function maskedPayload(payload: string): string {
+  try {
+    return JSON.stringify(JSON.parse(payload), (k, v: unknown) => (/auth|code|pass|secret/i.test(k) && typeof v === 'string' && v !== '' ? '********' : v));
+  } catch {
+    return '(unreadable)';
+  }
 }

@@ -7,7 +7,7 @@ import { loadConfig } from '../config/config.ts';
 import { openDatabase } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
 import { ensureDemoAccount, DEMO } from '../services/demo.ts';
-import { createAccount, createApiKey, findAccountByUsername, revokeApiKey, scopes, setAccountStatus, setPassword } from '../services/accounts.ts';
+import { createAccount, createApiKey, findAccountByUsername, revokeApiKey, scopes, setAccountRole, setAccountStatus, setPassword } from '../services/accounts.ts';
 import { advanceClockOffset, readClockOffset } from '../core/settings-clock.ts';
 import { parseDuration } from '../core/clock.ts';
 import { formatAmount, parseAmount } from '../core/money.ts';
@@ -203,6 +203,17 @@ for (const [verb, status] of [['disable', 'disabled'], ['enable', 'active']] as 
       });
     });
 }
+account
+  .command('role <login> <role>')
+  .description('make an account an operator (the web console\'s operator pages) or a reseller again')
+  .action(async (login: string, role: string) => {
+    if (role !== 'operator' && role !== 'reseller') throw new Error('role must be operator or reseller');
+    await withDb(async (db) => {
+      const a = await accountOrFail(db, login);
+      await setAccountRole(db, a.id, role);
+      console.log(`account ${a.login} is now ${role === 'operator' ? 'an operator' : 'a reseller'}`);
+    });
+  });
 account
   .command('credit <login> <amount>')
   .description('top up (or, negative after --, debit) an account through the ledger: a credit-increase order')

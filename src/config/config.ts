@@ -86,6 +86,8 @@ export const configSchema = z.object({
   /** Milliseconds between renewals of the claims a worker holds (its heartbeat); at most half the lease. */
   jobHeartbeatMs: z.coerce.number().int().min(50).default(1000),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Sandbox powers for integrators (the console's clock page); off in production. */
+  sandbox: onOff.default(true),
   /** auto: readable lines on a terminal, JSON lines otherwise. */
   logFormat: z.enum(['auto', 'json', 'pretty']).default('auto'),
   /** The Prometheus listener (GET /metrics), on loopback unless metricsHost says otherwise. */
@@ -179,6 +181,10 @@ export const configSchema = z.object({
   eppIdleTimeoutMs: seconds(86_400).default(600_000),
   eppMaxConnections: connectionCap.default(256),
   eppMaxConnectionsPerAddress: perAddressCap.default(16),
+  /** Which registry backend serves the registrar flows: the simulated one in this database, or real registries over EPP. */
+  registry: z.enum(['simulated', 'epp']).default('simulated'),
+  /** The registries file (JSON) the EPP backend reads: registries, their TLDs, where and how to log in. */
+  registriesFile: z.string().min(1).optional(),
   /** Run the port-43 WHOIS service in this process (RDAP needs no switch: it is part of the DMAPI listener). */
   whois: onOff.default(true),
   whoisHost: z.string().min(1).default('127.0.0.1'),
@@ -207,6 +213,7 @@ export const configSchema = z.object({
   /** The mail exchanger MAILFW records point the zone's MX at. */
   mailForwardHost: z.string().min(1).transform((s) => s.replace(/\.$/, '').toLowerCase()).default('mx.dmapid.test'),
 }).superRefine((c, ctx) => {
+  if (c.registry === 'epp' && !c.registriesFile) ctx.addIssue({ code: 'custom', path: ['registriesFile'], message: 'DMAPID_REGISTRY=epp needs DMAPID_REGISTRIES_FILE' });
   const known = new Set([...c.dnsTsigKeys, ...c.dnsTsigKeysFile].map((k) => k.name));
   if (known.size < c.dnsTsigKeys.length + c.dnsTsigKeysFile.length) ctx.addIssue({ code: 'custom', path: ['dnsTsigKeysFile'], message: 'a TSIG key is defined both in the variable and in the file' });
   for (const key of c.dnsNotify.map((t) => t.key)) {
@@ -235,6 +242,7 @@ const envNames: Record<keyof Config, string> = {
   jobHeartbeatMs: 'DMAPID_JOB_HEARTBEAT_MS',
   logLevel: 'DMAPID_LOG_LEVEL',
   logFormat: 'DMAPID_LOG_FORMAT',
+  sandbox: 'DMAPID_SANDBOX',
   metrics: 'DMAPID_METRICS',
   metricsHost: 'DMAPID_METRICS_HOST',
   metricsPort: 'DMAPID_METRICS_PORT',
@@ -270,6 +278,8 @@ const envNames: Record<keyof Config, string> = {
   redirectAddress: 'DMAPID_REDIRECT_ADDRESS',
   redirectAddress6: 'DMAPID_REDIRECT_ADDRESS6',
   mailForwardHost: 'DMAPID_MAILFW_HOST',
+  registry: 'DMAPID_REGISTRY',
+  registriesFile: 'DMAPID_REGISTRIES_FILE',
   epp: 'DMAPID_EPP',
   eppHost: 'DMAPID_EPP_HOST',
   eppPort: 'DMAPID_EPP_PORT',

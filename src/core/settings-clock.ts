@@ -1,11 +1,15 @@
 import type { Executor } from '../db/database.ts';
+import { prepared } from '../db/prepared.ts';
 import { OffsetClock } from './clock.ts';
 
 const KEY = 'clock_offset_ms';
 
+// The key is an argument only so that the query is built once (prepared.ts).
+const setting = prepared((db: Executor, key: string) => db.selectFrom('settings').select('value').where('key', '=', key));
+
 /** Reads the sandbox clock offset shared through the database. */
 export async function readClockOffset(db: Executor): Promise<number> {
-  const row = await db.selectFrom('settings').select('value').where('key', '=', KEY).executeTakeFirst();
+  const row = await setting.first(db, KEY);
   return row ? Number(row.value) : 0;
 }
 

@@ -1,9 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
+import { Kysely, PostgresAdapter, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.ts';
+import { SqliteQueueDialect } from './sqlite-dialect.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type Db = Kysely<Database>;
@@ -51,22 +52,7 @@ export function openDatabase(url: string, options: OpenOptions = {}): DbHandle {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
-  // Kysely prepares every query anew, which cost ~40 % of an authenticated request's CPU (bench/run.ts);
-  // better-sqlite3 statements are reusable, and Kysely's single SQLite connection runs one at a time.
-  const statements = new Map<string, SQLite.Statement>();
-  const cached = {
-    close: () => sqlite.close(),
-    prepare(text: string): SQLite.Statement {
-      let stmt = statements.get(text);
-      if (!stmt) {
-        stmt = sqlite.prepare(text);
-        if (statements.size >= 500) statements.delete(statements.keys().next().value!);
-        statements.set(text, stmt);
-      }
-      return stmt;
-    },
-  };
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cached }) });
+  const db = new Kysely<Database>({ dialect: new SqliteQueueDialect(sqlite) });
   return { db, dialect: 'sqlite', ...(url !== ':memory:' ? { file: url } : {}), close: () => db.destroy() };
 }
 

@@ -17,7 +17,12 @@ import { accountProperties } from './migrations/0015-account-properties.ts';
 import { jobObjectKeys } from './migrations/0016-job-object-keys.ts';
 import { registrarEppPasswords } from './migrations/0018-registrar-epp-passwords.ts';
 import { otherProviders } from './migrations/0019-other-providers.ts';
+import { registryFrames } from './migrations/0021-registry-frames.ts';
+import { accountVersions } from './migrations/0022-account-versions.ts';
+import { listIndexes } from './migrations/0022-list-indexes.ts';
 import { zoneChanges } from './migrations/0023-zone-changes.ts';
+import { idempotencyKeys } from './migrations/0025-idempotency-keys.ts';
+import { accountRoles } from './migrations/0026-account-roles.ts';
 
 /** Ordered list of migrations; names sort in the order they must run. Append, never edit. */
 const all: Array<[string, (ctx: MigrationContext) => MigrationStep]> = [
@@ -37,7 +42,12 @@ const all: Array<[string, (ctx: MigrationContext) => MigrationStep]> = [
   ['0016-job-object-keys', jobObjectKeys],
   ['0018-registrar-epp-passwords', registrarEppPasswords],
   ['0019-other-providers', otherProviders],
+  ['0021-registry-frames', registryFrames],
+  ['0022-account-versions', accountVersions],
+  ['0022-list-indexes', listIndexes],
   ['0023-zone-changes', zoneChanges],
+  ['0025-idempotency-keys', idempotencyKeys],
+  ['0026-account-roles', accountRoles],
 ];
 
 class StaticProvider implements MigrationProvider {

@@ -6,6 +6,7 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from '
  * JSON is text, names are lowercase A-labels.
  */
 export interface Database {
+  idempotency_keys: IdempotencyKeysTable;
   accounts: AccountsTable;
   api_keys: ApiKeysTable;
   sessions: SessionsTable;
@@ -20,6 +21,8 @@ export interface Database {
   domain_nameservers: DomainNameserversTable;
   id_counters: IdCountersTable;
   registry_registrars: RegistryRegistrarsTable;
+  registry_frames: RegistryFramesTable;
+  registry_poll_messages: RegistryPollMessagesTable;
   registry_contacts: RegistryContactsTable;
   registry_domains: RegistryDomainsTable;
   registry_hosts: RegistryHostsTable;
@@ -46,6 +49,8 @@ export interface Database {
 
 export type Scope = 'full' | 'read-only' | 'modify-only';
 
+export type AccountRole = 'reseller' | 'operator';
+
 export interface AccountsTable {
   id: Generated<number>;
   login: string;
@@ -62,6 +67,8 @@ export interface AccountsTable {
   /** JSON object of profile fields (fname, lname, organization, address-1 …). */
   profile: ColumnType<string, string | undefined, string>;
   status: ColumnType<'active' | 'disabled', 'active' | 'disabled' | undefined, 'active' | 'disabled'>;
+  /** `operator`: may use the console's operator pages (migration 0026). */
+  role: ColumnType<AccountRole, AccountRole | undefined, AccountRole>;
   created_at: number;
   last_login_at: number | null;
   last_login_ip: string | null;
@@ -69,6 +76,8 @@ export interface AccountsTable {
   last_error_ip: string | null;
   /** 1: new domains renew automatically unless domain-register says otherwise (user-set-property). */
   autorenew_default: ColumnType<number, number | undefined, number>;
+  /** Goes up with every update of the row (a trigger): what cached copies are checked against. */
+  version: ColumnType<number, never, never>;
 }
 
 export interface ApiKeysTable {
@@ -328,6 +337,36 @@ export type NewAccount = Insertable<AccountsTable>;
 export type AccountUpdate = Updateable<AccountsTable>;
 export type ResultRow = Selectable<ResultsTable>;
 export type JobRow = Selectable<JobsTable>;
+
+/** One EPP exchange of a job's registry call (migration 0021); passwords and auth codes masked. */
+export interface RegistryFramesTable {
+  id: Generated<number>;
+  job_id: number | null;
+  /** The registry's name in the registries file. */
+  registry: string;
+  /** The command (`domain:create`, `poll` …). */
+  command: string;
+  /** The first result code; null when no answer came. */
+  result_code: number | null;
+  sent: string;
+  received: string | null;
+  at: number;
+}
+export type RegistryFrameRow = Selectable<RegistryFramesTable>;
+
+/** A message read from an EPP registry's poll queue and acknowledged there (migration 0021). */
+export interface RegistryPollMessagesTable {
+  id: Generated<number>;
+  registry: string;
+  message_id: string;
+  kind: string;
+  object: string;
+  text: string;
+  queued_at: number;
+  received_at: number;
+  /** When dmapid turned it into its own state; null: recorded only. */
+  handled_at: number | null;
+}
 
 export type MailStatus = 'held' | 'queued' | 'sent' | 'failed';
 
@@ -703,4 +742,16 @@ export interface SimTransferPoliciesTable {
   /** How long after the request it answers. */
   delay_ms: number;
   updated_at: number;
+}
+
+/** A modifying request's idempotency key and the reply it got (migration 0025; src/services/idempotency.ts). */
+export interface IdempotencyKeysTable {
+  account_id: number;
+  key: string;
+  request: string;
+  /** sha256 over the request name and its parameters (credentials and the key left out). */
+  fingerprint: string;
+  /** JSON of the reply: headers, body, Proc-ID, balance. */
+  reply: string;
+  created_at: number;
 }

@@ -1,5 +1,5 @@
 import { sql, type Expression, type SqlBool } from 'kysely';
-import { globToLike } from '../core/glob.ts';
+import { asciiLower, globToLike } from '../core/glob.ts';
 import { isPostgres, type Executor } from './database.ts';
 
 /**
@@ -9,7 +9,21 @@ import { isPostgres, type Executor } from './database.ts';
  */
 export function globMatch(db: Executor, column: string, pattern: string): Expression<SqlBool> {
   const value = isPostgres(db) ? sql`lower(${sql.ref(column)} collate "C")` : sql`lower(${sql.ref(column)})`;
-  return sql<SqlBool>`${value} like ${globToLike(pattern)} escape '\\'`;
+  const like = sql<SqlBool>`${value} like ${globToLike(pattern)} escape '\\'`;
+  // A literal start (`abc*`) also bounds the lowered value, which an index on the same
+  // expression (migration 0022-list-indexes) serves; LIKE alone uses no index on either database.
+  // Both compare bytes there (SQLite's BINARY, the "C" collation), and UTF-8 keeps code point order.
+  const range = prefixRange(pattern);
+  return range ? sql<SqlBool>`(${value} >= ${range[0]} and ${value} < ${range[1]} and ${like})` : like;
+}
+
+/** The lowered literal start of a pattern and the first string after every string it begins. */
+export function prefixRange(pattern: string): [string, string] | undefined {
+  const prefix = [...asciiLower(pattern.slice(0, pattern.search(/[*?]|$/)))];
+  const last = prefix.pop()?.codePointAt(0);
+  if (last === undefined || last >= 0x10ffff || (last >= 0xd7ff && last < 0xe000)) return undefined;
+  const head = prefix.join('');
+  return [head + String.fromCodePoint(last), head + String.fromCodePoint(last + 1)];
 }
 
 /** The same, on an integer column read as text (Proc-IDs): digits have no case. */

@@ -10,8 +10,10 @@ import type { Access, Command, CommandReply, RawParams, RequestContext } from '.
 import { isModifying } from './command.ts';
 import type { CommandTable } from './command-table.ts';
 import { DmapiError, errorCatalogue, type ErrorKey } from './errors.ts';
+import { claimKey, fingerprint, idempotencyKeyOf, storeReply } from '../services/idempotency.ts';
 import { formatReply, type HeaderList } from './reply.ts';
 import { resolveApiKeyCounted, resolveSession, type ActiveSession } from './sessions.ts';
+import { AccountCache } from './account-cache.ts';
 import { retryText } from '../services/auth-throttle.ts';
 
 export const DMAPI_VERSION = '1.2.53';
@@ -24,6 +26,8 @@ export interface IncomingRequest {
   ip: string;
   /** A browser says the request comes from another site (Sec-Fetch-Site, Origin). */
   crossSite?: boolean;
+  /** The Idempotency-Key HTTP header (the parameter `idempotency-key` does the same). */
+  idempotencyKey?: string | undefined;
 }
 
 export interface DispatchOutcome {
@@ -126,16 +130,17 @@ function lowerKeys(params: Record<string, string>): RawParams {
 
 /** lookup → session → access → params → run or accept → reply, always in this order. */
 export function createDispatcher(deps: AppDeps, table: CommandTable) {
+  const accounts = new AccountCache();
   async function authenticate(raw: RawParams, cookieSid: string | undefined, ip: string, now: number): Promise<ActiveSession> {
     const sid = raw['auth-sid'] || cookieSid;
     if (sid) {
-      const s = await resolveSession(deps.db, sid, now, deps.config.sessionTimeout * 1000);
+      const s = await resolveSession(deps.db, sid, now, deps.config.sessionTimeout * 1000, accounts);
       if (s) return s;
       throw new DmapiError('SESSION_INVALID', 'session expired or invalid; please log in again');
     }
     // Some clients (JAPI) send the API key with every request instead of logging in.
     if (raw['api-key']) {
-      const k = await resolveApiKeyCounted(deps.db, raw['api-key'], ip, now, deps.config.loginFailureLimit);
+      const k = await resolveApiKeyCounted(deps.db, raw['api-key'], ip, now, deps.config.loginFailureLimit, accounts);
       if ('throttled' in k) throw new DmapiError('LOGIN_THROTTLED', retryText(k.throttled, now));
       if (k.found) return { account: k.found.account, scope: k.found.scope, sessionId: null };
       throw new DmapiError('SESSION_INVALID', 'API key is invalid');
@@ -296,7 +301,13 @@ export function createDispatcher(deps: AppDeps, table: CommandTable) {
     }
 
     const accountId = session.account.id;
+    // A repeated request with the same key answers the first one's reply, with no second effect (services/idempotency.ts).
+    const key = idempotencyKeyOf(raw, req.idempotencyKey);
     const out = await deps.db.transaction().execute(async (trx) => {
+      if (key) {
+        const prior = await claimKey(trx, { accountId, key, request: command.name, fingerprint: fingerprint(command.name, raw), now });
+        if (prior) return { reply: { headers: prior.headers ?? [], body: prior.body ?? '' }, ...(prior.procId !== undefined ? { procId: prior.procId } : {}), ...(prior.balance !== undefined ? { balance: prior.balance } : {}) };
+      }
       const procId = await openResult(trx, { accountId, svtrid: trackingId, cltrid: raw['cltrid'] || null, requestType: command.name, now });
       const ctx = makeCtx(trx, procId);
       let reply: CommandReply;
@@ -311,7 +322,9 @@ export function createDispatcher(deps: AppDeps, table: CommandTable) {
         reply = accepted;
       }
       const acct = await trx.selectFrom('accounts').select(['balance', 'reserved', 'currency']).where('id', '=', accountId).executeTakeFirstOrThrow();
-      return { reply, procId, balance: balanceOf(acct) };
+      const balance = balanceOf(acct);
+      if (key) await storeReply(trx, accountId, key, { ...(reply.headers ? { headers: reply.headers } : {}), ...(reply.body !== undefined ? { body: reply.body } : {}), procId, balance });
+      return { reply, procId, balance };
     });
     // Sync requests may queue jobs too (dns-zone-put's NOTIFY): let the worker look at once.
     deps.wake();

@@ -215,7 +215,8 @@ export async function createDmapiHttp(dispatcher: Dispatcher, o: DmapiHttpOption
         decodeForm(queryOf(req.url), 'query string'),
         Buffer.isBuffer(body) ? decodeForm(bodyText(body), 'body') : (body ?? []),
       );
-      return { name, params, cookieSid: cookieSid(req), ip: req.ip, crossSite: isCrossSite(req.headers, publicUrl.origin) };
+      const key = req.headers['idempotency-key'];
+      return { name, params, cookieSid: cookieSid(req), ip: req.ip, crossSite: isCrossSite(req.headers, publicUrl.origin), idempotencyKey: Array.isArray(key) ? key[0] : key };
     };
     scope.all('/request/*', async (req, reply) => send(reply, await dispatcher.dispatch(incoming(req, (req.params as { '*': string })['*'] ?? ''))));
     o.routes?.(scope, { incoming, send });

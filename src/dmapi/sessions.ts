@@ -2,6 +2,8 @@ import type { Executor } from '../db/database.ts';
 import type { Account, Scope } from '../db/schema.ts';
 import { randomToken } from '../core/ids.ts';
 import { tokenHash } from '../core/password.ts';
+import { prepared } from '../db/prepared.ts';
+import { AccountCache } from './account-cache.ts';
 import { addressKey, blocked, pruneAttempts, recordFailure, type Throttled } from '../services/auth-throttle.ts';
 
 export interface ActiveSession {
@@ -29,41 +31,52 @@ export async function createSession(
   return sid;
 }
 
-/** The live session for `sid`, or undefined when unknown, logged out, idle past `timeoutMs`, or its key was revoked. */
-export async function resolveSession(db: Executor, sid: string, now: number, timeoutMs: number): Promise<ActiveSession | undefined> {
-  const id = tokenHash(sid);
-  const row = await db
+const sessionCheck = prepared((db: Executor, id: string) =>
+  db
     .selectFrom('sessions as s')
     .innerJoin('accounts as a', 'a.id', 's.account_id')
     .leftJoin('api_keys as k', 'k.id', 's.api_key_id')
-    .selectAll('a')
-    .select(['s.scope as session_scope', 's.last_seen_at as session_seen', 's.ended_at as session_ended', 's.api_key_id as session_key', 'k.revoked_at as key_revoked'])
-    .where('s.id', '=', id)
-    .executeTakeFirst();
-  if (!row || row.session_ended !== null || row.status !== 'active') return undefined;
-  if (row.session_key !== null && row.key_revoked !== null) return undefined;
-  if (now - row.session_seen > timeoutMs) return undefined;
-  if (now - row.session_seen > Math.min(TOUCH_EVERY_MS, timeoutMs / 120)) await db.updateTable('sessions').set({ last_seen_at: now }).where('id', '=', id).execute();
-  const { session_scope, session_seen, session_ended, session_key, key_revoked, ...account } = row;
-  return { account, scope: session_scope, sessionId: id };
+    .select(['s.account_id', 's.scope', 's.last_seen_at', 's.ended_at', 's.api_key_id', 'k.revoked_at as key_revoked', 'a.version', 'a.status'])
+    .where('s.id', '=', id),
+);
+const touchSession = prepared((db: Executor, now: number, id: string) => db.updateTable('sessions').set({ last_seen_at: now }).where('id', '=', id));
+
+/**
+ * The live session for `sid`, or undefined when unknown, logged out, idle past `timeoutMs`, its
+ * key was revoked or its account is not active. The session row and the account's version are
+ * read on every call; the account itself comes from `accounts` while its version is unchanged.
+ */
+export async function resolveSession(db: Executor, sid: string, now: number, timeoutMs: number, accounts = new AccountCache()): Promise<ActiveSession | undefined> {
+  const id = tokenHash(sid);
+  const row = await sessionCheck.first(db, id);
+  if (!row || row.ended_at !== null || row.status !== 'active') return undefined;
+  if (row.api_key_id !== null && row.key_revoked !== null) return undefined;
+  if (now - row.last_seen_at > timeoutMs) return undefined;
+  const account = await accounts.get(db, row.account_id, row.version);
+  if (account?.status !== 'active') return undefined;
+  if (now - row.last_seen_at > Math.min(TOUCH_EVERY_MS, timeoutMs / 120)) await touchSession.run(db, now, id);
+  return { account, scope: row.scope, sessionId: id };
 }
 
 export async function endSession(db: Executor, sessionId: string, now: number): Promise<void> {
   await db.updateTable('sessions').set({ ended_at: now }).where('id', '=', sessionId).execute();
 }
 
-/** The account and scope behind an API key, when the key exists, is not revoked and its account is active. */
-export async function resolveApiKey(db: Executor, key: string): Promise<{ account: Account; scope: Scope; keyId: number } | undefined> {
-  const row = await db
+const keyCheck = prepared((db: Executor, hash: string) =>
+  db
     .selectFrom('api_keys as k')
     .innerJoin('accounts as a', 'a.id', 'k.account_id')
-    .selectAll('a')
-    .select(['k.id as key_id', 'k.scope as key_scope', 'k.revoked_at as key_revoked'])
-    .where('k.key_hash', '=', tokenHash(key))
-    .executeTakeFirst();
-  if (!row || row.key_revoked !== null || row.status !== 'active') return undefined;
-  const { key_id, key_scope, key_revoked, ...account } = row;
-  return { account, scope: key_scope, keyId: key_id };
+    .select(['k.id', 'k.account_id', 'k.scope', 'k.revoked_at', 'a.version', 'a.status'])
+    .where('k.key_hash', '=', hash),
+);
+
+/** The account and scope behind an API key, when the key exists, is not revoked and its account is active. */
+export async function resolveApiKey(db: Executor, key: string, accounts = new AccountCache()): Promise<{ account: Account; scope: Scope; keyId: number } | undefined> {
+  const row = await keyCheck.first(db, tokenHash(key));
+  if (!row || row.revoked_at !== null || row.status !== 'active') return undefined;
+  const account = await accounts.get(db, row.account_id, row.version);
+  if (account?.status !== 'active') return undefined;
+  return { account, scope: row.scope, keyId: row.id };
 }
 
 /**
@@ -78,11 +91,12 @@ export async function resolveApiKeyCounted(
   ip: string,
   now: number,
   limit: number,
+  accounts?: AccountCache,
 ): Promise<{ found?: { account: Account; scope: Scope; keyId: number } } | { throttled: Throttled }> {
   const keys = [addressKey(ip, limit)];
   const throttled = await blocked(db, keys, now);
   if (throttled) return { throttled };
-  const found = await resolveApiKey(db, key);
+  const found = await resolveApiKey(db, key, accounts);
   if (!found) await recordFailure(db, keys, now);
   return found ? { found } : {};
 }

@@ -172,6 +172,20 @@ export async function retryLater(db: Executor, job: JobRow, workerId: string, no
 }
 
 /**
+ * Puts a job back whose registry was unavailable (nothing was sent) to run at `runAt`. The attempt
+ * keeps its number, so a later run still checks first, but the limit grows by one: waiting for a
+ * registry that is down never uses up the job's attempts.
+ */
+export async function waitForRegistry(db: Executor, job: JobRow, workerId: string, runAt: number, error: string): Promise<void> {
+  await db
+    .updateTable('jobs')
+    .set((eb) => ({ status: 'queued', run_at: runAt, locked_by: null, locked_until: null, last_error: error, max_attempts: eb('max_attempts', '+', 1) }))
+    .where('id', '=', job.id)
+    .where('locked_by', '=', workerId)
+    .execute();
+}
+
+/**
  * Replaces a running job's payload: an outside step records a choice (the handle it is about to
  * create) before acting on it, so a retry after a crash finds the choice and checks on it.
  */

@@ -7,6 +7,7 @@ import { runAutorenew, runExpiry, runPrivacyExpiry, runRedemption } from '../ser
 import { registryOf } from '../registry/index.ts';
 import { runTransferTasks } from '../services/transfer-jobs.ts';
 import { runExpiryReminders } from '../services/expiry-reminders.ts';
+import { purgeKeys } from '../services/idempotency.ts';
 
 /** The lifecycle scheduler's tasks; each reads the clock and is safe to run in several processes. */
 export const periodicTasks: PeriodicTask[] = [
@@ -35,6 +36,7 @@ export const periodicTasks: PeriodicTask[] = [
       await purgeResultContent(deps.db, now - deps.config.resultRetentionDays * DAY);
     },
   },
+  { name: 'purge-idempotency-keys', everyMs: HOUR, run: async (deps, now) => void (await purgeKeys(deps.db, now)) },
   {
     name: 'prune-auth-state',
     everyMs: HOUR,

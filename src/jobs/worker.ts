@@ -5,8 +5,10 @@ import type { Tx } from '../db/database.ts';
 import type { JobContext, JobOutcome } from '../dmapi/command.ts';
 import { DmapiError } from '../dmapi/errors.ts';
 import { completeResult } from '../services/results.ts';
-import { claimJob, claimJobs, enqueue, finishJob, retryLater } from './queue.ts';
+import { claimJob, claimJobs, enqueue, finishJob, retryLater, waitForRegistry } from './queue.ts';
 import { HeldClaims } from './claims.ts';
+import { RegistryUnavailable } from '../registry/faults.ts';
+import { forJob } from '../registry/frames.ts';
 
 /**
  * Performs one job kind. `failed`, when present, runs in the transaction that records the job's
@@ -146,7 +148,9 @@ export class Worker {
       const payload = JSON.parse(job.payload);
       // One instant for the attempt: the registry's timestamps and the local rows agree.
       const now = deps.clock.now();
-      const prepared = handler.outside ? await handler.outside(deps, payload, { jobId: job.id, attempt: job.attempts, now }) : undefined;
+      // Inside forJob, a wire registry backend files the frames of this step under the job.
+      const outside = handler.outside;
+      const prepared = outside ? await forJob(job.id, () => outside(deps, payload, { jobId: job.id, attempt: job.attempts, now })) : undefined;
       await deps.db.transaction().execute(async (trx) => {
         if (!(await finishJob(trx, job, this.id, now, 'done'))) throw new LeaseLost();
         const outcome = await handler({ ...this.context(trx, job, now), prepared }, payload);
@@ -172,8 +176,13 @@ export class Worker {
   private async failed(job: JobRow, err: unknown): Promise<void> {
     const { deps } = this;
     const now = deps.clock.now();
-    const permanent = err instanceof DmapiError || job.attempts >= job.max_attempts;
     const message = err instanceof Error ? err.message : String(err);
+    if (err instanceof RegistryUnavailable) {
+      // Nothing reached the registry: wait for it without spending the job's attempts.
+      deps.log.warn({ job: job.id, kind: job.kind, err: message }, 'registry unavailable; the job waits');
+      return deps.db.transaction().execute((trx) => waitForRegistry(trx, job, this.id, now + err.retryAfterMs, message));
+    }
+    const permanent = err instanceof DmapiError || job.attempts >= job.max_attempts;
     if (!(err instanceof DmapiError)) deps.log.error({ err, job: job.id, kind: job.kind, attempt: job.attempts }, 'job attempt failed');
     await deps.db.transaction().execute(async (trx) => {
       if (!permanent) return retryLater(trx, job, this.id, now, message);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Db, Executor } from '../db/database.ts';
-import type { Account, Scope } from '../db/schema.ts';
+import type { Account, AccountRole, Scope } from '../db/schema.ts';
 import { hashPassword, tokenHash } from '../core/password.ts';
 import { randomToken } from '../core/ids.ts';
 import { isoDate } from '../core/dates.ts';
@@ -86,6 +86,11 @@ export async function setAccountStatus(db: Db, accountId: number, status: Accoun
     await trx.updateTable('accounts').set({ status }).where('id', '=', accountId).execute();
     if (status === 'disabled') await endSessions(trx, now, { accountId });
   });
+}
+
+/** Makes an account an operator (the console's operator pages) or a reseller again. */
+export async function setAccountRole(db: Db, accountId: number, role: AccountRole): Promise<void> {
+  await db.updateTable('accounts').set({ role }).where('id', '=', accountId).execute();
 }
 
 /** Revokes an active key and ends its sessions; false when there is no active key `id`. */

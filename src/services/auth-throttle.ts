@@ -1,5 +1,6 @@
 import { clientPrefix } from '../core/ip.ts';
 import type { Executor } from '../db/database.ts';
+import { prepared } from '../db/prepared.ts';
 
 /**
  * Limits on guessing credentials, in one place for login, api-key requests and DynDNS.
@@ -49,10 +50,12 @@ export const namedKey = (key: string, limit: number, what: string): ThrottleKey 
  * The first of `keys` whose attempts in the window leave no room for one more. `own` is how many
  * of the rows read are the caller's own attempt (written before counting), which does not stay.
  */
+const attemptsSince = prepared((db: Executor, key: string, since: number) => db.selectFrom('login_failures').select('at').where('key', '=', key).where('at', '>', since).orderBy('at').orderBy('id'));
+
 async function firstBlocked(db: Executor, keys: readonly ThrottleKey[], now: number, own: 0 | 1): Promise<Throttled | undefined> {
   const since = now - FAILURE_WINDOW_MS;
   for (const k of keys) {
-    const rows = await db.selectFrom('login_failures').select('at').where('key', '=', k.key).where('at', '>', since).orderBy('at').orderBy('id').execute();
+    const rows = await attemptsSince.all(db, k.key, since);
     const others = rows.length - own;
     if (others < k.limit) continue;
     // Blocked until enough of the oldest attempts age out to leave fewer than `limit`.

@@ -110,20 +110,28 @@ export function requireDomain(
  * Domains other accounts hold on which `accountId` has active grants, with its roles on each;
  * `pattern` keeps those whose name matches it (core/glob.ts).
  */
-export async function grantedDomains(db: Executor, accountId: number, pattern?: string): Promise<Array<{ domain: DomainRecord; roles: GrantRole[] }>> {
+export async function grantedDomains<K extends keyof DomainRecord = keyof DomainRecord>(
+  db: Executor,
+  accountId: number,
+  pattern?: string,
+  /** The columns to read (a list reads fewer than all); `id` is always among them. */
+  columns?: readonly K[],
+): Promise<Array<{ domain: Pick<DomainRecord, K | 'id'>; roles: GrantRole[] }>> {
   let q = db
     .selectFrom('grants')
     .innerJoin('domains', 'domains.id', 'grants.domain_id')
-    .selectAll('domains')
     .select('grants.role as grant_role')
     .where('grants.invitee_account_id', '=', accountId)
     .where('grants.state', '=', 'active')
     .where('domains.account_id', '!=', accountId);
   if (pattern) q = q.where(globMatch(db, 'domains.name', pattern));
-  const rows = await q.orderBy('domains.name').execute();
-  const out = new Map<number, { domain: DomainRecord; roles: GrantRole[] }>();
-  for (const { grant_role, ...domain } of rows) {
-    const entry = out.get(domain.id) ?? { domain, roles: [] };
+  q = q.orderBy('domains.name');
+  type Row = Pick<DomainRecord, K | 'id'> & { grant_role: GrantRole };
+  const rows = (await (columns ? q.select(['domains.id', ...columns.filter((c) => c !== 'id').map((c) => `domains.${c}` as const)]) : q.selectAll('domains')).execute()) as unknown as Row[];
+  const out = new Map<number, { domain: Pick<DomainRecord, K | 'id'>; roles: GrantRole[] }>();
+  for (const row of rows) {
+    const { grant_role, ...domain } = row;
+    const entry = out.get(domain.id) ?? { domain: domain as unknown as Pick<DomainRecord, K | 'id'>, roles: [] as GrantRole[] };
     if (!entry.roles.includes(grant_role)) entry.roles.push(grant_role);
     out.set(domain.id, entry);
   }

@@ -1,5 +1,6 @@
 import { DmapiError, type ErrorKey } from '../dmapi/errors.ts';
 import { RegistryError, type EppErrorCode } from '../registry/port.ts';
+import { RegistryTransportError, RegistryUnavailable } from '../registry/faults.ts';
 
 /**
  * How a registry refusal reads on the DMAPI side: the EPP code picks the catalogue entry (the
@@ -36,6 +37,19 @@ export async function atRegistry<T>(fn: () => Promise<T>): Promise<T> {
     return await fn();
   } catch (err) {
     if (err instanceof RegistryError) throw registryToDmapi(err);
+    throw err;
+  }
+}
+
+/**
+ * Registry calls of a synchronous request (domain-check): there is no job to try again later,
+ * so a registry that cannot be reached answers a plain DMAPI error at once.
+ */
+export async function atRegistryNow<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await atRegistry(fn);
+  } catch (err) {
+    if (err instanceof RegistryUnavailable || err instanceof RegistryTransportError) throw new DmapiError('COMMAND_FAILED', 'the registry cannot be reached right now; try again later');
     throw err;
   }
 }

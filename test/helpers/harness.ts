@@ -33,6 +33,8 @@ export interface CallOptions {
   method?: 'GET' | 'POST';
   cookie?: string;
   ip?: string;
+  /** More HTTP headers (Idempotency-Key …). */
+  headers?: Record<string, string>;
 }
 
 export interface TestReply extends ParsedReply {
@@ -55,7 +57,7 @@ const quiet = { logLevel: 'silent', strictErrors: true, worker: false } as const
 export async function injectCall(http: FastifyInstance, name: string, params: Record<string, string | number> = {}, opts: CallOptions = {}): Promise<TestReply> {
   const form = new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, String(v)]));
   const method = opts.method ?? 'POST';
-  const headers: Record<string, string> = opts.cookie ? { cookie: opts.cookie } : {};
+  const headers: Record<string, string> = { ...opts.headers, ...(opts.cookie ? { cookie: opts.cookie } : {}) };
   if (method === 'POST') headers['content-type'] = 'application/x-www-form-urlencoded';
   const res = await http.inject({
     method,

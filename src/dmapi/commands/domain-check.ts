@@ -6,7 +6,7 @@ import { formatAmount } from '../../core/money.ts';
 import { quote, type Quote } from '../../billing/quote.ts';
 import type { PriceOperation } from '../../billing/operations.ts';
 import { registryOf } from '../../registry/index.ts';
-import { atRegistry } from '../../services/registry-errors.ts';
+import { atRegistryNow } from '../../services/registry-errors.ts';
 import { catalogPremium, checkLanguage, parseDomainName } from '../../services/domains.ts';
 import type { TldInfo } from '../../tld/catalogue.ts';
 
@@ -40,17 +40,17 @@ export const domainCheck = defineCommand({
     period: optInt(1, 120).describe('years (1-10) or months (a multiple of 12, at least 12)'),
     language: optText(8).describe('IDN language, ISO 639-1 or 639-2'),
   }),
-  errors: ['PARAM_POLICY'],
+  errors: ['PARAM_POLICY', 'COMMAND_FAILED'],
   notes:
     'Body lines: `domain-status: available|premium|unavailable`, `domain-status-reason:` (registered, reserved, redemption, or why the name cannot be registered) for unavailable names, ' +
     '`domain-class: standard|<premium class>`, `domain-price-<type>: <amount> <currency> <N>y` for `check-price` (default create) — the brutto amount the ledger would take, rebate, promo and VAT applied — ' +
     'and `domain-price-promo: <start> <end>` (ISO instants) while a promo sets that price. A period the TLD does not offer is priced for the nearest offered term, which the `<N>y` shows. ' +
-    'No price line when the operation is not sold for the TLD in the account\'s currency. An unsupported TLD answers 2306 with "not a Domain with extension supported by Joker.com".',
+    'No price line when the operation is not sold for the TLD in the account\'s currency. An unsupported TLD answers 2306 with "not a Domain with extension supported by Joker.com"; 2400 when the registry cannot be reached (EPP backend).',
   async run(ctx, p) {
     const d = parseDomainName(ctx.deps.tlds, p.domain);
     checkLanguage(d, p.language);
     const registry = registryOf(ctx.deps).open(ctx.db, ctx.now);
-    const a = await atRegistry(() => registry.checkDomain(d.name));
+    const a = await atRegistryNow(() => registry.checkDomain(d.name));
     const premium = ctx.deps.tlds.premium(d.tld.tld, d.label);
     const lines: Array<[string, string]> = [];
     switch (a.status) {

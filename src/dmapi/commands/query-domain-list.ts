@@ -5,11 +5,14 @@ import { globMatch, NO_LIMIT } from '../../db/sql-helpers.ts';
 import { isoDate } from '../../core/dates.ts';
 import type { GrantRole } from '../../db/schema.ts';
 import { grantedDomains, type DomainRecord } from '../../services/domain-access.ts';
-import { propertyValue, statusWords, usesPlatformNs } from '../../services/domains.ts';
+import { statusWords, usesPlatformNs } from '../../services/domains.ts';
 import { privacySubscribed } from '../../services/privacy.ts';
 
+/** What the lines show, whichever columns are asked for: far fewer than a whole domain row. */
+const LISTED = ['id', 'account_id', 'name', 'status', 'expires_at', 'locked', 'autorenew', 'privacy', 'privacy_origin', 'privacy_expires_at'] as const;
+
 interface Listed {
-  domain: DomainRecord;
+  domain: Pick<DomainRecord, (typeof LISTED)[number]>;
   /** @creator for the account's own domains; the grant roles otherwise. */
   roles: GrantRole[];
 }
@@ -35,14 +38,15 @@ export const queryDomainList = defineCommand({
     'Domains other accounts hold and granted to this one are listed too (own_role shows the roles; their grant counts are `undef`). Deleted domains (in redemption) are not listed: restore them with domain-redeem. ' +
     'privacy-status is the level in force (off, basic, pro), privacy-origin the level bought (off when none), privacy-expiration its end date or `-`.',
   async run(ctx, p) {
-    const granted = (await grantedDomains(ctx.db, ctx.account.id, p.pattern)).filter((g) => g.domain.status === 'active');
+    const granted = (await grantedDomains(ctx.db, ctx.account.id, p.pattern, LISTED)).filter((g) => g.domain.status === 'active');
     const from = p.from ?? 1;
     const count = p.to !== undefined ? Math.max(0, p.to - from + 1) : NO_LIMIT;
-    let q = ctx.db.selectFrom('domains').selectAll().where('account_id', '=', ctx.account.id).where('status', '=', 'active');
+    let q = ctx.db.selectFrom('domains').select(LISTED).where('account_id', '=', ctx.account.id).where('status', '=', 'active');
     if (p.pattern) q = q.where(globMatch(ctx.db, 'name', p.pattern));
     let rows: Listed[];
     if (granted.length === 0) {
-      rows = (await q.orderBy('name').offset(from - 1).limit(count).execute()).map((domain) => ({ domain, roles: ['@creator'] }));
+      const paged = p.from !== undefined || p.to !== undefined ? q.orderBy('name').offset(from - 1).limit(count) : q.orderBy('name');
+      rows = (await paged.execute()).map((domain) => ({ domain, roles: ['@creator'] }));
     } else {
       const own: Listed[] = (await q.orderBy('name').execute()).map((domain) => ({ domain, roles: ['@creator'] }));
       rows = [...own, ...granted].sort((a, b) => (a.domain.name < b.domain.name ? -1 : a.domain.name > b.domain.name ? 1 : 0)).slice(from - 1, count === NO_LIMIT ? undefined : from - 1 + count);
@@ -85,7 +89,8 @@ export const queryDomainList = defineCommand({
       }
       if (p.showprivacy) {
         const subscribed = privacySubscribed(d, ctx.now);
-        fields.push(propertyValue(d, 'privacy', ctx.now), subscribed ? d.privacy_origin : 'off', subscribed ? isoDate(d.privacy_expires_at!) : '-');
+        // The level in force, as domain-get-property's privacy (propertyValue) answers it.
+        fields.push(subscribed ? d.privacy : 'off', subscribed ? d.privacy_origin : 'off', subscribed ? isoDate(d.privacy_expires_at!) : '-');
       }
       if (p.showjokerns) fields.push(usesPlatformNs(ctx.deps.config.dnsNameservers, delegations.get(d.id) ?? []) ? '1' : '0');
       return fields.join(' ');

@@ -45,7 +45,6 @@ export const resultList = defineCommand({
     const period = p.period ?? (p.date !== undefined ? 1 : 90);
     let q = ctx.db
       .selectFrom('results')
-      .selectAll()
       .where('account_id', '=', ctx.account.id)
       .where('created_at', '>=', end - period * DAY)
       .where('created_at', '<', end)
@@ -62,14 +61,23 @@ export const resultList = defineCommand({
     ];
     for (const [value, column] of globs) if (value !== undefined) q = q.where(globMatch(ctx.db, column, value));
     if (p.procid !== undefined) q = q.where(globMatchNumber('id', p.procid));
+    if (p['count-only']) {
+      // Counted in the database: the rows of the page are not read. Offset and limit still apply.
+      const paged = p.limit !== undefined || p.offset !== undefined;
+      const counted = paged
+        ? ctx.db.selectFrom(q.select('id').limit(p.limit ?? NO_LIMIT).offset(p.offset ?? 0).as('page')).select((eb) => eb.fn.countAll<number>().as('n'))
+        : q.select((eb) => eb.fn.countAll<number>().as('n'));
+      const n = Number((await counted.executeTakeFirstOrThrow()).n);
+      return { headers: [['Row-Count', String(n)]], body: `Records: ${n}\n` };
+    }
     const page = await q
+      .selectAll()
       .orderBy('created_at', 'desc')
       .orderBy('id', 'desc')
       .limit(p.limit ?? NO_LIMIT)
       .offset(p.offset ?? 0)
       .execute();
     const headers = [['Row-Count', String(page.length)] as const];
-    if (p['count-only']) return { headers, body: `Records: ${page.length}\n` };
     return { headers, body: page.map(resultListLine).join('\n') + (page.length ? '\n' : '') };
   },
 });

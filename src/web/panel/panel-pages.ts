@@ -1,0 +1,94 @@
+import { html, type Html } from '../html.ts';
+import { escapeHtml } from '../html.ts';
+
+/** A console page: header with navigation and the logout form (carrying the CSRF token), no script. */
+export function layout(title: string, body: Html, who?: { login: string; csrf: string; operator?: boolean; sandbox?: boolean }): string {
+  const more = who?.operator ? html` · <a href="/panel/operator/">Operator</a>${who.sandbox ? html` · <a href="/panel/sandbox/clock">Sandbox clock</a>` : html``}` : html``;
+  const nav = who
+    ? html`<header><a href="/panel/">dmapid</a><nav aria-label="Main"><a href="/panel/">Dashboard</a> · <a href="/panel/domains">Domains</a>${more}</nav>
+<div class="who"><span>${who.login}</span><form class="inline" method="post" action="/panel/logout"><input type="hidden" name="csrf" value="${who.csrf}"><button type="submit">Log out</button></form></div></header>`
+    : html`<header><a href="/panel/">dmapid</a></header>`;
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>${escapeHtml(title)} · dmapid</title>
+<link rel="stylesheet" href="/panel/style.css">
+</head>
+<body>
+${nav.value}
+<main>
+<h1>${escapeHtml(title)}</h1>
+${body.value}
+</main>
+</body>
+</html>
+`;
+}
+
+export function loginForm(error?: string): Html {
+  return html`<form class="login" method="post" action="/panel/login">
+${error ? html`<p class="error" role="alert">${error}</p>` : html``}
+<label for="username">User name or e-mail</label><input id="username" name="username" autocomplete="username" required>
+<label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required>
+<button type="submit">Log in</button>
+<p class="muted">The same credentials as for DMAPI (<code>login</code>).</p>
+</form>`;
+}
+
+export interface Dashboard {
+  available: string;
+  reserved: string;
+  currency: string;
+  pending: number;
+  expiring: Array<[days: number, count: number]>;
+  recentResults: string[][];
+}
+
+export function dashboard(d: Dashboard): Html {
+  return html`<div class="cards">
+<div class="card"><div class="muted">Available</div><div class="n">${d.available} ${d.currency}</div><div class="muted">${d.reserved} reserved</div></div>
+<div class="card"><div class="muted">Requests in progress</div><div class="n">${d.pending}</div></div>
+${d.expiring.map(([days, n]) => html`<div class="card"><div class="muted">Expiring within ${days} days</div><div class="n">${n}</div></div>`)}
+</div>
+<h2>Recent requests</h2>
+${table(['Time', 'Proc-ID', 'Request', 'Object', 'Status'], d.recentResults)}`;
+}
+
+export function table(head: string[], rows: string[][], link?: (row: string[]) => string | undefined): Html {
+  if (rows.length === 0) return html`<p class="muted">None.</p>`;
+  return html`<table><thead><tr>${head.map((h) => html`<th scope="col">${h}</th>`)}</tr></thead><tbody>
+${rows.map((r) => {
+  const href = link?.(r);
+  return html`<tr>${r.map((c, i) => (i === 0 && href ? html`<td><a href="${href}">${c}</a></td>` : html`<td>${c}</td>`))}</tr>\n`;
+})}</tbody></table>`;
+}
+
+export function domainList(rows: string[][], q: string, page: number, more: boolean): Html {
+  const at = (p: number) => `/panel/domains?${new URLSearchParams({ ...(q ? { q } : {}), page: String(p) })}`;
+  return html`<form method="get" action="/panel/domains" role="search"><label for="q">Find</label> <input id="q" name="q" value="${q}" placeholder="part of a name"> <button type="submit">Search</button></form>
+${table(['Domain', 'Expires', 'Status'], rows, (r) => `/panel/domains/${encodeURIComponent(r[0]!)}`)}
+<nav class="pages" aria-label="Pages">${page > 1 ? html`<a href="${at(page - 1)}">Previous</a>` : html``}${more ? html`<a href="${at(page + 1)}">Next</a>` : html``}</nav>`;
+}
+
+export function domainPage(name: string, fields: Array<[string, string]>, results: string[][]): Html {
+  return html`<p><a href="/panel/domains/${encodeURIComponent(name)}/zone">Zone editor</a></p>
+<dl>${fields.map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl>
+<h2>Requests for this domain</h2>
+${table(['Time', 'Proc-ID', 'Request', 'Object', 'Status'], results)}`;
+}
+
+/** The zone editor: the zone in DMAPI zone format, saved as a whole with dns-zone-put. */
+export function zoneEditor(o: { name: string; zone: string; csrf: string; errors: string[]; saved?: string; missing?: string }): Html {
+  if (o.missing) return html`<p>${o.missing}</p>`;
+  return html`${o.saved ? html`<p role="status">${o.saved}</p>` : html``}
+${o.errors.length ? html`<div class="error" role="alert"><p>Nothing was changed:</p><ul>${o.errors.map((e) => html`<li>${e}</li>`)}</ul></div>` : html``}
+<form method="post" action="/panel/domains/${encodeURIComponent(o.name)}/zone">
+<input type="hidden" name="csrf" value="${o.csrf}">
+<label for="zone">Records, one a line: <code>label TYPE priority value ttl</code> (<code>$dnssec</code>, <code>$dyndns</code> first)</label>
+<textarea id="zone" name="zone" rows="18" spellcheck="false">${o.zone}</textarea>
+<p><button type="submit">Save the zone</button></p>
+</form>`;
+}

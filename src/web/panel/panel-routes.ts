@@ -1,0 +1,154 @@
+import { createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppDeps } from '../../app-deps.ts';
+import type { Dispatcher } from '../../dmapi/dispatch.ts';
+import { parseKeyValues, parseReply } from '../../dmapi/reply.ts';
+import { DAY } from '../../core/clock.ts';
+import { html } from '../html.ts';
+import { dashboard, domainList, domainPage, layout, loginForm, zoneEditor } from './panel-pages.ts';
+import { panelStyle } from './panel-style.ts';
+import { registerOperatorPages } from './operator-routes.ts';
+
+const COOKIE = 'dmapid-panel';
+const PAGE_SIZE = 50;
+const CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/** Who a console page is for. */
+export interface PanelUser {
+  sid: string;
+  login: string;
+  csrf: string;
+  operator: boolean;
+  sandbox: boolean;
+}
+
+/** The CSRF token of a session: derived from its id, which only the browser's HttpOnly cookie holds. */
+export const csrfToken = (sid: string) => createHash('sha256').update(`panel-csrf:${sid}`).digest('hex').slice(0, 32);
+
+/**
+ * The web console at /panel/ (first part: log in, dashboard, domains, a domain's page, log out).
+ * Every read and action is a DMAPI request through the dispatcher with the console session's
+ * Auth-Sid, so tenancy, scopes and results are exactly DMAPI's.
+ */
+export async function registerPanel(http: FastifyInstance, deps: AppDeps, dispatcher: Dispatcher): Promise<void> {
+  const secure = new URL(deps.config.publicUrl).protocol === 'https:';
+  const send = (reply: FastifyReply, status: number, page: string) =>
+    reply
+      .code(status)
+      .header('Content-Type', 'text/html; charset=utf-8')
+      .header('Cache-Control', 'no-store')
+      .header('Content-Security-Policy', CSP)
+      .header('X-Frame-Options', 'DENY')
+      .header('X-Content-Type-Options', 'nosniff')
+      .header('Referrer-Policy', 'same-origin')
+      .send(page);
+  const cookie = (sid: string, maxAge?: number) => `${COOKIE}=${sid}; Path=/panel; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}${maxAge !== undefined ? `; Max-Age=${maxAge}` : ''}`;
+  const sidOf = (req: FastifyRequest) => /(?:^|;\s*)dmapid-panel=([0-9a-f]{16,128})(?:;|$)/.exec(req.headers.cookie ?? '')?.[1];
+
+  /** One DMAPI request as the console's user; the parsed reply. */
+  const ask = async (req: FastifyRequest, name: string, params: Record<string, string>) => {
+    const out = await dispatcher.dispatch({ name, params, ip: req.ip });
+    return parseReply(out.text);
+  };
+  const toLogin = (reply: FastifyReply) => reply.code(303).header('Location', '/panel/login').header('Set-Cookie', cookie('', 0)).send();
+
+  /** The signed-in user of a page; undefined when the session is gone (the page then sends the login form). */
+  async function who(req: FastifyRequest): Promise<PanelUser | undefined> {
+    const sid = sidOf(req);
+    if (!sid) return undefined;
+    const profile = await ask(req, 'query-profile', { 'auth-sid': sid });
+    if (profile.get('Status-Code') !== '0') return undefined;
+    const login = new Map(parseKeyValues(profile.body)).get('login') ?? '';
+    const role = await deps.db.selectFrom('accounts').select('role').where('login', '=', login).executeTakeFirst();
+    return { sid, login, csrf: csrfToken(sid), operator: role?.role === 'operator', sandbox: deps.config.sandbox };
+  }
+  const resultRows = (body: string) => body.split('\n').filter(Boolean).map((l) => l.split(' ')).map((f) => [f[0]!, f[2]!, f[3]!, f[4]!, f[5]!]);
+
+  await http.register(async (scope) => {
+    scope.get('/panel/style.css', async (_req, reply) => reply.header('Content-Type', 'text/css; charset=utf-8').header('Cache-Control', 'max-age=3600').send(panelStyle));
+
+    scope.get('/panel/login', async (_req, reply) => send(reply, 200, layout('Log in', loginForm())));
+    scope.post('/panel/login', async (req, reply) => {
+      const form = (req.body ?? {}) as Record<string, unknown>;
+      const username = typeof form.username === 'string' ? form.username : '';
+      const password = typeof form.password === 'string' ? form.password : '';
+      const r = await ask(req, 'login', { username, password });
+      const sid = r.get('Auth-Sid');
+      if (r.get('Status-Code') !== '0' || !sid) return send(reply, 401, layout('Log in', loginForm(r.all('Error')[0] ?? 'login failed')));
+      return reply.code(303).header('Location', '/panel/').header('Set-Cookie', cookie(sid)).send();
+    });
+    scope.post('/panel/logout', async (req, reply) => {
+      const u = await who(req);
+      if (!u) return toLogin(reply);
+      const form = (req.body ?? {}) as Record<string, unknown>;
+      if (form.csrf !== u.csrf) return send(reply, 403, layout('Not allowed', html`<p class="error">This form was not sent from this console (its CSRF token is missing or wrong).</p>`, u));
+      await ask(req, 'logout', { 'auth-sid': u.sid });
+      return toLogin(reply);
+    });
+
+    scope.get('/panel/', async (req, reply) => {
+      const u = await who(req);
+      if (!u) return toLogin(reply);
+      const [balance, results, domains] = await Promise.all([
+        ask(req, 'query-account-balance', { 'auth-sid': u.sid }),
+        ask(req, 'result-list', { 'auth-sid': u.sid, pending: '1', showall: '1' }),
+        ask(req, 'query-domain-list', { 'auth-sid': u.sid }),
+      ]);
+      const [available = '', reserved = '', , currency = ''] = balance.body.trim().split('\t');
+      const rows = resultRows(results.body);
+      const now = deps.clock.now();
+      const expiries = domains.body.split('\n').filter(Boolean).map((l) => Date.parse(`${l.split(' ')[1]}T00:00:00Z`));
+      const expiring = [30, 60, 90].map((days): [number, number] => [days, expiries.filter((t) => t >= now && t <= now + days * DAY).length]);
+      const page = dashboard({ available, reserved, currency, pending: rows.filter((r) => r[4] === '?').length, expiring, recentResults: rows.slice(0, 10) });
+      return send(reply, 200, layout('Dashboard', page, u));
+    });
+
+    scope.get('/panel/domains', async (req, reply) => {
+      const u = await who(req);
+      if (!u) return toLogin(reply);
+      const query = req.query as Record<string, string | undefined>;
+      const q = (query.q ?? '').trim().slice(0, 100);
+      const page = Math.max(1, Math.min(1_000_000, Number.parseInt(query.page ?? '1', 10) || 1));
+      const from = (page - 1) * PAGE_SIZE + 1;
+      // One more than a page: whether there is a next one.
+      const r = await ask(req, 'query-domain-list', { 'auth-sid': u.sid, showstatus: '1', from: String(from), to: String(from + PAGE_SIZE), ...(q ? { pattern: `*${q.replace(/[*?]/g, '')}*` } : {}) });
+      const rows = r.body.split('\n').filter(Boolean).map((l) => l.split(' '));
+      return send(reply, 200, layout('Domains', domainList(rows.slice(0, PAGE_SIZE), q, page, rows.length > PAGE_SIZE), u));
+    });
+
+    scope.get('/panel/domains/:name', async (req, reply) => {
+      const u = await who(req);
+      if (!u) return toLogin(reply);
+      const name = (req.params as { name: string }).name;
+      const whois = await ask(req, 'query-whois', { 'auth-sid': u.sid, domain: name });
+      if (whois.get('Status-Code') !== '0') return send(reply, 404, layout('Not found', html`<p>No domain ${name} in this account.</p>`, u));
+      const results = await ask(req, 'result-list', { 'auth-sid': u.sid, objid: name, showall: '1', pending: '1' });
+      const fields = parseKeyValues(whois.body).map(([k, v]): [string, string] => [k.replace(/^domain\./, ''), v]);
+      return send(reply, 200, layout(name, domainPage(name, fields, resultRows(results.body)), u));
+    });
+
+    const zonePage = async (req: FastifyRequest, reply: FastifyReply, posted?: { zone: string; csrf: unknown }) => {
+      const u = await who(req);
+      if (!u) return toLogin(reply);
+      const name = (req.params as { name: string }).name;
+      const title = `Zone of ${name}`;
+      if (posted) {
+        if (posted.csrf !== u.csrf) return send(reply, 403, layout('Not allowed', html`<p class="error">This form was not sent from this console (its CSRF token is missing or wrong).</p>`, u));
+        const put = await ask(req, 'dns-zone-put', { 'auth-sid': u.sid, domain: name, zone: posted.zone });
+        if (put.get('Status-Code') !== '0') return send(reply, 400, layout(title, zoneEditor({ name, zone: posted.zone, csrf: u.csrf, errors: put.all('Error') }), u));
+        const saved = `Saved (Proc-ID ${put.get('Proc-ID')}); the name servers answer with it now.`;
+        const got = await ask(req, 'dns-zone-get', { 'auth-sid': u.sid, domain: name });
+        return send(reply, 200, layout(title, zoneEditor({ name, zone: got.body, csrf: u.csrf, errors: [], saved }), u));
+      }
+      const got = await ask(req, 'dns-zone-get', { 'auth-sid': u.sid, domain: name });
+      if (got.get('Status-Code') !== '0') return send(reply, 404, layout(title, zoneEditor({ name, zone: '', csrf: u.csrf, errors: [], missing: got.all('Error')[0] ?? 'no zone' }), u));
+      return send(reply, 200, layout(title, zoneEditor({ name, zone: got.body, csrf: u.csrf, errors: [] }), u));
+    };
+    registerOperatorPages(scope, deps, { who, send, toLogin });
+    scope.get('/panel/domains/:name/zone', (req, reply) => zonePage(req, reply));
+    scope.post('/panel/domains/:name/zone', (req, reply) => {
+      const form = (req.body ?? {}) as Record<string, unknown>;
+      return zonePage(req, reply, { zone: typeof form.zone === 'string' ? form.zone : '', csrf: form.csrf });
+    });
+  });
+}
