@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { closeRegistry, registryOf } from './registry/index.ts';
 import type { AppDeps } from './app-deps.ts';
-import type { Config } from './config/config.ts';
+import { tsigKeyring, type Config } from './config/config.ts';
 import { wallClock, type Clock } from './core/clock.ts';
 import { databaseClock } from './core/settings-clock.ts';
 import { openDatabase, type DbHandle } from './db/database.ts';
@@ -89,6 +89,9 @@ export async function createApp(options: AppOptions): Promise<App> {
         port: config.dnsPort,
         udpSize: config.dnsUdpSize,
         transferAcl: config.dnsTransferAcl,
+        tsigKeys: tsigKeyring(config),
+        // TSIG compares times with the secondaries' clocks: wall time, which the sandbox clock offset does not move.
+        clock: deps.leaseClock,
         tcp: {
           idleMs: config.dnsTcpIdleTimeoutMs,
           messageMs: config.dnsTcpMessageTimeoutMs,

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { compileAcl, parseHostPorts } from '../dns/server/acl.ts';
+import { readFileSync } from 'node:fs';
+import { compileAcl, parseHostPorts, parseKeyedEntry } from '../dns/server/acl.ts';
+import { parseTsigKeys, type TsigKey } from '../dns/wire/tsig.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
 /** Seconds in the environment (fractions allowed: tests use tenths), milliseconds in the config. */
@@ -24,8 +26,11 @@ const checkedList = (check: (entry: string) => void) =>
     return list;
   });
 const ipList = checkedList((e) => compileAcl([e.replace(/\/.*$/, '')]));
-const aclList = checkedList((e) => compileAcl([e]));
-const secondaries = z.union([z.string(), z.array(z.object({ host: z.string(), port: z.number() }))]).transform((v, ctx) => {
+const aclList = checkedList((e) => {
+  const { address } = parseKeyedEntry(e);
+  if (address !== undefined) compileAcl([address]);
+});
+const secondaries = z.union([z.string(), z.array(z.object({ host: z.string(), port: z.number(), key: z.string().optional() }))]).transform((v, ctx) => {
   if (typeof v !== 'string') return v;
   try {
     return parseHostPorts(v);
@@ -34,6 +39,18 @@ const secondaries = z.union([z.string(), z.array(z.object({ host: z.string(), po
     return z.NEVER;
   }
 });
+
+/** TSIG keys: `name:algorithm:base64` entries (env), or the file holding them one a line (`…_FILE`). */
+const tsigKeys = (fromFile: boolean) =>
+  z.union([z.string(), z.array(z.custom<TsigKey>())]).transform((v, ctx) => {
+    if (typeof v !== 'string') return v;
+    try {
+      return parseTsigKeys(fromFile ? readFileSync(v, 'utf8') : v);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      return z.NEVER;
+    }
+  });
 
 /** Comma-separated host names (env) or a list (overrides): lowercase, without trailing dots. */
 const hostList = z
@@ -92,6 +109,9 @@ export const configSchema = z.object({
   dnsNotify: secondaries.default([]),
   /** Who may transfer zones (AXFR/IXFR): addresses and CIDR prefixes. */
   dnsTransferAcl: aclList.default(['127.0.0.0/8', '::1']),
+  /** TSIG keys shared with secondaries (RFC 8945), named by DMAPID_DNS_TRANSFER_ACL and DMAPID_DNS_NOTIFY entries. */
+  dnsTsigKeys: tsigKeys(false).default([]),
+  dnsTsigKeysFile: tsigKeys(true).default([]),
   /** Largest UDP answer, and the EDNS payload size advertised (RFC 9715: 1232 avoids fragmentation). */
   dnsUdpSize: z.coerce.number().int().min(512).max(4096).default(1232),
   /** Base URL of this server as people reach it: links in mails point at its /answer pages. */
@@ -194,11 +214,22 @@ export const configSchema = z.object({
   mailForwardHost: z.string().min(1).transform((s) => s.replace(/\.$/, '').toLowerCase()).default('mx.dmapid.test'),
 }).superRefine((c, ctx) => {
   if (c.registry === 'epp' && !c.registriesFile) ctx.addIssue({ code: 'custom', path: ['registriesFile'], message: 'DMAPID_REGISTRY=epp needs DMAPID_REGISTRIES_FILE' });
+  const known = new Set([...c.dnsTsigKeys, ...c.dnsTsigKeysFile].map((k) => k.name));
+  if (known.size < c.dnsTsigKeys.length + c.dnsTsigKeysFile.length) ctx.addIssue({ code: 'custom', path: ['dnsTsigKeysFile'], message: 'a TSIG key is defined both in the variable and in the file' });
+  for (const key of c.dnsNotify.map((t) => t.key)) {
+    if (key !== undefined && !known.has(key)) ctx.addIssue({ code: 'custom', path: ['dnsNotify'], message: `names the TSIG key ${key}, which DMAPID_DNS_TSIG_KEYS does not define` });
+  }
+  for (const { key } of c.dnsTransferAcl.map(parseKeyedEntry)) {
+    if (key !== undefined && !known.has(key)) ctx.addIssue({ code: 'custom', path: ['dnsTransferAcl'], message: `names the TSIG key ${key}, which DMAPID_DNS_TSIG_KEYS does not define` });
+  }
   // One late renewal must not cost the lease: a beat at most every half lease leaves room for one miss.
   if (c.jobHeartbeatMs * 2 > c.jobLeaseMs) ctx.addIssue({ code: 'custom', path: ['jobHeartbeatMs'], message: `must be at most half of the job lease (${c.jobLeaseMs} ms)` });
 });
 
 export type Config = z.output<typeof configSchema>;
+
+/** Every TSIG key of the configuration, by name. */
+export const tsigKeyring = (c: Pick<Config, 'dnsTsigKeys' | 'dnsTsigKeysFile'>): Map<string, TsigKey> => new Map([...c.dnsTsigKeys, ...c.dnsTsigKeysFile].map((k) => [k.name, k]));
 
 const envNames: Record<keyof Config, string> = {
   database: 'DMAPID_DATABASE',
@@ -223,6 +254,8 @@ const envNames: Record<keyof Config, string> = {
   dnsPort: 'DMAPID_DNS_PORT',
   dnsNotify: 'DMAPID_DNS_NOTIFY',
   dnsTransferAcl: 'DMAPID_DNS_TRANSFER_ACL',
+  dnsTsigKeys: 'DMAPID_DNS_TSIG_KEYS',
+  dnsTsigKeysFile: 'DMAPID_DNS_TSIG_KEYS_FILE',
   dnsUdpSize: 'DMAPID_DNS_UDP_SIZE',
   publicUrl: 'DMAPID_PUBLIC_URL',
   smtpHost: 'DMAPID_SMTP_HOST',

@@ -20,6 +20,7 @@ import { otherProviders } from './migrations/0019-other-providers.ts';
 import { registryFrames } from './migrations/0021-registry-frames.ts';
 import { accountVersions } from './migrations/0022-account-versions.ts';
 import { listIndexes } from './migrations/0022-list-indexes.ts';
+import { zoneChanges } from './migrations/0023-zone-changes.ts';
 import { idempotencyKeys } from './migrations/0025-idempotency-keys.ts';
 import { accountRoles } from './migrations/0026-account-roles.ts';
 import { accessPolicies } from './migrations/0027-access-policies.ts';
@@ -45,6 +46,7 @@ const all: Array<[string, (ctx: MigrationContext) => MigrationStep]> = [
   ['0021-registry-frames', registryFrames],
   ['0022-account-versions', accountVersions],
   ['0022-list-indexes', listIndexes],
+  ['0023-zone-changes', zoneChanges],
   ['0025-idempotency-keys', idempotencyKeys],
   ['0026-account-roles', accountRoles],
   ['0027-access-policies', accessPolicies],

@@ -32,6 +32,7 @@ export interface Database {
   registry_transfers: RegistryTransfersTable;
   registry_messages: RegistryMessagesTable;
   zones: ZonesTable;
+  zone_changes: ZoneChangesTable;
   mail_outbox: MailOutboxTable;
   grants: GrantsTable;
   whois_emails: WhoisEmailsTable;
@@ -291,6 +292,22 @@ export interface LedgerTable {
 }
 
 /** A hosted zone (src/zone/); the records are the DMAPI zone model as JSON, in put order. */
+/** One change of a hosted zone (src/zone/journal.ts). */
+export interface ZoneChangesTable {
+  id: Generated<number>;
+  zone_id: number;
+  /** The serial served just before the change, and the one the change made. */
+  serial_from: number;
+  serial_to: number;
+  /** The zone before the change: its base serial and DynDNS switch. */
+  old_base: number;
+  old_dyndns: number;
+  /** JSON arrays of DMAPI zone records: what the change took away and what it put in. */
+  removed: string;
+  added: string;
+  changed_at: number;
+}
+
 export interface ZonesTable {
   id: Generated<number>;
   domain_id: number;

@@ -3,6 +3,7 @@ import net from 'node:net';
 import { randomInt } from 'node:crypto';
 import { decodeHeader, decodeMessage, encodeMessage } from './wire/message.ts';
 import { FrameReader, frame } from './wire/tcp-framing.ts';
+import { TsigSigner, TsigVerifier, unixSeconds, type TsigKey } from './wire/tsig.ts';
 import { CLASS, emptyMessage, OPCODE, type Message, type WireRecord } from './wire/types.ts';
 
 /**
@@ -42,6 +43,15 @@ export function buildQuery(name: string, type: number, o: QueryOptions = {}): Ui
 export interface Target {
   host: string;
   port: number;
+  /** The TSIG key (by name) messages to this server are signed with. */
+  key?: string | undefined;
+}
+
+/** A query signed with `key` and the verifier for its answers (RFC 8945). */
+export function signQuery(query: Uint8Array, key: TsigKey, nowMs: number): { bytes: Uint8Array; verifier: TsigVerifier } {
+  const signer = new TsigSigner(key);
+  const bytes = signer.sign(query, { now: unixSeconds(nowMs) });
+  return { bytes, verifier: new TsigVerifier(key, signer.mac) };
 }
 
 /**

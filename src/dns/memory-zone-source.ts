@@ -1,5 +1,9 @@
 import { isAtOrBelow, nameKey } from './wire/name.ts';
-import type { ResourceRecord, ZoneSnapshot, ZoneSource } from './zone-source.ts';
+import { snapshotDelta } from './zone-delta.ts';
+import type { ResourceRecord, ZoneDelta, ZoneSnapshot, ZoneSource } from './zone-source.ts';
+
+/** Older versions kept per zone for IXFR. */
+const HISTORY = 20;
 
 /**
  * A ZoneSource over zones held in memory: for tests, benchmarks and serving a few static zones.
@@ -7,6 +11,8 @@ import type { ResourceRecord, ZoneSnapshot, ZoneSource } from './zone-source.ts'
  */
 export class MemoryZoneSource implements ZoneSource {
   private readonly zones = new Map<string, ZoneSnapshot>();
+  /** Earlier versions of each zone, oldest first (for incremental transfers). */
+  private readonly history = new Map<string, ZoneSnapshot[]>();
   /** How many times findZone ran (tests check the server's cache with it). */
   loads = 0;
 
@@ -14,6 +20,7 @@ export class MemoryZoneSource implements ZoneSource {
     const origin = nameKey(zone.origin);
     const old = this.zones.get(origin);
     const serial = old && zone.soa.serial <= old.soa.serial ? (old.soa.serial + 1) >>> 0 : zone.soa.serial;
+    if (old) this.history.set(origin, [...(this.history.get(origin) ?? []), old].slice(-HISTORY));
     this.zones.set(origin, { ...zone, origin, soa: { ...zone.soa, serial }, records: zone.records.map((r) => ({ ...r })) });
   }
 
@@ -27,6 +34,13 @@ export class MemoryZoneSource implements ZoneSource {
 
   delete(origin: string): void {
     this.zones.delete(nameKey(origin));
+    this.history.delete(nameKey(origin));
+  }
+
+  async changes(origin: string, from: number, to: number): Promise<ZoneDelta | undefined> {
+    const current = this.zones.get(nameKey(origin));
+    const older = this.history.get(nameKey(origin))?.find((z) => z.soa.serial === from);
+    return current && older && current.soa.serial === to ? snapshotDelta(older, current) : undefined;
   }
 
   get(origin: string): ZoneSnapshot | undefined {
@@ -55,7 +69,7 @@ export class MemoryZoneSource implements ZoneSource {
   }
 }
 
-/** Wraps a source and hides its optional findOrigin (to test the serial()-per-suffix fallback). */
+/** Wraps a source and hides its optional findOrigin and changes (to test the fallbacks). */
 export function withoutFindOrigin(source: ZoneSource): ZoneSource {
   return { findZone: (q) => source.findZone(q), serial: (o) => source.serial(o) };
 }

@@ -33,6 +33,12 @@ export interface ZoneSnapshot {
   records: ResourceRecord[];
 }
 
+/** What changed between two versions of a zone (records compare by name, TTL and data). */
+export interface ZoneDelta {
+  removed: ResourceRecord[];
+  added: ResourceRecord[];
+}
+
 export interface ZoneSource {
   /** The zone that is authoritative for `qname` (the longest matching origin), if dmapid hosts one. */
   findZone(qname: string): Promise<ZoneSnapshot | undefined>;
@@ -44,4 +50,11 @@ export interface ZoneSource {
    * DNS server asks serial() for every suffix of the query name.
    */
   findOrigin?(qname: string): Promise<{ origin: string; serial: number } | undefined>;
+  /**
+   * Optional, for incremental transfers (IXFR): what changed from the version served with
+   * serial `from` to the one served with `to` (the current one); undefined when the source's
+   * history does not reach `from` or `to` is no longer current. Without it IXFR answers the
+   * whole zone.
+   */
+  changes?(origin: string, from: number, to: number): Promise<ZoneDelta | undefined>;
 }

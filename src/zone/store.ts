@@ -4,6 +4,7 @@ import type { ZonesTable } from '../db/schema.ts';
 import { enqueue } from '../jobs/queue.ts';
 import { isPostgres } from '../services/domain-access.ts';
 import { dyndnsOff, validityBounds, type ZoneData, type ZoneRecord } from './records.ts';
+import { journalChange } from './journal.ts';
 import { nextSerial, passedBounds, servedSerial } from './serial.ts';
 
 /**
@@ -103,6 +104,7 @@ export async function writeZone(db: Executor, domain: ZoneDomain, data: ZoneData
   const bounds = validityBounds(data.records);
   const serial = nextSerial(previous, now);
   const base = serial - passedBounds(bounds, now);
+  if (current.baseSerial !== 0) await journalChange(db, current, previous, serial, data.records, now);
   await db
     .updateTable('zones')
     .set({

@@ -1,8 +1,10 @@
 import type { Clock } from '../core/clock.ts';
 import type { Config } from '../config/config.ts';
 import type { Executor } from '../db/database.ts';
-import type { ZoneSnapshot, ZoneSource } from '../dns/zone-source.ts';
-import { enclosingNames, zoneForName, zoneSerial } from './store.ts';
+import { snapshotDelta } from '../dns/zone-delta.ts';
+import type { ZoneDelta, ZoneSnapshot, ZoneSource } from '../dns/zone-source.ts';
+import { zoneAt } from './journal.ts';
+import { enclosingNames, zoneByName, zoneForName, zoneSerial } from './store.ts';
 import { dnsSettings, toSnapshot } from './to-dns.ts';
 
 /**
@@ -32,6 +34,15 @@ export function createZoneSource(deps: { db: Executor; clock: Clock; config: Con
       const rows = await deps.db.selectFrom('zones').select(['name', 'serial', 'validity_bounds']).where('name', 'in', names).execute();
       const best = rows.sort((a, b) => b.name.length - a.name.length)[0];
       return best ? { origin: best.name, serial: served(best) } : undefined;
+    },
+    /** Rebuilds the version served with `from` from the journal and compares it with the current one. */
+    async changes(origin: string, from: number, to: number): Promise<ZoneDelta | undefined> {
+      const zone = await zoneByName(deps.db, origin.toLowerCase().replace(/\.$/, ''));
+      const now = deps.clock.now();
+      if (!zone || zoneSerial(zone, now) !== to) return undefined;
+      const older = await zoneAt(deps.db, zone, from, now);
+      if (!older) return undefined;
+      return snapshotDelta(toSnapshot(zone.name, from, older.data, settings, older.at), toSnapshot(zone.name, to, zone.data, settings, now));
     },
   };
 }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { query } from '../../src/dns/client.ts';
 import { formatRecord } from '../../src/dns/wire/present.ts';
+import type { TsigKey } from '../../src/dns/wire/tsig.ts';
 import type { Message } from '../../src/dns/wire/types.ts';
 
 const run = promisify(execFile);
@@ -81,11 +82,20 @@ export interface Knot {
   stop(): Promise<void>;
 }
 
+export interface SecondaryOptions {
+  /** Transfers and NOTIFY signed with this key (Knot and NSD then refuse unsigned NOTIFY). */
+  tsig?: TsigKey;
+  /** Lets 127.0.0.1 transfer the zone from the secondary (to compare its copy with ours). */
+  provideXfr?: boolean;
+}
+
+const b64 = (k: TsigKey) => Buffer.from(k.secret).toString('base64');
+
 /**
  * Starts knotd as a secondary of `primaryPort` for `zones`, with its own config, storage and
  * rundir in a temp directory and a high port on 127.0.0.1; it accepts NOTIFY from 127.0.0.1.
  */
-export async function startKnot(primaryPort: number, zones: string[], knotPort?: number): Promise<Knot> {
+export async function startKnot(primaryPort: number, zones: string[], knotPort?: number, o: SecondaryOptions = {}): Promise<Knot> {
   const dir = mkdtempSync(join(tmpdir(), 'dmapid-knot-'));
   for (const sub of ['run', 'db', 'zones']) mkdirSync(join(dir, sub));
   const port = knotPort ?? (await freePort());
@@ -101,13 +111,19 @@ export async function startKnot(primaryPort: number, zones: string[], knotPort?:
     '    any: info',
     'database:',
     `    storage: "${dir}/db"`,
+    ...(o.tsig ? ['key:', `  - id: ${o.tsig.name}`, `    algorithm: ${o.tsig.algorithm}`, `    secret: ${b64(o.tsig)}`] : []),
     'remote:',
     '  - id: primary',
     `    address: 127.0.0.1@${primaryPort}`,
+    ...(o.tsig ? [`    key: ${o.tsig.name}`] : []),
     'acl:',
     '  - id: notify_from_primary',
     '    address: 127.0.0.1',
+    ...(o.tsig ? [`    key: ${o.tsig.name}`] : []),
     '    action: notify',
+    '  - id: transfer_to_tests',
+    '    address: 127.0.0.1',
+    '    action: transfer',
     'template:',
     '  - id: default',
     `    storage: "${dir}/zones"`,
@@ -115,7 +131,7 @@ export async function startKnot(primaryPort: number, zones: string[], knotPort?:
     '    zonefile-load: none',
     '    journal-content: none',
     '    master: primary',
-    '    acl: notify_from_primary',
+    o.provideXfr ? '    acl: [notify_from_primary, transfer_to_tests]' : '    acl: notify_from_primary',
     'zone:',
     ...zones.map((z) => `  - domain: ${z}`),
     '',
@@ -135,7 +151,7 @@ export interface Nsd {
  * Starts NSD in the foreground as a secondary of `primaryPort` (IXFR first, as NSD does by
  * default) with everything in a temp directory, no chroot, no privilege drop, no control socket.
  */
-export async function startNsd(primaryPort: number, zones: string[]): Promise<Nsd> {
+export async function startNsd(primaryPort: number, zones: string[], o: SecondaryOptions = {}): Promise<Nsd> {
   const dir = mkdtempSync(join(tmpdir(), 'dmapid-nsd-'));
   const port = await freePort();
   const conf = [
@@ -155,7 +171,15 @@ export async function startNsd(primaryPort: number, zones: string[]): Promise<Ns
     '    xfrd-reload-timeout: 0',
     'remote-control:',
     '    control-enable: no',
-    ...zones.flatMap((z) => ['zone:', `    name: ${z}`, `    zonefile: "${z}.zone"`, `    request-xfr: 127.0.0.1@${primaryPort} NOKEY`, '    allow-notify: 127.0.0.1 NOKEY']),
+    ...(o.tsig ? ['key:', `    name: ${o.tsig.name}`, `    algorithm: ${o.tsig.algorithm}`, `    secret: "${b64(o.tsig)}"`] : []),
+    ...zones.flatMap((z) => [
+      'zone:',
+      `    name: ${z}`,
+      `    zonefile: "${z}.zone"`,
+      `    request-xfr: 127.0.0.1@${primaryPort} ${o.tsig?.name ?? 'NOKEY'}`,
+      `    allow-notify: 127.0.0.1 ${o.tsig?.name ?? 'NOKEY'}`,
+      ...(o.provideXfr ? ['    provide-xfr: 127.0.0.1 NOKEY'] : []),
+    ]),
     '',
   ].join('\n');
   writeFileSync(join(dir, 'nsd.conf'), conf);

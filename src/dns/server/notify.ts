@@ -1,7 +1,10 @@
 import type { AppDeps } from '../../app-deps.ts';
 import type { JobContext } from '../../dmapi/command.ts';
 import type { JobHandler } from '../../jobs/worker.ts';
-import { buildQuery, udpExchange, type Target } from '../client.ts';
+import { tsigKeyring } from '../../config/config.ts';
+import type { Clock } from '../../core/clock.ts';
+import { buildQuery, signQuery, udpExchange, type Target } from '../client.ts';
+import { unixSeconds, type TsigKey } from '../wire/tsig.ts';
 import { decodeMessage } from '../wire/message.ts';
 import { OPCODE, RCODE, TYPE } from '../wire/types.ts';
 
@@ -37,25 +40,39 @@ export type NotifyResult = { acknowledged: true; rcode: number } | { acknowledge
  * for its answer. Any answer counts as acknowledged; a non-zero rcode means the secondary does
  * not take the zone from us, which resending would not change.
  */
-export async function sendNotify(target: Target, origin: string, waits: readonly number[] = NOTIFY_WAITS): Promise<NotifyResult> {
-  const msg = buildQuery(origin, TYPE.SOA, { opcode: OPCODE.NOTIFY, aa: true, edns: false });
+export async function sendNotify(target: Target, origin: string, waits: readonly number[] = NOTIFY_WAITS, tsig?: { key: TsigKey; clock: Clock }): Promise<NotifyResult> {
+  const query = buildQuery(origin, TYPE.SOA, { opcode: OPCODE.NOTIFY, aa: true, edns: false });
+  const signed = tsig && signQuery(query, tsig.key, tsig.clock.now());
   try {
-    const answer = decodeMessage(await udpExchange(target, msg, waits));
+    const bytes = await udpExchange(target, signed?.bytes ?? query, waits);
+    const answer = decodeMessage(bytes);
     if (answer.opcode !== OPCODE.NOTIFY) return { acknowledged: false, error: `answer with opcode ${answer.opcode} instead of NOTIFY` };
+    if (signed) {
+      // An answer that does not carry the key's signature may be forged: it acknowledges nothing.
+      const error = signed.verifier.verify(bytes, answer, unixSeconds(tsig.clock.now()));
+      if (error !== 0) return { acknowledged: false, error: `the answer's TSIG does not verify (TSIG error ${error}, rcode ${answer.rcode})` };
+    }
     return { acknowledged: true, rcode: answer.rcode };
   } catch (err) {
     return { acknowledged: false, error: err instanceof Error ? err.message : String(err) };
   }
 }
 
-const show = (t: Target) => (t.host.includes(':') ? `[${t.host}]:${t.port}` : `${t.host}:${t.port}`);
+const show = (t: Target) => (t.host.includes(':') ? `[${t.host}]:${t.port}` : `${t.host}:${t.port}`) + (t.key ? ` key ${t.key}` : '');
 
 type NotifyOutcome = Array<{ target: Target; result: NotifyResult }>;
 
 /** The network part, outside any transaction (the worker's `outside` step): a NOTIFY may be sent twice, never matters. */
 async function notifyAll(deps: AppDeps, payload: NotifyPayload): Promise<NotifyOutcome> {
   const targets = payload.targets ?? deps.config.dnsNotify;
-  return Promise.all(targets.map(async (target) => ({ target, result: await sendNotify(target, payload.origin) })));
+  const keys = tsigKeyring(deps.config);
+  return Promise.all(
+    targets.map(async (target) => {
+      const key = target.key === undefined ? undefined : keys.get(target.key);
+      if (target.key !== undefined && !key) return { target, result: { acknowledged: false as const, error: `no TSIG key ${target.key} is configured` } };
+      return { target, result: await sendNotify(target, payload.origin, NOTIFY_WAITS, key && { key, clock: deps.leaseClock }) };
+    }),
+  );
 }
 
 /**

@@ -8,7 +8,7 @@ import { decodeMessage, encodeMessage } from '../wire/message.ts';
 import { formatRecord } from '../wire/present.ts';
 import { CLASS, emptyMessage, OPCODE, RCODE, TYPE, type Message, type WireRecord } from '../wire/types.ts';
 import type { ZoneSource } from '../zone-source.ts';
-import { compileAcl } from './acl.ts';
+import { compileTransferAcl } from './acl.ts';
 import { QueryHandler, type Transport } from './handler.ts';
 import { DnsServer } from './server.ts';
 import { exampleZone } from './test-zone.ts';
@@ -21,7 +21,7 @@ const log = createLogger('silent');
 
 function setup(source: ZoneSource, acl = ['127.0.0.0/8', '::1']) {
   const cache = new ZoneCache(source);
-  const handler = new QueryHandler({ cache, transferAcl: compileAcl(acl), udpSize: 1232, log });
+  const handler = new QueryHandler({ cache, transferAcl: compileTransferAcl(acl), udpSize: 1232, log });
   const ask = async (name: string, type: number, o: QueryOptions & { transport?: Transport; remote?: string } = {}): Promise<Message[]> => {
     const out = await handler.handle(buildQuery(name, type, o), o.transport ?? 'udp', o.remote ?? '127.0.0.1');
     return out.map((b) => decodeMessage(b));
@@ -365,6 +365,36 @@ describe('zone transfers (AXFR, IXFR)', () => {
     assert.ok(serialBefore(0xfffffff0, 5));
     assert.ok(!serialBefore(5, 0xfffffff0));
     assert.ok(!serialBefore(7, 7));
+  });
+
+  it('IXFR from a serial in the history: the condensed difference (old SOA, removed, new SOA, added); older serials get the whole zone', async () => {
+    const src = new MemoryZoneSource();
+    src.put(exampleZone());
+    const { ask: askSrc, handler } = setup(src);
+    const base = exampleZone().records;
+    const s1 = src.update('example.test', [...base, { name: 'new.example.test', ttl: 60, data: { type: 'A', address: '192.0.2.60' } }]);
+    const s2 = src.update('example.test', [...base.filter((r) => r.name !== 'caa.example.test'), { name: 'new.example.test', ttl: 120, data: { type: 'A', address: '192.0.2.60' } }]);
+    const soa = (serial: number): WireRecord => ({ name: 'example.test', class: 1, ttl: 0, data: { ...exampleZone().soa, serial } });
+    const diff = (await askSrc('example.test', TYPE.IXFR, { transport: 'tcp', authorities: [soa(2026011501)] })).flatMap((m) => m.answers);
+    assert.deepEqual(diff.map(soaSerial).filter((s) => s !== -1), [s2, 2026011501, s2, s2]);
+    assert.deepEqual(lines(diff.slice(2, -1).filter((r) => r.data.type !== 'SOA')).sort(), [
+      'caa.example.test. 3600 IN CAA 0 issue "letsencrypt.org"',
+      'new.example.test. 120 IN A 192.0.2.60',
+    ].sort());
+    const removedAt = diff.findIndex((r, i) => i > 1 && r.data.type === 'SOA');
+    assert.deepEqual(lines(diff.slice(2, removedAt)), ['caa.example.test. 3600 IN CAA 0 issue "letsencrypt.org"']);
+    assert.deepEqual(lines(diff.slice(removedAt + 1, -1)), ['new.example.test. 120 IN A 192.0.2.60']);
+    // From s1 only the TTL changed (a removal and an addition) and caa went.
+    const fromS1 = (await askSrc('example.test', TYPE.IXFR, { transport: 'tcp', authorities: [soa(s1)] })).flatMap((m) => m.answers);
+    assert.equal(fromS1.length, 4 + 3);
+    assert.equal(handler.stats.incremental, 2);
+    // A serial the history never had: the whole zone.
+    const whole = (await askSrc('example.test', TYPE.IXFR, { transport: 'tcp', authorities: [soa(2026011400)] })).flatMap((m) => m.answers);
+    assert.equal(whole.filter((r) => r.data.type === 'SOA').length, 2);
+    assert.equal(handler.stats.incremental, 2);
+    // A source without history (changes() absent) answers the whole zone too.
+    const plain = setup(withoutFindOrigin(src));
+    assert.equal((await plain.ask('example.test', TYPE.IXFR, { transport: 'tcp', authorities: [soa(s1)] })).flatMap((m) => m.answers).filter((r) => r.data.type === 'SOA').length, 2);
   });
 });
 

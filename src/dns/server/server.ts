@@ -4,7 +4,9 @@ import { ConnectionGuard } from '../../net/connection-guard.ts';
 import type { Logger } from '../../obs/logger.ts';
 import { FrameReader, frame } from '../wire/tcp-framing.ts';
 import type { ZoneSource } from '../zone-source.ts';
-import { compileAcl } from './acl.ts';
+import type { Clock } from '../../core/clock.ts';
+import type { TsigKey } from '../wire/tsig.ts';
+import { compileTransferAcl } from './acl.ts';
 import { QueryHandler } from './handler.ts';
 import { ZoneCache } from './zone-cache.ts';
 
@@ -16,8 +18,12 @@ export interface DnsServerOptions {
   port: number;
   /** Largest UDP answer and the EDNS size we advertise. */
   udpSize?: number;
-  /** Addresses and prefixes allowed to transfer zones; default loopback only. */
+  /** Addresses and prefixes allowed to transfer zones, each optionally with `key NAME`; default loopback only. */
   transferAcl?: readonly string[];
+  /** TSIG keys by name. */
+  tsigKeys?: ReadonlyMap<string, TsigKey>;
+  /** The clock TSIG times are checked against (default: wall time). */
+  clock?: Clock;
   log: Logger;
   tcp?: Partial<DnsTcpLimits>;
 }
@@ -72,7 +78,9 @@ export class DnsServer {
     this.cache = new ZoneCache(options.source);
     this.handler = new QueryHandler({
       cache: this.cache,
-      transferAcl: compileAcl(options.transferAcl ?? DEFAULT_TRANSFER_ACL),
+      transferAcl: compileTransferAcl(options.transferAcl ?? DEFAULT_TRANSFER_ACL),
+      ...(options.tsigKeys ? { tsigKeys: options.tsigKeys } : {}),
+      ...(options.clock ? { clock: options.clock } : {}),
       udpSize: options.udpSize ?? 1232,
       log: options.log,
     });

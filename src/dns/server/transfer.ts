@@ -1,5 +1,6 @@
 import { MAX_MESSAGE, MessageBuilder } from '../wire/message.ts';
-import { TYPE, type Edns, type Message, type Question, type WireRecord } from '../wire/types.ts';
+import { CLASS, TYPE, type Edns, type Message, type Question, type WireRecord } from '../wire/types.ts';
+import type { ResourceRecord, ZoneDelta } from '../zone-source.ts';
 import type { IndexedZone } from './zone-index.ts';
 
 /** Target size of one AXFR message: below 16 KiB every compression pointer stays reachable. */
@@ -37,7 +38,24 @@ export function soaOnly(query: Message, q: Question, zone: IndexedZone, edns: Ed
  * goes into the first message only.
  */
 export function fullTransfer(query: Message, q: Question, zone: IndexedZone, edns: Edns | undefined, size = TRANSFER_MESSAGE_SIZE): Uint8Array[] {
-  const records: WireRecord[] = [...zone.transferRecords(), zone.soa];
+  return pack(query, q, [...zone.transferRecords(), zone.soa], edns, size);
+}
+
+const wire = (r: ResourceRecord): WireRecord => ({ name: r.name, class: CLASS.IN, ttl: r.ttl, data: r.data });
+
+/**
+ * An incremental answer (RFC 1995 §4) in its condensed form, one difference sequence: the new
+ * SOA, the client's SOA followed by what was removed, the new SOA followed by what was added,
+ * and the new SOA to close.
+ */
+export function incrementalTransfer(query: Message, q: Question, zone: IndexedZone, from: number, delta: ZoneDelta, edns: Edns | undefined, size = TRANSFER_MESSAGE_SIZE): Uint8Array[] {
+  const soa = zone.soa.data.type === 'SOA' ? zone.soa.data : undefined;
+  const old: WireRecord = { ...zone.soa, data: { ...soa!, serial: from } };
+  return pack(query, q, [zone.soa, old, ...delta.removed.map(wire), zone.soa, ...delta.added.map(wire), zone.soa], edns, size);
+}
+
+/** Records into messages of about `size` bytes; a record bigger than that travels alone. */
+function pack(query: Message, q: Question, records: readonly WireRecord[], edns: Edns | undefined, size: number): Uint8Array[] {
   const out: Uint8Array[] = [];
   const fresh = (limit: number) => new MessageBuilder(header(query, edns), limit);
   let b = fresh(size);

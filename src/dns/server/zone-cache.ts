@@ -1,5 +1,5 @@
 import { nameKey, parentName } from '../wire/name.ts';
-import type { ZoneSource } from '../zone-source.ts';
+import type { ZoneDelta, ZoneSource } from '../zone-source.ts';
 import { IndexedZone } from './zone-index.ts';
 
 /**
@@ -74,6 +74,11 @@ export class ZoneCache {
     this.zones.set(origin, zone);
     while (this.zones.size > this.capacity) this.zones.delete(this.zones.keys().next().value!);
     return zone;
+  }
+
+  /** What changed in `origin` from serial `from` to `to`, when the source keeps that history (IXFR). */
+  changes(origin: string, from: number, to: number): Promise<ZoneDelta | undefined> {
+    return this.source.changes ? this.source.changes(origin, from, to) : Promise.resolve(undefined);
   }
 
   /** Drops every cached zone (after a restore, in tests). */

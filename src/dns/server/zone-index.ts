@@ -57,6 +57,18 @@ export class IndexedZone {
     }
   }
 
+  private counted: number | undefined;
+
+  /** How many records the zone serves (SOA included). */
+  get size(): number {
+    if (this.counted === undefined) {
+      let n = 0;
+      for (const node of this.nodes.values()) for (const set of node.values()) n += set.length;
+      this.counted = n;
+    }
+    return this.counted;
+  }
+
   node(name: string): Node | undefined {
     return this.nodes.get(name);
   }

@@ -1,6 +1,8 @@
 import { Reader, Writer } from './buffer.ts';
 import { readRData, writeRData } from './rdata.ts';
-import { DecodeError, EncodeError, TYPE, typeCodeOf, type Edns, type Message, type Question, type WireRecord } from './types.ts';
+import { nameKey } from './name.ts';
+import { readTsigData } from './tsig.ts';
+import { CLASS, DecodeError, EncodeError, TYPE, typeCodeOf, type Edns, type Message, type Question, type WireRecord } from './types.ts';
 
 export const HEADER_SIZE = 12;
 /** The largest DNS message (TCP length prefix, RFC 1035 §4.2.2). */
@@ -136,7 +138,7 @@ export class MessageBuilder {
 
 /** Encodes a whole message; throws EncodeError when it exceeds `limit` bytes. */
 export function encodeMessage(m: Message, limit = MAX_MESSAGE): Uint8Array {
-  const { questions, answers, authorities, additionals, ...header } = m;
+  const { questions, answers, authorities, additionals, tsig: _signedElsewhere, ...header } = m;
   const b = new MessageBuilder({ ...header }, limit);
   const fail = () => new EncodeError(`message does not fit in ${limit} bytes`);
   for (const q of questions) if (!b.question(q)) throw fail();
@@ -220,7 +222,15 @@ export function decodeMessage(buf: Uint8Array, onPointer?: (at: number, target: 
   ];
   for (const [count, list, optAllowed] of sections) {
     for (let i = 0; i < count; i++) {
+      const start = r.pos;
       const rec = readRecord(r);
+      if (!('opt' in rec) && rec.data.type === 'UNKNOWN' && rec.data.code === TYPE.TSIG) {
+        // RFC 8945 §5.1: the TSIG record is the last one of the message, class ANY.
+        if (!optAllowed || i !== count - 1) throw new DecodeError('a TSIG record that is not the last record of the message');
+        if (rec.class !== CLASS.ANY) throw new DecodeError('a TSIG record of a class other than ANY');
+        m.tsig = { offset: start, keyName: nameKey(rec.name), data: readTsigData(rec.data.data) };
+        continue;
+      }
       if ('opt' in rec) {
         if (!optAllowed) throw new DecodeError('an OPT record outside the additional section');
         if (m.edns) throw new DecodeError('more than one OPT record');

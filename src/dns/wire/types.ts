@@ -1,4 +1,5 @@
 import type { RData, RRType } from '../zone-source.ts';
+import type { ReceivedTsig } from './tsig.ts';
 
 /** Type codes of the record types the codec knows by name (RFC 1035, 3596, 2782, 3403, 4034, 6891, 8659). */
 export const TYPE = {
@@ -14,6 +15,7 @@ export const TYPE = {
   NAPTR: 35,
   OPT: 41,
   DS: 43,
+  TSIG: 250,
   IXFR: 251,
   AXFR: 252,
   MAILB: 253,
@@ -123,9 +125,11 @@ export interface Message {
   questions: Question[];
   answers: WireRecord[];
   authorities: WireRecord[];
-  /** Without the OPT record, which is in `edns`. */
+  /** Without the OPT record, which is in `edns`, and the TSIG record, which is in `tsig`. */
   additionals: WireRecord[];
   edns?: Edns;
+  /** The TSIG record that ended the message (decoded messages only; signing is a step of its own, see tsig.ts). */
+  tsig?: ReceivedTsig;
 }
 
 /** Thrown by the decoder for anything malformed; the server answers FORMERR to it. */
