@@ -25,8 +25,8 @@ const style = `body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:3r
 h1{font-size:1.4rem}form{margin-top:1.5rem}button{font:inherit;padding:.5rem 1.2rem;margin-right:.8rem;border-radius:.3rem;border:1px solid #888;cursor:pointer}
 button.yes{background:#1a7f37;color:#fff;border-color:#1a7f37}button.no{background:#fff}.note{color:#666;font-size:.9rem}label{display:block;margin:.5rem 0}`;
 
-/** A whole page: the answer pages are small, self-contained and carry no script. */
-export function page(title: string, body: Html): string {
+/** An HTML document: `head` adds to the head (a stylesheet), `body` is the whole body. */
+export function documentOf(title: string, head: Html, body: Html): string {
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -34,12 +34,16 @@ export function page(title: string, body: Html): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
 <title>${escapeHtml(title)}</title>
-<style>${style}</style>
+${head.value}
 </head>
 <body>
-<h1>${escapeHtml(title)}</h1>
 ${body.value}
 </body>
 </html>
 `;
+}
+
+/** A whole page: the answer pages are small, self-contained and carry no script. */
+export function page(title: string, body: Html): string {
+  return documentOf(title, new Html(`<style>${style}</style>`), html`<h1>${title}</h1>\n${body}`);
 }

@@ -1,5 +1,4 @@
-import { html, type Html } from '../html.ts';
-import { escapeHtml } from '../html.ts';
+import { documentOf, html, type Html } from '../html.ts';
 
 /** A console page: header with navigation and the logout form (carrying the CSRF token), no script. */
 export function layout(title: string, body: Html, who?: { login: string; csrf: string; operator?: boolean; sandbox?: boolean }): string {
@@ -8,24 +7,7 @@ export function layout(title: string, body: Html, who?: { login: string; csrf: s
     ? html`<header><a href="/panel/">dmapid</a><nav aria-label="Main"><a href="/panel/">Dashboard</a> · <a href="/panel/domains">Domains</a>${more}</nav>
 <div class="who"><span>${who.login}</span><form class="inline" method="post" action="/panel/logout"><input type="hidden" name="csrf" value="${who.csrf}"><button type="submit">Log out</button></form></div></header>`
     : html`<header><a href="/panel/">dmapid</a></header>`;
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
-<title>${escapeHtml(title)} · dmapid</title>
-<link rel="stylesheet" href="/panel/style.css">
-</head>
-<body>
-${nav.value}
-<main>
-<h1>${escapeHtml(title)}</h1>
-${body.value}
-</main>
-</body>
-</html>
-`;
+  return documentOf(`${title} · dmapid`, html`<link rel="stylesheet" href="/panel/style.css">`, html`${nav}\n<main>\n<h1>${title}</h1>\n${body}\n</main>`);
 }
 
 export function loginForm(error?: string): Html {
