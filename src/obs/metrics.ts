@@ -52,16 +52,20 @@ export function createMetrics(db: Db, sessionTimeoutMs: number): Metrics {
       for (const [code, n] of Object.entries(dnsStats?.().byRcode ?? {})) this.inc({ rcode: rcodeNames[Number(code)] ?? code }, n);
     },
   });
-  new Counter({
-    name: 'dmapid_dns_zone_transfers_total',
-    help: 'Zone transfers (AXFR, IXFR) served',
-    registers,
-    collect() {
-      this.reset();
-      const n = dnsStats?.().transfers ?? 0;
-      if (n > 0) this.inc(n);
-    },
-  });
+  const dnsCounter = (name: string, help: string, value: (s: HandlerStats) => number) =>
+    new Counter({
+      name,
+      help,
+      registers,
+      collect() {
+        this.reset();
+        const stats = dnsStats?.();
+        if (stats && value(stats) > 0) this.inc(value(stats));
+      },
+    });
+  dnsCounter('dmapid_dns_zone_transfers_total', 'Zone transfers (AXFR, IXFR) served', (s) => s.transfers);
+  dnsCounter('dmapid_dns_incremental_transfers_total', 'IXFR requests answered with the difference rather than the whole zone', (s) => s.incremental);
+  dnsCounter('dmapid_dns_tsig_errors_total', 'Requests refused for a TSIG error (unknown key, bad MAC, time outside the fudge)', (s) => s.tsigErrors);
 
   const readShared = async (now: number) => {
     try {

@@ -77,6 +77,8 @@ forEachDatabase(
       assert.ok(value('dmapid_dns_responses_total{rcode="NXDOMAIN"}') >= 1);
       assert.ok(value('dmapid_dns_responses_total{rcode="REFUSED"}') >= 1);
       assert.ok(value('dmapid_dns_zone_transfers_total') >= 1);
+      assert.equal(value('dmapid_dns_tsig_errors_total'), 0);
+      assert.match(text, /^# TYPE dmapid_dns_incremental_transfers_total counter$/m);
     });
   },
   { dnsHost: ['127.0.0.1'], dnsPort: 0 },
