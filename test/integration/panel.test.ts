@@ -71,6 +71,32 @@ forEachDatabase('web console in Chromium', (t) => {
     await page.close();
   });
 
+  it('lists results (reloading while one is in progress) and orders, with the order list as CSV', async () => {
+    const page = await browser.newPage();
+    await logIn(page, 'panel-alice');
+    await page.waitForURL(`${base}/panel/`);
+    await page.getByRole('link', { name: 'Results' }).click();
+    assert.match(await page.locator('main').innerText(), /Every request has finished\./);
+    assert.equal(await page.locator('meta[http-equiv="refresh"]').count(), 0);
+    assert.ok((await page.locator('tbody tr', { hasText: 'domain-register' }).count()) >= 3);
+    // A renewal queued and not yet performed: the page says so and reloads itself.
+    assert.equal((await t().call('domain-renew', { 'auth-sid': alice.sid, domain: 'panel-one.com', period: 12 })).code, 0);
+    await page.reload();
+    assert.match(await page.locator('main').innerText(), /1 still in progress/);
+    assert.equal(await page.locator('meta[http-equiv="refresh"]').getAttribute('content'), '5');
+    await t().work();
+
+    await page.getByRole('link', { name: 'Orders' }).click();
+    assert.deepEqual(await page.locator('thead th').allInnerTexts(), ['order_id', 'proc_id', 'created_at', 'status', 'type', 'amount_brutto', 'amount_netto', 'currency', 'identifier']);
+    assert.ok((await page.locator('tbody tr', { hasText: 'panel-two.com' }).count()) >= 1);
+    const csv = await page.request.get(`${base}/panel/orders.csv`);
+    assert.equal(csv.status(), 200);
+    assert.match(csv.headers()['content-type'] ?? '', /^text\/csv/);
+    assert.match(csv.headers()['content-disposition'] ?? '', /attachment; filename="orders\.csv"/);
+    assert.match(await csv.text(), /^order_id,proc_id,created_at,status,type,amount_brutto,amount_netto,currency,identifier\n/);
+    await page.close();
+  });
+
   it('edits a zone: saves records, shows the parser\'s line errors and changes nothing then', async () => {
     const page = await browser.newPage();
     await logIn(page, 'panel-alice');
@@ -146,7 +172,7 @@ forEachDatabase('web console in Chromium', (t) => {
     const pages = ['/panel/login'];
     await logIn(page, 'panel-operator');
     await page.waitForURL(`${base}/panel/`);
-    pages.push('/panel/', '/panel/domains', '/panel/domains/panel-one.com', '/panel/domains/zoned-site.com/zone', '/panel/operator/', '/panel/sandbox/clock');
+    pages.push('/panel/', '/panel/results', '/panel/orders', '/panel/domains', '/panel/domains/panel-one.com', '/panel/domains/zoned-site.com/zone', '/panel/operator/', '/panel/sandbox/clock');
     const found: string[] = [];
     for (const path of pages) {
       if (path !== '/panel/login') await page.goto(`${base}${path}`);

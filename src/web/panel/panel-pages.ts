@@ -1,13 +1,15 @@
 import { documentOf, html, type Html } from '../html.ts';
 
 /** A console page: header with navigation and the logout form (carrying the CSRF token), no script. */
-export function layout(title: string, body: Html, who?: { login: string; csrf: string; operator?: boolean; sandbox?: boolean }): string {
+export function layout(title: string, body: Html, who?: { login: string; csrf: string; operator?: boolean; sandbox?: boolean }, o: { refreshSeconds?: number } = {}): string {
   const more = who?.operator ? html` · <a href="/panel/operator/">Operator</a>${who.sandbox ? html` · <a href="/panel/sandbox/clock">Sandbox clock</a>` : html``}` : html``;
   const nav = who
-    ? html`<header><a href="/panel/">dmapid</a><nav aria-label="Main"><a href="/panel/">Dashboard</a> · <a href="/panel/domains">Domains</a>${more}</nav>
+    ? html`<header><a href="/panel/">dmapid</a><nav aria-label="Main"><a href="/panel/">Dashboard</a> · <a href="/panel/domains">Domains</a> · <a href="/panel/results">Results</a> · <a href="/panel/orders">Orders</a>${more}</nav>
 <div class="who"><span>${who.login}</span><form class="inline" method="post" action="/panel/logout"><input type="hidden" name="csrf" value="${who.csrf}"><button type="submit">Log out</button></form></div></header>`
     : html`<header><a href="/panel/">dmapid</a></header>`;
-  return documentOf(`${title} · dmapid`, html`<link rel="stylesheet" href="/panel/style.css">`, html`${nav}\n<main>\n<h1>${title}</h1>\n${body}\n</main>`);
+  // Pages that wait for something (results in progress) reload themselves: the CSP allows no script.
+  const refresh = o.refreshSeconds ? html`<meta http-equiv="refresh" content="${String(o.refreshSeconds)}">\n` : html``;
+  return documentOf(`${title} · dmapid`, html`${refresh}<link rel="stylesheet" href="/panel/style.css">`, html`${nav}\n<main>\n<h1>${title}</h1>\n${body}\n</main>`);
 }
 
 export function loginForm(error?: string): Html {
@@ -73,4 +75,14 @@ ${o.errors.length ? html`<div class="error" role="alert"><p>Nothing was changed:
 <textarea id="zone" name="zone" rows="18" spellcheck="false">${o.zone}</textarea>
 <p><button type="submit">Save the zone</button></p>
 </form>`;
+}
+
+export function resultsPage(rows: string[][], pending: number): Html {
+  return html`<p class="muted">${pending ? `${pending} still in progress; this page reloads every 5 seconds until they are done.` : 'Every request has finished.'}</p>
+${table(['Time', 'Proc-ID', 'Request', 'Object', 'Status'], rows)}`;
+}
+
+export function ordersPage(columns: string[], rows: string[][]): Html {
+  return html`<p><a href="/panel/orders.csv" download>Download as CSV</a> (the last 30 days, as query-order-list csv=1)</p>
+${table(columns, rows)}`;
 }

@@ -5,7 +5,7 @@ import type { Dispatcher } from '../../dmapi/dispatch.ts';
 import { parseKeyValues, parseReply } from '../../dmapi/reply.ts';
 import { DAY } from '../../core/clock.ts';
 import { html } from '../html.ts';
-import { dashboard, domainList, domainPage, layout, loginForm, zoneEditor } from './panel-pages.ts';
+import { dashboard, domainList, domainPage, layout, loginForm, ordersPage, resultsPage, zoneEditor } from './panel-pages.ts';
 import { panelStyle } from './panel-style.ts';
 import { registerOperatorPages } from './operator-routes.ts';
 
@@ -144,6 +144,30 @@ export async function registerPanel(http: FastifyInstance, deps: AppDeps, dispat
       if (got.get('Status-Code') !== '0') return send(reply, 404, layout(title, zoneEditor({ name, zone: '', csrf: u.csrf, errors: [], missing: got.all('Error')[0] ?? 'no zone' }), u));
       return send(reply, 200, layout(title, zoneEditor({ name, zone: got.body, csrf: u.csrf, errors: [] }), u));
     };
+    scope.get('/panel/results', async (req, reply) => {
+      const u = await who(req);
+      if (!u) return toLogin(reply);
+      const rows = resultRows((await ask(req, 'result-list', { 'auth-sid': u.sid, showall: '1', pending: '1', limit: '200' })).body);
+      const pending = rows.filter((r) => r[4] === '?').length;
+      return send(reply, 200, layout('Results', resultsPage(rows, pending), u, pending ? { refreshSeconds: 5 } : {}));
+    });
+
+    scope.get('/panel/orders', async (req, reply) => {
+      const u = await who(req);
+      if (!u) return toLogin(reply);
+      const r = await ask(req, 'query-order-list', { 'auth-sid': u.sid, separator: 'tab' });
+      const columns = (r.get('Columns') ?? '').split(',').filter(Boolean);
+      const rows = r.body.split('\n').filter(Boolean).map((l) => l.split('\t'));
+      return send(reply, 200, layout('Orders', ordersPage(columns, rows), u));
+    });
+    scope.get('/panel/orders.csv', async (req, reply) => {
+      const u = await who(req);
+      if (!u) return toLogin(reply);
+      const out = await dispatcher.dispatch({ name: 'query-order-list', params: { 'auth-sid': u.sid, csv: '1' }, ip: req.ip });
+      if (!out.download) return send(reply, 503, layout('Orders', html`<p class="error">The order list could not be made.</p>`, u));
+      return reply.header('Content-Type', out.download.contentType).header('Content-Disposition', `attachment; filename="${out.download.filename}"`).header('Cache-Control', 'no-store').send(out.text);
+    });
+
     registerOperatorPages(scope, deps, { who, send, toLogin });
     scope.get('/panel/domains/:name/zone', (req, reply) => zonePage(req, reply));
     scope.post('/panel/domains/:name/zone', (req, reply) => {
