@@ -101,7 +101,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         log: log.child({ listener: 'dns' }),
       })
     : undefined;
-  if (dns) deps.metrics.dnsStats = () => dns.handler.stats;
+  if (dns) deps.metrics.watchDns(() => dns.handler.stats);
 
   const rdap = createRdap(deps);
   const whois = config.whois ? new WhoisServer(deps) : undefined;

@@ -222,8 +222,10 @@ export function createDispatcher(deps: AppDeps, table: CommandTable) {
         session = await authenticate(raw, req.cookieSid, req.ip, now);
         seen.account = session.account.login;
         // Allowed addresses and request budgets of the account and the key (off unless an operator set them).
-        const policies: Array<[string, AccessPolicy | undefined]> = [[`account:${session.account.id}`, parsePolicy(session.account.access_policy)], [`key:${session.keyId ?? 0}`, parsePolicy(session.keyPolicy)]];
-        if (policies.some(([, p]) => p)) await enforcePolicies(deps.db, { policies, ip: req.ip, request: command.name, now });
+        if (session.account.access_policy || session.keyPolicy) {
+          const policies: Array<[string, AccessPolicy | undefined]> = [[`account:${session.account.id}`, parsePolicy(session.account.access_policy)], [`key:${session.keyId ?? 0}`, parsePolicy(session.keyPolicy)]];
+          await enforcePolicies(deps.db, { policies, ip: req.ip, request: command.name, now });
+        }
         if (!allowed(session.scope, command.access)) throw new DmapiError('ACCESS_DENIED', deniedText(session.scope, command.name));
       }
       rejectControlCharacters(raw, command.multiline);

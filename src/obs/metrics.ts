@@ -14,8 +14,8 @@ export interface Metrics {
   readonly requestSeconds: Histogram<'request'>;
   readonly registryCalls: Counter<'operation' | 'result'>;
   readonly registrySeconds: Histogram<'operation'>;
-  /** Where the DNS listener's counters come from, once it exists. */
-  dnsStats: (() => HandlerStats) | undefined;
+  /** Reads the DNS listener's own counters at each scrape (once the app has a listener). */
+  watchDns(stats: () => HandlerStats): void;
   /** The exposition text, after reading the shared state as of `now`. */
   exposition(now: number): Promise<string>;
 }
@@ -95,11 +95,8 @@ export function createMetrics(db: Db, sessionTimeoutMs: number): Metrics {
     requestSeconds: new Histogram({ name: 'dmapid_request_duration_seconds', help: 'Time to answer a DMAPI request', labelNames: ['request'] as const, buckets: latencyBuckets, registers }),
     registryCalls: new Counter({ name: 'dmapid_registry_calls_total', help: 'Registry round trips, by operation and result (ok, or the EPP result code)', labelNames: ['operation', 'result'] as const, registers }),
     registrySeconds: new Histogram({ name: 'dmapid_registry_call_duration_seconds', help: 'Time of one registry round trip', labelNames: ['operation'] as const, buckets: latencyBuckets, registers }),
-    get dnsStats() {
-      return dnsStats;
-    },
-    set dnsStats(f) {
-      dnsStats = f;
+    watchDns(stats) {
+      dnsStats = stats;
     },
     async exposition(now) {
       await readShared(now);

@@ -35,8 +35,19 @@ export function checkPolicy(p: AccessPolicy): AccessPolicy {
   return parsed;
 }
 
-export function isCheck(request: string): boolean {
-  return request === 'domain-check';
+const isCheck = (request: string) => request === 'domain-check';
+
+/** Compiled allow-lists, by their text: a request checks its address without parsing CIDRs again. */
+const matchers = new Map<string, (address: string) => boolean>();
+function allows(list: readonly string[], address: string): boolean {
+  const text = list.join(',');
+  let m = matchers.get(text);
+  if (!m) {
+    if (matchers.size >= 1000) matchers.clear();
+    m = compileAcl(list);
+    matchers.set(text, m);
+  }
+  return m(address);
 }
 
 /** One budget window: its scope key, start and limit. */
@@ -64,7 +75,7 @@ function budgetsOf(owner: string, p: AccessPolicy, check: boolean, now: number):
 }
 
 /** The seconds until a window ends (Retry-After). */
-export const secondsLeft = (b: { start: number; span: number }, now: number) => Math.max(1, Math.ceil((b.start + b.span - now) / 1000));
+const secondsLeft = (b: { start: number; span: number }, now: number) => Math.max(1, Math.ceil((b.start + b.span - now) / 1000));
 
 /**
  * Applies the account's and the key's policies to one request: the client address must be allowed
@@ -77,7 +88,7 @@ export async function enforcePolicies(db: Executor, o: { policies: Array<[owner:
   const budgets: Budget[] = [];
   for (const [owner, p] of o.policies) {
     if (!p) continue;
-    if (p.allow && !compileAcl(p.allow)(o.ip)) {
+    if (p.allow && !allows(p.allow, o.ip)) {
       throw new DmapiError('ADDRESS_NOT_ALLOWED', `requests from ${o.ip} are not allowed for this ${owner.startsWith('key') ? 'API key' : 'account'}`);
     }
     budgets.push(...budgetsOf(owner, p, check, o.now));

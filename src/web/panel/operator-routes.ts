@@ -8,7 +8,7 @@ import { setAccountStatus } from '../../services/accounts.ts';
 import { listMail } from '../../mail/outbox.ts';
 import { retryFailedJob } from '../../jobs/retry.ts';
 import { html } from '../html.ts';
-import { layout } from './panel-pages.ts';
+import { forgedPost, layout } from './panel-pages.ts';
 import { clockPage, clockPresets, operatorPage } from './operator-pages.ts';
 import type { PanelUser } from './panel-routes.ts';
 
@@ -35,7 +35,7 @@ export function registerOperatorPages(scope: FastifyInstance, deps: AppDeps, kit
       return undefined;
     }
     if (csrf !== undefined && csrf !== u.csrf) {
-      kit.send(reply, 403, layout('Not allowed', html`<p class="error">This form was not sent from this console (its CSRF token is missing or wrong).</p>`, u));
+      kit.send(reply, 403, layout('Not allowed', forgedPost, u));
       return undefined;
     }
     return u;

@@ -12,6 +12,9 @@ export function layout(title: string, body: Html, who?: { login: string; csrf: s
   return documentOf(`${title} · dmapid`, html`${refresh}<link rel="stylesheet" href="/panel/style.css">`, html`${nav}\n<main>\n<h1>${title}</h1>\n${body}\n</main>`);
 }
 
+/** The page a form post without its session's CSRF token gets (403). */
+export const forgedPost = html`<p class="error">This form was not sent from this console (its CSRF token is missing or wrong).</p>`;
+
 export function loginForm(error?: string): Html {
   return html`<form class="login" method="post" action="/panel/login">
 ${error ? html`<p class="error" role="alert">${error}</p>` : html``}

@@ -5,7 +5,7 @@ import type { Dispatcher } from '../../dmapi/dispatch.ts';
 import { parseKeyValues, parseReply } from '../../dmapi/reply.ts';
 import { DAY } from '../../core/clock.ts';
 import { html } from '../html.ts';
-import { dashboard, domainList, domainPage, layout, loginForm, ordersPage, resultsPage, zoneEditor } from './panel-pages.ts';
+import { dashboard, domainList, domainPage, forgedPost, layout, loginForm, ordersPage, resultsPage, zoneEditor } from './panel-pages.ts';
 import { panelStyle } from './panel-style.ts';
 import { registerOperatorPages } from './operator-routes.ts';
 
@@ -81,7 +81,7 @@ export async function registerPanel(http: FastifyInstance, deps: AppDeps, dispat
       const u = await who(req);
       if (!u) return toLogin(reply);
       const form = (req.body ?? {}) as Record<string, unknown>;
-      if (form.csrf !== u.csrf) return send(reply, 403, layout('Not allowed', html`<p class="error">This form was not sent from this console (its CSRF token is missing or wrong).</p>`, u));
+      if (form.csrf !== u.csrf) return send(reply, 403, layout('Not allowed', forgedPost, u));
       await ask(req, 'logout', { 'auth-sid': u.sid });
       return toLogin(reply);
     });
@@ -133,7 +133,7 @@ export async function registerPanel(http: FastifyInstance, deps: AppDeps, dispat
       const name = (req.params as { name: string }).name;
       const title = `Zone of ${name}`;
       if (posted) {
-        if (posted.csrf !== u.csrf) return send(reply, 403, layout('Not allowed', html`<p class="error">This form was not sent from this console (its CSRF token is missing or wrong).</p>`, u));
+        if (posted.csrf !== u.csrf) return send(reply, 403, layout('Not allowed', forgedPost, u));
         const put = await ask(req, 'dns-zone-put', { 'auth-sid': u.sid, domain: name, zone: posted.zone });
         if (put.get('Status-Code') !== '0') return send(reply, 400, layout(title, zoneEditor({ name, zone: posted.zone, csrf: u.csrf, errors: put.all('Error') }), u));
         const saved = `Saved (Proc-ID ${put.get('Proc-ID')}); the name servers answer with it now.`;
