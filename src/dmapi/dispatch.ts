@@ -9,7 +9,7 @@ import { openResult, setResultObject, completeResult } from '../services/results
 import type { Access, Command, CommandReply, RawParams, RequestContext } from './command.ts';
 import { isModifying } from './command.ts';
 import type { CommandTable } from './command-table.ts';
-import { DmapiError, errorCatalogue, type ErrorKey } from './errors.ts';
+import { DmapiError, errorCatalogue, universalErrors, type ErrorKey } from './errors.ts';
 import { claimKey, fingerprint, idempotencyKeyOf, storeReply } from '../services/idempotency.ts';
 import { enforcePolicies, parsePolicy, type AccessPolicy } from '../services/access-policy.ts';
 import { formatReply, type HeaderList } from './reply.ts';
@@ -52,8 +52,6 @@ export interface DispatchOutcome {
  */
 export const httpStatusOf = (key: ErrorKey): number | undefined => (key === 'SESSION_INVALID' ? 401 : undefined);
 
-/** Errors any request may answer, whatever its own list says. */
-const universalErrors: readonly ErrorKey[] = ['SESSION_INVALID', 'LOGIN_THROTTLED', 'ADDRESS_NOT_ALLOWED', 'QUOTA_EXCEEDED', 'ACCESS_DENIED', 'PARAM_MISSING', 'PARAM_SYNTAX', 'PARAM_RANGE', 'INTERNAL', 'UNKNOWN_REQUEST'];
 
 // No colon in these texts: LEX shows an Error value only up to its first colon (dmapi-wire §1.3).
 const deniedText = (scope: Scope, request: string): string =>

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Command } from './command.ts';
-import { errorCatalogue, type ErrorKey } from './errors.ts';
+import { errorCatalogue, universalErrors } from './errors.ts';
 
 /** Generated reference files: path (from the project root) → content. A test keeps them fresh. */
 export function generatedFiles(commands: readonly Command[]): Record<string, string> {
@@ -28,7 +28,8 @@ export function paramList(schema: z.ZodType): { name: string; required: boolean;
   }));
 }
 
-const universal: ErrorKey[] = ['SESSION_INVALID', 'LOGIN_THROTTLED', 'ACCESS_DENIED', 'PARAM_MISSING', 'PARAM_SYNTAX', 'PARAM_RANGE', 'INTERNAL'];
+// An unknown request has no entry of its own to be listed under.
+const universal = universalErrors.filter((k) => k !== 'UNKNOWN_REQUEST');
 
 function requestsMarkdown(commands: readonly Command[]): string {
   const sorted = [...commands].sort((a, b) => a.name.localeCompare(b.name));
@@ -40,6 +41,7 @@ function requestsMarkdown(commands: readonly Command[]): string {
     'Every request is `GET` or `POST` to `/request/<name>`; names and parameter names are case-insensitive.',
     `Every request except \`login\` needs a session (\`auth-sid\` or the \`dmapi-auth\` cookie, or \`api-key\`).`,
     'Besides its own errors, any request may answer: ' + universal.map((k) => `\`${errorCatalogue[k].code}\` (${k})`).join(', ') + ' — see [errors.md](errors.md).',
+    'Every modifying request (access modify or costs) also takes `idempotency-key` (or the HTTP header `Idempotency-Key`): repeated with the same key and parameters within 24 hours it answers the first reply again, with no second effect — see [integrators.md](integrators.md).',
     '',
     '| request | access | execution | summary |',
     '|---|---|---|---|',

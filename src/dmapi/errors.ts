@@ -34,6 +34,9 @@ export const errorCatalogue = {
 export type ErrorKey = keyof typeof errorCatalogue;
 
 /** Thrown by commands and services; the dispatcher turns it into Status-Code/Status-Text/Error lines. */
+/** Errors any request may answer, whatever its own list says (the dispatcher's own checks). */
+export const universalErrors: readonly ErrorKey[] = ['SESSION_INVALID', 'LOGIN_THROTTLED', 'ADDRESS_NOT_ALLOWED', 'QUOTA_EXCEEDED', 'ACCESS_DENIED', 'PARAM_MISSING', 'PARAM_SYNTAX', 'PARAM_RANGE', 'INTERNAL', 'UNKNOWN_REQUEST'];
+
 export class DmapiError extends Error {
   readonly key: ErrorKey;
   readonly details: readonly string[];
