@@ -5,6 +5,7 @@ import { MAIL_SEND_JOB } from '../mail/outbox.ts';
 import { deliverMail } from '../mail/sender.ts';
 import { transferJobHandlers } from '../services/transfer-jobs.ts';
 import { lifecycleJobHandlers } from '../services/lifecycle-jobs.ts';
+import { webhookJobHandlers } from '../services/webhook-delivery.ts';
 
 /** Job kinds not tied to a request (mail delivery, lifecycle steps) register here. */
 export const serviceJobHandlers: Array<[string, JobHandler]> = [
@@ -12,6 +13,7 @@ export const serviceJobHandlers: Array<[string, JobHandler]> = [
   [NOTIFY_JOB, dnsNotifyJob],
   ...transferJobHandlers,
   ...lifecycleJobHandlers,
+  ...webhookJobHandlers,
 ];
 
 /** Every async request's `perform`, under the request's name, plus the service handlers. */
