@@ -76,3 +76,18 @@ export class WebhookReceiver {
     return answered;
   }
 }
+
+/**
+ * Runs the worker until no job is queued: after each round the test clock moves to the next
+ * queued job's time (a retry's backoff), so nothing sleeps. Returns the clock time it moved.
+ */
+export async function drainJobs(t: { work(): Promise<number>; clock: { now(): number; set(at: number): void }; app: { deps: { db: import('../../src/db/database.ts').Db } } }, maxRounds = 500): Promise<number> {
+  const start = t.clock.now();
+  for (let i = 0; i < maxRounds; i++) {
+    await t.work();
+    const next = await t.app.deps.db.selectFrom('jobs').select((eb) => eb.fn.min('run_at').as('at')).where('status', '=', 'queued').executeTakeFirst();
+    if (next?.at === null || next?.at === undefined) return t.clock.now() - start;
+    if (Number(next.at) > t.clock.now()) t.clock.set(Number(next.at));
+  }
+  throw new Error('jobs still queued after the last round');
+}
