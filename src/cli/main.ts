@@ -19,6 +19,7 @@ import { withDb } from './with-db.ts';
 import { registerJobCommands } from './jobs.ts';
 import { registerBackupCommands } from './backup.ts';
 import { registerAccessCommands } from './access.ts';
+import { registerWebhookCommands } from './webhooks.ts';
 import { registerMailCommands } from './mail.ts';
 import { creditAccount, registerBillingCommands } from './billing.ts';
 import { registerRegistryCommands } from './registry.ts';
@@ -277,6 +278,7 @@ registerTransferCommands(program);
 registerJobCommands(program);
 registerBackupCommands(program);
 registerAccessCommands(program);
+registerWebhookCommands(program);
 
 program.parseAsync().catch((err: unknown) => {
   // zod's own message is a JSON dump; the issue messages already name the field.
