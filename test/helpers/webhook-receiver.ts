@@ -22,6 +22,8 @@ export interface Received {
 export class WebhookReceiver {
   readonly received: Received[] = [];
   answer: (n: number, body: Record<string, unknown>) => number = () => 200;
+  /** How long each answer takes (a slow receiver keeps a delivery in flight). */
+  delayMs = 0;
   private server: Server | undefined;
   private sockets = new Set<Socket>();
   private port = 0;
@@ -70,6 +72,7 @@ export class WebhookReceiver {
     const header = req.headers['dmapid-signature'];
     const verified = verifySignature(this.secret, Array.isArray(header) ? header[0] : header, body, Date.now());
     const event = JSON.parse(body) as Record<string, unknown>;
+    if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
     const answered = verified ? this.answer(this.received.length, event) : 401;
     const delivery = req.headers['dmapid-delivery'];
     this.received.push({ seq: Number(event['seq']), type: String(event['type']), body, verified, answered, delivery: Array.isArray(delivery) ? delivery[0] : delivery });
