@@ -7,6 +7,7 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from '
  */
 export interface Database {
   request_budgets: RequestBudgetsTable;
+  event_counters: EventCountersTable;
   events: EventsTable;
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
@@ -773,6 +774,12 @@ export interface RequestBudgetsTable {
   scope: string;
   window_start: number;
   used: number;
+}
+
+/** The last event number an account used (migration 0030): its row is locked while an event is written. */
+export interface EventCountersTable {
+  account_id: number;
+  last_seq: number;
 }
 
 /** One entry of an account's event feed (migration 0030; src/services/events.ts). */

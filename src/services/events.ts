@@ -35,17 +35,15 @@ export interface NewEvent {
   now: number;
 }
 
-const counterName = (accountId: number) => `events:${accountId}`;
-
-/** Takes the account's next event number (locking its counter until the transaction ends). */
+/** Takes the account's next event number (locking its counter row until the transaction ends). */
 async function nextSeq(db: Executor, accountId: number): Promise<number> {
   const row = await db
-    .insertInto('id_counters')
-    .values({ name: counterName(accountId), value: 1 })
-    .onConflict((oc) => oc.column('name').doUpdateSet((eb) => ({ value: eb('id_counters.value', '+', 1) })))
-    .returning('value')
+    .insertInto('event_counters')
+    .values({ account_id: accountId, last_seq: 1 })
+    .onConflict((oc) => oc.column('account_id').doUpdateSet((eb) => ({ last_seq: eb('event_counters.last_seq', '+', 1) })))
+    .returning('last_seq')
     .executeTakeFirstOrThrow();
-  return Number(row.value);
+  return Number(row.last_seq);
 }
 
 /** Writes the event and queues its webhook deliveries; call it with the change's transaction. Returns its number. */

@@ -2,13 +2,18 @@ import { transactional, withId, type MigrationContext } from './helpers.ts';
 
 /**
  * The event feed and its webhooks (src/services/events.ts, webhooks.ts, webhook-delivery.ts):
- * events numbered per account (the counter is an id_counters row `events:<account>`), the
+ * events numbered per account (the counter is the account's event_counters row), the
  * account's endpoints, one delivery per event and endpoint, and every attempt of a delivery.
  * `accounts.low_balance`: the available money (minor units) below which a `balance.low` event is written.
  */
 export const eventsWebhooks = (ctx: MigrationContext) =>
   transactional(ctx, async (db) => {
     await db.schema.alterTable('accounts').addColumn('low_balance', 'bigint', (c) => c.notNull().defaultTo(5000)).execute();
+    await db.schema
+      .createTable('event_counters')
+      .addColumn('account_id', 'integer', (c) => c.primaryKey().references('accounts.id').onDelete('cascade'))
+      .addColumn('last_seq', 'bigint', (c) => c.notNull())
+      .execute();
     await withId(ctx, db.schema.createTable('events'))
       .addColumn('account_id', 'integer', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
       .addColumn('seq', 'bigint', (c) => c.notNull())
