@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { forEachDatabase, withCommands } from '../../test/helpers/harness.ts';
 import { testAsync } from '../../test/helpers/test-commands.ts';
 import { domainReseller, registered } from '../../test/helpers/domain-fixtures.ts';
-import { eventsAfter, recordEvent } from './events.ts';
+import { EVENT_RETENTION_DAYS, eventsAfter, purgeEvents, recordEvent } from './events.ts';
+import { DAY } from '../core/clock.ts';
 import { charge } from '../billing/ledger.ts';
 
 forEachDatabase('events', (t) => {
@@ -91,5 +92,16 @@ forEachDatabase('events', (t) => {
     const low = (await all(r.account.id)).filter((e) => e.type === 'balance.low');
     assert.equal(low.length, 1);
     assert.deepEqual(JSON.parse(low[0]!.data), { available: '45.00', threshold: '50.00', currency: 'USD' });
+  });
+
+  it('purges events past the retention period; their numbers are not reused', async () => {
+    const r = await t().reseller('ev-purge');
+    const { db } = t().app.deps;
+    const now = t().clock.now();
+    await recordEvent(db, { accountId: r.account.id, type: 'zone.changed', object: 'old.example', now: now - (EVENT_RETENTION_DAYS + 1) * DAY });
+    await recordEvent(db, { accountId: r.account.id, type: 'zone.changed', object: 'recent.example', now: now - DAY });
+    assert.ok((await purgeEvents(db, now - EVENT_RETENTION_DAYS * DAY)) >= 1);
+    assert.deepEqual((await all(r.account.id)).map((e) => [e.seq, e.object]), [[2, 'recent.example']]);
+    assert.equal(await recordEvent(db, { accountId: r.account.id, type: 'zone.changed', object: 'next.example', now }), 3);
   });
 });

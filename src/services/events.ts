@@ -62,6 +62,15 @@ export async function recordEvent(db: Executor, e: NewEvent): Promise<number> {
   return db.isTransaction ? write(db) : db.transaction().execute(write);
 }
 
+/** How long events (and their delivery logs) are kept; their numbers are never reused. */
+export const EVENT_RETENTION_DAYS = 90;
+
+/** Deletes events written before `olderThan`, with their deliveries and attempts; returns how many. */
+export async function purgeEvents(db: Executor, olderThan: number): Promise<number> {
+  const res = await db.deleteFrom('events').where('created_at', '<', olderThan).executeTakeFirst();
+  return Number(res.numDeletedRows);
+}
+
 /** The account's events after number `after`, oldest first. */
 export function eventsAfter(db: Executor, accountId: number, after: number, limit: number): Promise<EventRow[]> {
   return db.selectFrom('events').selectAll().where('account_id', '=', accountId).where('seq', '>', after).orderBy('seq').limit(limit).execute();
