@@ -366,6 +366,14 @@ async function sendFoaOrWait(ctx: FlowContext, t: TransferRow, view: RegistryVie
   const { db, now } = ctx;
   const to = await foaRecipients(ctx, t, view);
   if (!to.owner && !to.admin) {
+    // A real registry publishes no contact data of other registrars' names: then the valid auth
+    // code is the authorisation (ICANN Temporary Specification, Appendix G: no gaining FOA when
+    // the registrant's data is not available), and the request goes to the registry.
+    if (t.losing_account_id === null && registryOf(ctx.deps).kind !== 'simulated' && view.codeValid && ctx.deps.tlds.get(t.tld)?.transfer.authCode) {
+      const next = await move(db, now, t, 'FOA_ACK', 'no FOA: the registry publishes no contact data; the valid auth code authorises the transfer');
+      await enqueue(db, now, TRANSFER_REQUEST_JOB, { transferId: t.id }, { accountId: t.account_id, objectKey: `domain:${t.domain}` });
+      return next;
+    }
     if (t.state === 'PENDING_FOA_SENDING') return t;
     return move(db, now, t, 'PENDING_FOA_SENDING', 'no e-mail address of the owner or admin contact is known');
   }
