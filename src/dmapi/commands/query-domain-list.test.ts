@@ -1,4 +1,5 @@
 import { it } from 'node:test';
+import type { AddressInfo } from 'node:net';
 import assert from 'node:assert/strict';
 import { forEachDatabase } from '../../../test/helpers/harness.ts';
 import { insertDomain } from '../../../test/helpers/test-commands.ts';
@@ -135,5 +136,34 @@ forEachDatabase('query-domain-list columns of registered domains', (t) => {
     assert.equal((await performed(t(), alice.sid, 'domain-delete', { domain: 'a-qdlc.com', force: 1 })).status, 'ack');
     assert.doesNotMatch((await list({})).body, /a-qdlc.com/);
     assert.match((await list({})).body, /^b-qdlc.com /m);
+  });
+
+  it('streams a whole list of thousands a page at a time over HTTP (chunked), the same lines as in one piece', async () => {
+    const { app, clock } = t();
+    const r = await t().reseller('qdl-many');
+    const names = Array.from({ length: 4321 }, (_, i) => `n${String(i).padStart(5, '0')}-qdlm.com`);
+    const rows = names.map((name) => ({ account_id: r.account.id, name, tld: 'com', created_at: clock.now(), expires_at: exp('2027-05-01'), updated_at: clock.now(), autorenew: 1, locked: 0 }));
+    for (let i = 0; i < rows.length; i += 500) await app.deps.db.insertInto('domains').values(rows.slice(i, i + 500)).execute();
+    const expected = names.map((n) => `${n} 2027-05-01 production,autorenew`).join('\n');
+    // In one piece: what a caller that does not stream (the web console) gets from the dispatcher.
+    const whole = await app.dispatcher.dispatch({ name: 'query-domain-list', params: { 'auth-sid': r.sid, showstatus: '1' }, ip: '127.0.0.1' });
+    assert.equal(whole.more, undefined);
+    assert.ok(whole.text.endsWith(`\n\n${expected}`));
+    await app.http.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const { port } = app.http.server.address() as AddressInfo;
+      const res = await fetch(`http://127.0.0.1:${port}/request/query-domain-list?auth-sid=${r.sid}&showstatus=1`);
+      assert.equal(res.headers.get('transfer-encoding'), 'chunked');
+      const text = await res.text();
+      assert.equal(text.slice(text.indexOf('\n\n') + 2), expected, 'every name once, in order, the last line without a newline');
+      assert.match(text, /^Status-Code: 0\nStatus-Text: Command completed successfully\n/);
+      // A pattern and from/to still work on the big list.
+      const some = await fetch(`http://127.0.0.1:${port}/request/query-domain-list?auth-sid=${r.sid}&pattern=n0421*`);
+      assert.equal((await some.text()).split('\n\n')[1]!.split('\n').length, 10);
+      const paged = await fetch(`http://127.0.0.1:${port}/request/query-domain-list?auth-sid=${r.sid}&from=4000&to=4001`);
+      assert.equal((await paged.text()).split('\n\n')[1], `${names[3999]} 2027-05-01\n${names[4000]} 2027-05-01`);
+    } finally {
+      await app.http.close();
+    }
   });
 });
