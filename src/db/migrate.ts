@@ -25,6 +25,7 @@ import { idempotencyKeys } from './migrations/0025-idempotency-keys.ts';
 import { accountRoles } from './migrations/0026-account-roles.ts';
 import { accessPolicies } from './migrations/0027-access-policies.ts';
 import { pollMessageOutcomes } from './migrations/0028-poll-message-outcomes.ts';
+import { nameTrigrams } from './migrations/0029-name-trigrams.ts';
 
 /** Ordered list of migrations; names sort in the order they must run. Append, never edit. */
 const all: Array<[string, (ctx: MigrationContext) => MigrationStep]> = [
@@ -52,6 +53,7 @@ const all: Array<[string, (ctx: MigrationContext) => MigrationStep]> = [
   ['0026-account-roles', accountRoles],
   ['0027-access-policies', accessPolicies],
   ['0028-poll-message-outcomes', pollMessageOutcomes],
+  ['0029-name-trigrams', nameTrigrams],
 ];
 
 class StaticProvider implements MigrationProvider {

@@ -47,7 +47,7 @@ export const queryDomainList = defineCommand({
     const headers: HeaderList = [['Columns', columns.join(',')]];
     const own = () => {
       let q = ctx.db.selectFrom('domains').select(LISTED).where('account_id', '=', ctx.account.id).where('status', '=', 'active');
-      if (p.pattern) q = q.where(globMatch(ctx.db, 'name', p.pattern));
+      if (p.pattern) q = q.where(globMatch(ctx.db, 'name', p.pattern, { trigrams: { table: 'domains_name_trgm', key: 'domains.id' } }));
       return q.orderBy('name');
     };
     const asOwn = (domains: Listed['domain'][]): Listed[] => domains.map((domain) => ({ domain, roles: ['@creator'] }));
