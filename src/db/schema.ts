@@ -376,8 +376,10 @@ export interface RegistryPollMessagesTable {
   text: string;
   queued_at: number;
   received_at: number;
-  /** When dmapid turned it into its own state; null: recorded only. */
+  /** When dmapid acted on it (registry-messages.ts); null: still to look at. */
   handled_at: number | null;
+  /** What dmapid made of it, for the operator. */
+  outcome: string | null;
 }
 
 export type MailStatus = 'held' | 'queued' | 'sent' | 'failed';
