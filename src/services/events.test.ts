@@ -2,7 +2,7 @@ import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { forEachDatabase, withCommands } from '../../test/helpers/harness.ts';
 import { testAsync } from '../../test/helpers/test-commands.ts';
-import { domainReseller, registered } from '../../test/helpers/domain-fixtures.ts';
+import { domainReseller, performed, registered } from '../../test/helpers/domain-fixtures.ts';
 import { EVENT_RETENTION_DAYS, eventsAfter, purgeEvents, recordEvent } from './events.ts';
 import { DAY } from '../core/clock.ts';
 import { charge } from '../billing/ledger.ts';
@@ -44,6 +44,25 @@ forEachDatabase('events', (t) => {
     const done = events.find((e) => e.type === 'result.completed' && e.proc_id === procId);
     assert.ok(done && done.seq > reg.seq, 'the result completes after the domain row is written, in the same transaction');
     assert.deepEqual(events.map((e) => e.seq), events.map((_, i) => before + i + 1), 'numbered without gaps');
+  });
+
+  it('writes domain.renewed and domain.deleted with their requests', async () => {
+    const r = await domainReseller(t(), 'ev-renew');
+    await registered(t(), r, 'events-two.com');
+    const from = (await all(r.id)).length;
+    const renew = await performed(t(), r.sid, 'domain-renew', { domain: 'events-two.com', period: 12 });
+    assert.equal(renew.status, 'ack', renew.body);
+    const del = await performed(t(), r.sid, 'domain-delete', { domain: 'events-two.com' });
+    assert.equal(del.status, 'ack', del.body);
+    const events = (await all(r.id)).slice(from).filter((e) => e.type.startsWith('domain.'));
+    assert.deepEqual(
+      events.map((e) => [e.type, e.object, e.proc_id]),
+      [
+        ['domain.renewed', 'events-two.com', Number(renew.accepted.get('Proc-ID'))],
+        ['domain.deleted', 'events-two.com', Number(del.accepted.get('Proc-ID'))],
+      ],
+    );
+    assert.equal(JSON.parse(events[0]!.data).months, 12);
   });
 
   it('writes nothing when the change is rolled back, and leaves no gap in the numbers', async () => {
