@@ -26,6 +26,7 @@ import { accountRoles } from './migrations/0026-account-roles.ts';
 import { accessPolicies } from './migrations/0027-access-policies.ts';
 import { pollMessageOutcomes } from './migrations/0028-poll-message-outcomes.ts';
 import { nameTrigrams } from './migrations/0029-name-trigrams.ts';
+import { domainListOrder } from './migrations/0037-domain-list-order.ts';
 
 /** Ordered list of migrations; names sort in the order they must run. Append, never edit. */
 const all: Array<[string, (ctx: MigrationContext) => MigrationStep]> = [
@@ -54,6 +55,7 @@ const all: Array<[string, (ctx: MigrationContext) => MigrationStep]> = [
   ['0027-access-policies', accessPolicies],
   ['0028-poll-message-outcomes', pollMessageOutcomes],
   ['0029-name-trigrams', nameTrigrams],
+  ['0037-domain-list-order', domainListOrder],
 ];
 
 class StaticProvider implements MigrationProvider {
