@@ -24,6 +24,7 @@ import { zoneChanges } from './migrations/0023-zone-changes.ts';
 import { idempotencyKeys } from './migrations/0025-idempotency-keys.ts';
 import { accountRoles } from './migrations/0026-account-roles.ts';
 import { accessPolicies } from './migrations/0027-access-policies.ts';
+import { dnssec } from './migrations/0033-dnssec.ts';
 
 /** Ordered list of migrations; names sort in the order they must run. Append, never edit. */
 const all: Array<[string, (ctx: MigrationContext) => MigrationStep]> = [
@@ -50,6 +51,7 @@ const all: Array<[string, (ctx: MigrationContext) => MigrationStep]> = [
   ['0025-idempotency-keys', idempotencyKeys],
   ['0026-account-roles', accountRoles],
   ['0027-access-policies', accessPolicies],
+  ['0033-dnssec', dnssec],
 ];
 
 class StaticProvider implements MigrationProvider {
