@@ -182,8 +182,11 @@ export async function maintainZone(deps: AppDeps, db: Executor, zoneId: number, 
   return done;
 }
 
+/** What key changes need: the key-encryption key and the DNSSEC settings. */
+export type SigningDeps = Pick<AppDeps, 'dnssecKek' | 'config'>;
+
 /** Starts a KSK double-signature rollover: a new KSK, active at once (it signs the DNSKEY set beside the old one). */
-export async function rollKsk(deps: AppDeps, db: Executor, zone: StoredZone, now: number): Promise<string[]> {
+export async function rollKsk(deps: SigningDeps, db: Executor, zone: StoredZone, now: number): Promise<string[]> {
   const state = await zoneState(db, zone.id);
   if (state?.status !== 'signing') throw new Error(`zone ${zone.name} is not signed`);
   const active = (await zoneKeyRows(db, zone.id)).filter((r) => r.role === 'ksk' && r.state === 'active');
@@ -236,7 +239,7 @@ export const dsJob: JobHandler = Object.assign(
 export const signingTimes = (zone: Pick<StoredZone, 'updatedAt'>, validity: number) => ({ inception: seconds(zone.updatedAt) - 3600, expiration: seconds(zone.updatedAt) + validity });
 
 /** Starts a KSK rollover now (`dmapid dnssec roll-ksk`); the maintenance task takes it from there. */
-export async function startKskRollover(deps: AppDeps, zoneName: string, now: number): Promise<string[]> {
+export async function startKskRollover(deps: SigningDeps & Pick<AppDeps, 'db'>, zoneName: string, now: number): Promise<string[]> {
   return deps.db.transaction().execute(async (db) => {
     const zone = await zoneByName(db, zoneName, { forUpdate: true });
     if (!zone) throw new Error(`no hosted zone ${zoneName}`);
