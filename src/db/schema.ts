@@ -332,6 +332,8 @@ export interface DnssecZonesTable {
   /** signing; unwinding ($dnssec=no: the DS goes first, signing stops a wait later). */
   status: 'signing' | 'unwinding';
   status_since: number;
+  /** The signing epoch: signatures are valid from an hour before it for the configured validity; re-signing moves it. */
+  signed_at: number;
   /** The DS records (JSON DnssecData) last sent to the parent for a domain registered here; null when none. */
   parent_ds: string | null;
   /** none (not registered here or no DNSSEC at the TLD), pending (a DS job is queued), current (the parent has parent_ds). */

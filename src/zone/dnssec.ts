@@ -18,8 +18,10 @@ import { writeZone, zoneByName, type StoredZone } from './store.ts';
  * - `$dnssec=yes` (dns-zone-put) makes a KSK and a ZSK, both active, in the transaction of the
  *   change, so the first version served is signed; for a domain registered here whose TLD takes
  *   DNSSEC the KSK's DS goes to the registry as a job (DS_JOB), with a result row for the reseller.
- * - Signatures hold for DMAPID_DNSSEC_SIGNATURE_VALIDITY from the zone's last change; when half of
- *   that is gone the zone is written again unchanged (new serial: secondaries fetch the new signatures).
+ * - Signatures hold for DMAPID_DNSSEC_SIGNATURE_VALIDITY from the zone's signing epoch
+ *   (dnssec_zones.signed_at); when half of that is gone the epoch moves to now and the zone is
+ *   written again unchanged (new serial: secondaries fetch the new signatures). Between epochs a
+ *   change re-signs only what changed (SignatureCache).
  * - ZSK pre-publish rollover (RFC 7583 §3.2): a new ZSK is published; after the wait it signs and
  *   the old one retires; after another wait the old one goes.
  * - KSK double-signature rollover (RFC 7583 §3.3, `dmapid dnssec roll-ksk` or DMAPID_DNSSEC_KSK_LIFETIME):
@@ -85,9 +87,9 @@ export async function applyDnssecSetting(deps: AppDeps, db: Executor, zoneName: 
       const algorithm = configuredAlgorithm(deps.config);
       await addKey(db, deps.dnssecKek, zone.id, 'ksk', algorithm, 'active', now);
       await addKey(db, deps.dnssecKek, zone.id, 'zsk', algorithm, 'active', now);
-      await db.insertInto('dnssec_zones').values({ zone_id: zone.id, status: 'signing', status_since: now, parent_ds: null, ds_state: 'none', ds_changed_at: null }).execute();
+      await db.insertInto('dnssec_zones').values({ zone_id: zone.id, status: 'signing', status_since: now, signed_at: now, parent_ds: null, ds_state: 'none', ds_changed_at: null }).execute();
     } else {
-      await db.updateTable('dnssec_zones').set({ status: 'signing', status_since: now }).where('zone_id', '=', zone.id).execute();
+      await db.updateTable('dnssec_zones').set({ status: 'signing', status_since: now, signed_at: now }).where('zone_id', '=', zone.id).execute();
     }
     const parent = await parentData(deps, db, zone, await zoneKeyRows(db, zone.id));
     if (parent && JSON.stringify(parent.data) !== state?.parent_ds) await queueDs(db, now, zone, parent.domain, parent.data, 'DNSSEC turned on: DS sent to the registry');
@@ -174,11 +176,12 @@ export async function maintainZone(deps: AppDeps, db: Executor, zoneId: number, 
       changed = true;
     }
   }
-  const resignAt = stored.updatedAt + (config.dnssecSignatureValidity * 1000) / 2;
-  if (changed || now >= resignAt) {
-    await touch(db, stored, now);
-    if (!changed) done.push('resigned');
+  if (now >= state.signed_at + (config.dnssecSignatureValidity * 1000) / 2) {
+    await db.updateTable('dnssec_zones').set({ signed_at: now }).where('zone_id', '=', zoneId).execute();
+    done.push('resigned');
+    changed = true;
   }
+  if (changed) await touch(db, stored, now);
   return done;
 }
 
@@ -236,7 +239,8 @@ export const dsJob: JobHandler = Object.assign(
   },
 );
 
-export const signingTimes = (zone: Pick<StoredZone, 'updatedAt'>, validity: number) => ({ inception: seconds(zone.updatedAt) - 3600, expiration: seconds(zone.updatedAt) + validity });
+/** The validity window of a zone's signatures, from its signing epoch (the same for every version and process until re-signing). */
+export const signingTimes = (signedAt: number, validity: number) => ({ inception: seconds(signedAt) - 3600, expiration: seconds(signedAt) + validity });
 
 /** Starts a KSK rollover now (`dmapid dnssec roll-ksk`); the maintenance task takes it from there. */
 export async function startKskRollover(deps: SigningDeps & Pick<AppDeps, 'db'>, zoneName: string, now: number): Promise<string[]> {

@@ -7,7 +7,7 @@ import { zoneAt } from './journal.ts';
 import { enclosingNames, zoneByName, zoneForName, zoneSerial } from './store.ts';
 import { dnsSettings, toSnapshot } from './to-dns.ts';
 import { RFC9276 } from '../dns/dnssec/nsec3.ts';
-import { signZone } from '../dns/dnssec/sign.ts';
+import { SignatureCache, signZone } from '../dns/dnssec/sign.ts';
 import { signingKeys, zoneKeyRows } from './dnssec-keys.ts';
 import { signingTimes } from './dnssec.ts';
 import type { StoredZone } from './store.ts';
@@ -24,15 +24,17 @@ export function createZoneSource(deps: { db: Executor; clock: Clock; config: Con
   /**
    * A zone with a dnssec_zones row (signing, or unwinding after `$dnssec=no`) is signed here, once
    * per served version: the DNS server caches the result by serial. Signature times follow the
-   * zone's last write, so every process makes the same validity window for one serial.
+   * zone's signing epoch, so every process makes the same validity window for one serial, and
+   * the signatures of RRsets a change left alone are taken from the cache.
    */
+  const signatures = new SignatureCache();
   const sign = async (zone: StoredZone, snapshot: ZoneSnapshot): Promise<ZoneSnapshot> => {
     if (!deps.dnssecKek) return snapshot;
-    const signing = await deps.db.selectFrom('dnssec_zones').select('status').where('zone_id', '=', zone.id).executeTakeFirst();
+    const signing = await deps.db.selectFrom('dnssec_zones').select(['status', 'signed_at']).where('zone_id', '=', zone.id).executeTakeFirst();
     if (!signing) return snapshot;
     const keys = signingKeys(deps.dnssecKek, await zoneKeyRows(deps.db, zone.id));
-    const { inception, expiration } = signingTimes(zone, deps.config.dnssecSignatureValidity);
-    return signZone(snapshot, { keys, inception, expiration, denial: deps.config.dnssecDenial, nsec3: RFC9276, dnskeyTtl: DNSKEY_TTL });
+    const { inception, expiration } = signingTimes(Number(signing.signed_at), deps.config.dnssecSignatureValidity);
+    return signZone(snapshot, { keys, inception, expiration, denial: deps.config.dnssecDenial, nsec3: RFC9276, dnskeyTtl: DNSKEY_TTL, cache: signatures });
   };
   const served = (row: { serial: number; validity_bounds: string }) =>
     zoneSerial({ baseSerial: row.serial, bounds: JSON.parse(row.validity_bounds) as number[] }, deps.clock.now());

@@ -25,6 +25,7 @@ export const dnssec = (ctx: MigrationContext) =>
       .addColumn('zone_id', 'bigint', (c) => c.primaryKey().references('zones.id').onDelete('cascade'))
       .addColumn('status', 'text', (c) => c.notNull())
       .addColumn('status_since', 'bigint', (c) => c.notNull())
+      .addColumn('signed_at', 'bigint', (c) => c.notNull())
       .addColumn('parent_ds', 'text')
       .addColumn('ds_state', 'text', (c) => c.notNull())
       .addColumn('ds_changed_at', 'bigint')

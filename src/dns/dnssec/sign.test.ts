@@ -11,7 +11,7 @@ import type { ResourceRecord, ZoneSnapshot } from '../zone-source.ts';
 import { canonicalOrder, compareNames, signedData } from './canonical.ts';
 import { ALGORITHM, dnskeyOf, dsOf, keyTag, verifyWith, type Algorithm } from './keys.ts';
 import { nsec3Hash, RFC9276 } from './nsec3.ts';
-import { signZone, type SignOptions } from './sign.ts';
+import { SignatureCache, signZone, type SignOptions } from './sign.ts';
 import { testKeys } from './test-keys.ts';
 
 // dnssec-verify checks the validity window against the real time.
@@ -131,6 +131,24 @@ describe('DNSSEC: zone signing', () => {
     const tampered = { ...signed, records: signed.records.map((r) => (r.name === 'mail.example.test' && r.data.type === 'A' ? { ...r, data: { type: 'A' as const, address: '192.0.2.26' } } : r)) };
     assert.throws(() => verifyAll(tampered), /signature over mail.example.test type 1/);
     if (tool) assert.throws(() => dnssecVerify(tampered), /No correct ECDSAP256SHA256 signature for mail.example.test A/);
+  });
+
+  it('with a signature cache, a changed zone re-signs only what changed (same keys and window)', () => {
+    const o = options();
+    const cache = new SignatureCache();
+    const first = signZone(exampleZone(), { ...o, cache });
+    const made = cache.misses;
+    assert.equal(cache.hits, 0);
+    const zone = exampleZone('example.test', 2026011502);
+    zone.records = zone.records.map((r) => (r.name === 'mail.example.test' && r.data.type === 'A' ? { ...r, data: { type: 'A', address: '192.0.2.26' } } : r));
+    const second = signZone(zone, { ...o, cache });
+    verifyAll(second);
+    // Signed again: the SOA (new serial) and mail's A; the NSEC3 records did not change (same names, same types).
+    assert.equal(cache.misses - made, 2);
+    assert.equal(cache.hits, made - 2);
+    const sig = (z: ZoneSnapshot, name: string, type: number) => z.records.find((r) => r.name === name && r.data.type === 'RRSIG' && r.data.typeCovered === type)!.data;
+    assert.deepEqual(sig(first, 'www.example.test', TYPE.CNAME), sig(second, 'www.example.test', TYPE.CNAME));
+    assert.notDeepEqual(sig(first, 'mail.example.test', TYPE.A), sig(second, 'mail.example.test', TYPE.A));
   });
 
   it('refuses to sign without an active KSK and ZSK', () => {

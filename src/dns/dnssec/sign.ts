@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { isAtOrBelow, labelCount, nameKey, parentName, splitName } from '../wire/name.ts';
 import { CLASS, TYPE, rdataTypeCode, type WireRecord } from '../wire/types.ts';
 import type { RData, ResourceRecord, ZoneSnapshot } from '../zone-source.ts';
@@ -14,8 +15,40 @@ export interface ZoneKey {
   cds?: boolean;
 }
 
+/**
+ * Signatures already made, by what they sign: a new version of a zone signed with the same keys
+ * and validity window re-signs only the RRsets that changed (and the SOA and the denial records
+ * around the change). Bounded; the oldest entries go first.
+ */
+export class SignatureCache {
+  private readonly entries = new Map<string, string>();
+  hits = 0;
+  misses = 0;
+  private readonly capacity: number;
+  constructor(capacity = 200_000) {
+    this.capacity = capacity;
+  }
+
+  /** The signature of `data` by `key`, made by `make` when not cached. */
+  signature(key: SigningKey, data: Uint8Array, make: () => string): string {
+    const id = createHash('sha256').update(key.publicKey).update(data).digest('base64');
+    const found = this.entries.get(id);
+    if (found !== undefined) {
+      this.hits++;
+      return found;
+    }
+    this.misses++;
+    const sig = make();
+    if (this.entries.size >= this.capacity) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(id, sig);
+    return sig;
+  }
+}
+
 export interface SignOptions {
   keys: readonly ZoneKey[];
+  /** Reuses signatures of unchanged RRsets across versions. */
+  cache?: SignatureCache;
   /** Unix seconds. */
   inception: number;
   expiration: number;
@@ -126,7 +159,9 @@ class Signer {
     const labels = splitName(owner)[0] === '*' ? labelCount(owner) - 1 : labelCount(owner);
     return (KSK_SIGNED.has(type) ? this.ksks : this.zsks).map((key) => {
       const fields: RrsigFields = { typeCovered: type, algorithm: key.algorithm, labels, originalTtl: rrs[0]!.ttl, expiration: this.o.expiration >>> 0, inception: this.o.inception >>> 0, keyTag: key.keyTag, signer: this.origin };
-      const data: RData = { type: 'RRSIG', ...fields, signature: signWith(key, signedData(fields, owner, wire)).toString('base64') };
+      const signed = signedData(fields, owner, wire);
+      const make = () => signWith(key, signed).toString('base64');
+      const data: RData = { type: 'RRSIG', ...fields, signature: this.o.cache ? this.o.cache.signature(key, signed, make) : make() };
       return { name: owner, ttl: rrs[0]!.ttl, data };
     });
   }
