@@ -69,7 +69,8 @@ async function queueDs(db: Executor, now: number, zone: StoredZone, domain: { id
   const resultId = await openResult(db, { accountId: domain.account_id, svtrid: trackingId(now), cltrid: null, requestType: DS_JOB, now });
   await setResultObject(db, resultId, domain.name);
   const job: DsJob = { zoneId: zone.id, domainId: domain.id, name: domain.name, dnssec, resultId, reason };
-  await enqueue(db, now, DS_JOB, job, { accountId: domain.account_id, resultId });
+  // In line with domain-modify and the other DS jobs of the domain (their registry calls never overlap).
+  await enqueue(db, now, DS_JOB, job, { accountId: domain.account_id, resultId, objectKey: `domain:${domain.name}` });
   await db.updateTable('dnssec_zones').set({ ds_state: 'pending' }).where('zone_id', '=', zone.id).execute();
 }
 

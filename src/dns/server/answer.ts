@@ -68,6 +68,14 @@ function lookup(zone: IndexedZone, qname: string, qtype: number, signed: boolean
       proveWildcard();
       return res;
     }
+    // RRSIGs live beside their RRsets, not in the node: a query for them gets all of the name's (RFC 4035 §3.1.5 allows it).
+    if (qtype === TYPE.RRSIG && zone.denial !== undefined && encloser === undefined) {
+      const sigs = zone.allSigsAt(name);
+      if (sigs.length > 0) {
+        res.answers.push(...sigs);
+        return res;
+      }
+    }
     const set = node.get(qtype);
     if (set) {
       own(set);

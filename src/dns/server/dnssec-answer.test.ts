@@ -46,6 +46,14 @@ describe('DNSSEC answers from a signed zone (NSEC3)', () => {
     assert.deepEqual(typesOf(plain!.answers), ['CNAME', 'CNAME', 'A']);
   });
 
+  it('a query for type RRSIG gets every signature of the name', async () => {
+    const [m] = await ask('mail.example.test', TYPE.RRSIG);
+    assert.deepEqual(typesOf(m!.answers).sort(), ['RRSIG(1)', 'RRSIG(28)']);
+    const [none] = await ask('c.example.test', TYPE.RRSIG);
+    assert.deepEqual(none!.answers, []);
+    assert.equal(none!.rcode, RCODE.NOERROR);
+  });
+
   it('DNSKEY, CDS and CDNSKEY are served at the apex, signed by the KSK', async () => {
     const [m] = await ask('example.test', TYPE.DNSKEY);
     assert.deepEqual(typesOf(m!.answers), ['DNSKEY', 'DNSKEY', 'RRSIG(48)']);

@@ -89,6 +89,11 @@ export class IndexedZone {
     this.nsecOrder.sort(compareNames);
   }
 
+  /** Every RRSIG owned by `name` (a query for type RRSIG). */
+  allSigsAt(name: string): WireRecord[] {
+    return this.dnssecRecords.filter((r) => r.name === name && r.data.type === 'RRSIG');
+  }
+
   /** The RRSIGs over the RRset of `type` at `name` (none in an unsigned zone). */
   sigsFor(name: string, type: number): WireRecord[] {
     return this.sigs.get(`${name}\u0000${type}`) ?? [];
