@@ -22,7 +22,7 @@ import { benchDatabase, pgUrl } from './databases.ts';
 import { createAccount, createApiKey } from '../src/services/accounts.ts';
 import { DAY } from '../src/core/clock.ts';
 import { openDatabase, type Db } from '../src/db/database.ts';
-import { globMatch } from '../src/db/sql-helpers.ts';
+import { domainNameTrigrams, globMatch } from '../src/db/sql-helpers.ts';
 
 const rows = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const reps = Number(process.env.BENCH_REPS ?? 15);
@@ -125,7 +125,7 @@ function planned(db: Db, accountId: number, now: number) {
     ['last payment (query-profile)', db.selectFrom('orders').select(['created_at']).where('account_id', '=', accountId).where('type', '=', 'credit-increase').orderBy('id', 'desc').limit(sql.lit(1))],
     ['autorenew count (login)', db.selectFrom('domains').select((eb) => eb.fn.countAll<number>().as('n')).where('account_id', '=', accountId).where('autorenew', '=', 1)],
     ['query-domain-list pattern=abc*', own.select(['name']).where(globMatch(db, 'name', 'abc*')).orderBy('name')],
-    ['query-domain-list pattern=*xyz*', own.select(['name']).where(globMatch(db, 'name', '*xyz*')).orderBy('name')],
+    ['query-domain-list pattern=*xyz*', own.select(['name']).where(globMatch(db, 'name', '*xyz*', { trigrams: domainNameTrigrams })).orderBy('name')],
     ['result-list objid', db.selectFrom('results').select(['id']).where('account_id', '=', accountId).where('created_at', '>=', now - 90 * DAY).where(globMatch(db, 'object_name', 'abc*')).orderBy('created_at', 'desc').orderBy('id', 'desc')],
     ['query-order-list', db.selectFrom('orders').select(['id']).where('account_id', '=', accountId).where('created_at', '>=', now - 30 * DAY).where('amount_brutto', '!=', 0).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(100)],
   ] as const;

@@ -25,6 +25,7 @@ import { registerMailCommands } from './mail.ts';
 import { creditAccount, registerBillingCommands } from './billing.ts';
 import { registerRegistryCommands } from './registry.ts';
 import { registerTransferCommands } from './transfers.ts';
+import { registerDnssecCommands } from './dnssec.ts';
 import { fileLimitWarning } from '../net/file-limit.ts';
 import { printList } from './list-output.ts';
 
@@ -276,6 +277,7 @@ registerMailCommands(program);
 registerBillingCommands(program);
 registerRegistryCommands(program);
 registerTransferCommands(program);
+registerDnssecCommands(program);
 registerJobCommands(program);
 registerBackupCommands(program);
 registerAccessCommands(program);

@@ -27,6 +27,9 @@ import { accessPolicies } from './migrations/0027-access-policies.ts';
 import { pollMessageOutcomes } from './migrations/0028-poll-message-outcomes.ts';
 import { nameTrigrams } from './migrations/0029-name-trigrams.ts';
 import { eventsWebhooks } from './migrations/0030-events-webhooks.ts';
+import { dnssec } from './migrations/0033-dnssec.ts';
+import { domainListOrder } from './migrations/0037-domain-list-order.ts';
+import { resultsCreated } from './migrations/0038-results-created.ts';
 
 /** Ordered list of migrations; names sort in the order they must run. Append, never edit. */
 const all: Array<[string, (ctx: MigrationContext) => MigrationStep]> = [
@@ -56,6 +59,9 @@ const all: Array<[string, (ctx: MigrationContext) => MigrationStep]> = [
   ['0028-poll-message-outcomes', pollMessageOutcomes],
   ['0029-name-trigrams', nameTrigrams],
   ['0030-events-webhooks', eventsWebhooks],
+  ['0033-dnssec', dnssec],
+  ['0037-domain-list-order', domainListOrder],
+  ['0038-results-created', resultsCreated],
 ];
 
 class StaticProvider implements MigrationProvider {

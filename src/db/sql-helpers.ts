@@ -23,6 +23,9 @@ export function globMatch(db: Executor, column: string, pattern: string, o: { tr
   return sql<SqlBool>`(${sql.ref(key)} in (select rowid from ${sql.table(table)} where ${sql.table(table)} match ${`"${run}"`}) and ${like})`;
 }
 
+/** The trigram index of domain names (migration 0029-name-trigrams), for globMatch on `domains.name`. */
+export const domainNameTrigrams = { table: 'domains_name_trgm', key: 'domains.id' } as const;
+
 /** The longest literal ASCII run of a pattern, when it is long enough for trigrams (3 or more). */
 export function trigramRun(pattern: string): string | undefined {
   const runs = asciiLower(pattern).split(/[*?]/).filter((r) => r.length >= 3 && /^[\x20-\x7e]+$/.test(r));

@@ -11,6 +11,7 @@ import { runExpiryReminders } from '../services/expiry-reminders.ts';
 import { purgeKeys } from '../services/idempotency.ts';
 import { pruneBudgets } from '../services/access-policy.ts';
 import { EVENT_RETENTION_DAYS, purgeEvents } from '../services/events.ts';
+import { runDnssecMaintenance } from '../zone/dnssec.ts';
 
 /** The lifecycle scheduler's tasks; each reads the clock and is safe to run in several processes. */
 export const periodicTasks: PeriodicTask[] = [
@@ -40,6 +41,8 @@ export const periodicTasks: PeriodicTask[] = [
   },
   // Transfers in and out and changes of registrant: FOA and confirmation deadlines, the losing registrars' answers, the registry's outcome.
   { name: 'transfers', everyMs: 5 * 60_000, run: (deps, now) => runTransferTasks(deps, now) },
+  // Signed zones: re-signing before signatures expire, key rollovers, the end of an unwinding (src/zone/dnssec.ts).
+  { name: 'dnssec-maintenance', everyMs: 15 * 60_000, run: async (deps, now) => void (await runDnssecMaintenance(deps, now)) },
   {
     name: 'purge-result-content',
     everyMs: HOUR,

@@ -7,7 +7,7 @@ import { insertDomain } from '../../../test/helpers/test-commands.ts';
 import { insertDomain as insertDomainRow } from '../../../test/helpers/domain-rows.ts';
 import { DAY } from '../../core/clock.ts';
 import { sql } from 'kysely';
-import { globMatch } from '../../db/sql-helpers.ts';
+import { domainNameTrigrams, globMatch } from '../../db/sql-helpers.ts';
 import { addGrant } from '../../../test/helpers/zones.ts';
 import { domainReseller, domainRow, later, performed, registered, type DomainReseller } from '../../../test/helpers/domain-fixtures.ts';
 
@@ -189,7 +189,7 @@ forEachDatabase('query-domain-list columns of registered domains', (t) => {
     assert.deepEqual(await names('*c?yz*qdlt*'), ['abcxyzdef-qdlt.com'], 'the LIKE still decides: the index only narrows');
     assert.deepEqual(await names('*xy*'), ['abcxyzdef-qdlt.com', 'renamed-xyz-qdlt.com'], 'runs under three letters go without it');
     if (app.deps.dialect === 'sqlite') {
-      const plan = await sql<{ detail: string }>`explain query plan select id from domains where ${globMatch(db, 'name', '*xyz*', { trigrams: { table: 'domains_name_trgm', key: 'domains.id' } })}`.execute(db);
+      const plan = await sql<{ detail: string }>`explain query plan select id from domains where ${globMatch(db, 'name', '*xyz*', { trigrams: domainNameTrigrams })}`.execute(db);
       assert.ok(plan.rows.some((p) => /VIRTUAL TABLE/.test(p.detail)), JSON.stringify(plan.rows));
     } else {
       const idx = await sql<{ indexdef: string }>`select indexdef from pg_indexes where indexname = 'domains_name_trgm' and schemaname = current_schema()`.execute(db);

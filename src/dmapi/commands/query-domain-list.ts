@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineCommand, type RequestContext } from '../command.ts';
 import type { HeaderList } from '../reply.ts';
 import { optFlag, optInt, pattern } from '../params.ts';
-import { globMatch, NO_LIMIT } from '../../db/sql-helpers.ts';
+import { domainNameTrigrams, globMatch, NO_LIMIT } from '../../db/sql-helpers.ts';
 import { isoDate } from '../../core/dates.ts';
 import type { GrantRole } from '../../db/schema.ts';
 import { grantedDomains, type DomainRecord } from '../../services/domain-access.ts';
@@ -47,7 +47,7 @@ export const queryDomainList = defineCommand({
     const headers: HeaderList = [['Columns', columns.join(',')]];
     const own = () => {
       let q = ctx.db.selectFrom('domains').select(LISTED).where('account_id', '=', ctx.account.id).where('status', '=', 'active');
-      if (p.pattern) q = q.where(globMatch(ctx.db, 'name', p.pattern, { trigrams: { table: 'domains_name_trgm', key: 'domains.id' } }));
+      if (p.pattern) q = q.where(globMatch(ctx.db, 'name', p.pattern, { trigrams: domainNameTrigrams }));
       return q.orderBy('name');
     };
     const asOwn = (domains: Listed['domain'][]): Listed[] => domains.map((domain) => ({ domain, roles: ['@creator'] }));
