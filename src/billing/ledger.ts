@@ -5,6 +5,7 @@ import type { LedgerKind } from '../db/schema.ts';
 import { DmapiError } from '../dmapi/errors.ts';
 import { formatAmount, mulRatio } from '../core/money.ts';
 import type { OrderStatus, OrderType } from './operations.ts';
+import { recordEvent } from '../services/events.ts';
 
 /**
  * The ledger: every change of an account's money is one `ledger` row, written in the same
@@ -71,7 +72,7 @@ async function moveMoney(db: Executor, accountId: number, m: Move) {
     const need = m.need;
     q = q.where((eb) => eb(eb('balance', '-', eb.ref('reserved')), '>=', need));
   }
-  return q.returning(['balance', 'reserved', 'currency']).executeTakeFirst();
+  return q.returning(['balance', 'reserved', 'currency', 'low_balance']).executeTakeFirst();
 }
 
 async function insufficient(db: Executor, accountId: number, needed: number, what: string): Promise<DmapiError> {
@@ -83,8 +84,15 @@ async function insufficient(db: Executor, accountId: number, needed: number, wha
 
 async function writeLedger(
   db: Executor,
-  r: { accountId: number; orderId: number | null; kind: LedgerKind; amount: number; reservedDelta: number; after: { balance: number; reserved: number }; now: number; note?: string | undefined },
+  r: { accountId: number; orderId: number | null; kind: LedgerKind; amount: number; reservedDelta: number; after: { balance: number; reserved: number; currency: string; low_balance: number }; now: number; note?: string | undefined },
 ): Promise<void> {
+  // The available money fell below the account's threshold with this movement (not on every later one).
+  const available = r.after.balance - r.after.reserved;
+  const before = available - (r.amount - r.reservedDelta);
+  if (before >= r.after.low_balance && available < r.after.low_balance) {
+    const data = { available: formatAmount(available, r.after.currency), threshold: formatAmount(r.after.low_balance, r.after.currency), currency: r.after.currency };
+    await recordEvent(db, { accountId: r.accountId, type: 'balance.low', object: '', data, now: r.now });
+  }
   await db
     .insertInto('ledger')
     .values({

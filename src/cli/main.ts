@@ -20,6 +20,7 @@ import { registerJobCommands } from './jobs.ts';
 import { productVersion, runningFrom } from '../obs/version.ts';
 import { registerBackupCommands } from './backup.ts';
 import { registerAccessCommands } from './access.ts';
+import { registerWebhookCommands } from './webhooks.ts';
 import { registerMailCommands } from './mail.ts';
 import { creditAccount, registerBillingCommands } from './billing.ts';
 import { registerRegistryCommands } from './registry.ts';
@@ -280,6 +281,7 @@ registerDnssecCommands(program);
 registerJobCommands(program);
 registerBackupCommands(program);
 registerAccessCommands(program);
+registerWebhookCommands(program);
 
 program.parseAsync().catch((err: unknown) => {
   // zod's own message is a JSON dump; the issue messages already name the field.

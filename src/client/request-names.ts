@@ -24,6 +24,7 @@ export const requestNames = [
   'domain-transfer-get-auth-id',
   'domain-transfer-in-reseller',
   'domain-unlock',
+  'event-list',
   'grants-accept',
   'grants-invitation',
   'grants-invite',
@@ -62,6 +63,11 @@ export const requestNames = [
   'wa-email-query-status',
   'wa-email-validate',
   'wa-email-verify',
+  'webhook-create',
+  'webhook-delete',
+  'webhook-delivery-list',
+  'webhook-list',
+  'webhook-redeliver',
 ] as const;
 
 export type RequestName = (typeof requestNames)[number];

@@ -26,6 +26,7 @@ import { accountRoles } from './migrations/0026-account-roles.ts';
 import { accessPolicies } from './migrations/0027-access-policies.ts';
 import { pollMessageOutcomes } from './migrations/0028-poll-message-outcomes.ts';
 import { nameTrigrams } from './migrations/0029-name-trigrams.ts';
+import { eventsWebhooks } from './migrations/0030-events-webhooks.ts';
 import { dnssec } from './migrations/0033-dnssec.ts';
 import { domainListOrder } from './migrations/0037-domain-list-order.ts';
 import { resultsCreated } from './migrations/0038-results-created.ts';
@@ -57,6 +58,7 @@ const all: Array<[string, (ctx: MigrationContext) => MigrationStep]> = [
   ['0027-access-policies', accessPolicies],
   ['0028-poll-message-outcomes', pollMessageOutcomes],
   ['0029-name-trigrams', nameTrigrams],
+  ['0030-events-webhooks', eventsWebhooks],
   ['0033-dnssec', dnssec],
   ['0037-domain-list-order', domainListOrder],
   ['0038-results-created', resultsCreated],

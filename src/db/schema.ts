@@ -7,6 +7,11 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from '
  */
 export interface Database {
   request_budgets: RequestBudgetsTable;
+  event_counters: EventCountersTable;
+  events: EventsTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
   idempotency_keys: IdempotencyKeysTable;
   accounts: AccountsTable;
   api_keys: ApiKeysTable;
@@ -83,6 +88,8 @@ export interface AccountsTable {
   version: ColumnType<number, never, never>;
   /** JSON AccessPolicy (src/services/access-policy.ts), or null (migration 0027). */
   access_policy: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Available money (minor units) below which a `balance.low` event is written (migration 0030). */
+  low_balance: ColumnType<number, number | undefined, number>;
 }
 
 export interface ApiKeysTable {
@@ -804,3 +811,63 @@ export interface RequestBudgetsTable {
   window_start: number;
   used: number;
 }
+
+/** The last event number an account used (migration 0030): its row is locked while an event is written. */
+export interface EventCountersTable {
+  account_id: number;
+  last_seq: number;
+}
+
+/** One entry of an account's event feed (migration 0030; src/services/events.ts). */
+export interface EventsTable {
+  id: Generated<number>;
+  account_id: number;
+  /** 1, 2, 3 … per account, in commit order: the event-list cursor. */
+  seq: number;
+  type: string;
+  /** The domain, handle or other object the event concerns ('' when none). */
+  object: string;
+  proc_id: number | null;
+  /** JSON object of the event's details. */
+  data: string;
+  created_at: number;
+}
+
+/** An endpoint that receives the account's events (src/services/webhooks.ts). */
+export interface WebhooksTable {
+  id: Generated<number>;
+  account_id: number;
+  url: string;
+  /** The HMAC key of the signatures; never listed back. */
+  secret: string;
+  description: string;
+  created_at: number;
+}
+
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed' | 'cancelled';
+
+/** One event to one endpoint (src/services/webhook-delivery.ts). */
+export interface WebhookDeliveriesTable {
+  id: Generated<number>;
+  webhook_id: number;
+  account_id: number;
+  event_id: number;
+  status: DeliveryStatus;
+  attempts: number;
+  created_at: number;
+  finished_at: number | null;
+}
+
+/** One HTTP POST of a delivery: the status code received, or why none was. */
+export interface WebhookAttemptsTable {
+  id: Generated<number>;
+  delivery_id: number;
+  at: number;
+  status_code: number | null;
+  error: string | null;
+  duration_ms: number;
+}
+
+export type EventRow = Selectable<EventsTable>;
+export type WebhookRow = Selectable<WebhooksTable>;
+export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>;

@@ -5,6 +5,7 @@ import { MAIL_SEND_JOB } from '../mail/outbox.ts';
 import { deliverMail } from '../mail/sender.ts';
 import { transferJobHandlers } from '../services/transfer-jobs.ts';
 import { lifecycleJobHandlers } from '../services/lifecycle-jobs.ts';
+import { webhookJobHandlers } from '../services/webhook-delivery.ts';
 import { DS_JOB, dsJob } from '../zone/dnssec.ts';
 
 /** Job kinds not tied to a request (mail delivery, lifecycle steps) register here. */
@@ -14,6 +15,7 @@ export const serviceJobHandlers: Array<[string, JobHandler]> = [
   [DS_JOB, dsJob],
   ...transferJobHandlers,
   ...lifecycleJobHandlers,
+  ...webhookJobHandlers,
 ];
 
 /** Every async request's `perform`, under the request's name, plus the service handlers. */

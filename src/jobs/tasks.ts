@@ -10,6 +10,7 @@ import { handleRegistryMessages } from '../services/registry-messages.ts';
 import { runExpiryReminders } from '../services/expiry-reminders.ts';
 import { purgeKeys } from '../services/idempotency.ts';
 import { pruneBudgets } from '../services/access-policy.ts';
+import { EVENT_RETENTION_DAYS, purgeEvents } from '../services/events.ts';
 import { runDnssecMaintenance } from '../zone/dnssec.ts';
 
 /** The lifecycle scheduler's tasks; each reads the clock and is safe to run in several processes. */
@@ -50,6 +51,7 @@ export const periodicTasks: PeriodicTask[] = [
     },
   },
   { name: 'purge-idempotency-keys', everyMs: HOUR, run: async (deps, now) => void (await purgeKeys(deps.db, now)) },
+  { name: 'purge-events', everyMs: HOUR, run: async (deps, now) => void (await purgeEvents(deps.db, now - EVENT_RETENTION_DAYS * DAY)) },
   { name: 'prune-request-budgets', everyMs: HOUR, run: (deps, now) => pruneBudgets(deps.db, now) },
   {
     name: 'prune-auth-state',

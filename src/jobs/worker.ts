@@ -183,7 +183,9 @@ export class Worker {
       return deps.db.transaction().execute((trx) => waitForRegistry(trx, job, this.id, now + err.retryAfterMs, message));
     }
     const permanent = err instanceof DmapiError || job.attempts >= job.max_attempts;
-    if (!(err instanceof DmapiError)) deps.log.error({ err, job: job.id, kind: job.kind, attempt: job.attempts }, 'job attempt failed');
+    // An error marked `expected` (a webhook receiver that is down) is the other side's fault, not ours.
+    if ((err as { expected?: boolean } | null)?.expected === true) deps.log.warn({ job: job.id, kind: job.kind, attempt: job.attempts, err: message }, 'job attempt failed');
+    else if (!(err instanceof DmapiError)) deps.log.error({ err, job: job.id, kind: job.kind, attempt: job.attempts }, 'job attempt failed');
     await deps.db.transaction().execute(async (trx) => {
       if (!permanent) return retryLater(trx, job, this.id, now, message);
       if (!(await finishJob(trx, job, this.id, now, 'failed', message))) return;

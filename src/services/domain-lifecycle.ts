@@ -9,6 +9,7 @@ import { registryOf, OWN_REGISTRAR } from '../registry/index.ts';
 import { atRegistry } from './registry-errors.ts';
 import { lockNames, resultLines } from './domains.ts';
 import { AUTORENEW_JOB, autorenewFailed, EXPIRE_JOB, holdAutorenew, lifecycleJobHandlers, locked, record, type AutorenewJob } from './lifecycle-jobs.ts';
+import { recordEvent } from './events.ts';
 
 /**
  * The domain lifecycle, driven by the clock (registry-rules §1.2): the worker's periodic tasks
@@ -155,7 +156,8 @@ export async function runRedemption(deps: AppDeps, now: number): Promise<{ ended
         if (d.purge_at !== null && d.purge_at <= now) {
           if (heldStill) return;
           await db.deleteFrom('domains').where('id', '=', d.id).execute();
-          await record(db, now, d, 'domain-purge', 'ack', resultLines([['result_msg', `${d.name} was purged; the name is free again`]]));
+          const procId = await record(db, now, d, 'domain-purge', 'ack', resultLines([['result_msg', `${d.name} was purged; the name is free again`]]));
+          await recordEvent(db, { accountId: d.account_id, type: 'domain.deleted', object: d.name, procId, data: { purged: true }, now });
           purged.push(d.name);
           return;
         }

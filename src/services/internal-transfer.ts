@@ -16,6 +16,7 @@ import { atRegistry } from './registry-errors.ts';
 import { renewedEarlier } from './registry-checks.ts';
 import { TRANSFER_OUT_RESULT } from './transfer-out.ts';
 import { WHOIS_SUSPENSION } from './verification.ts';
+import { recordEvent } from './events.ts';
 
 /**
  * Transfers between resellers of this platform. The gaining reseller asks with
@@ -160,6 +161,9 @@ export async function moveToAccount(
   const { expiresAt } = moved;
   const lines = [...moved.lines];
   await moveDomain(db, holder.id, t.account_id, now);
+  // Within the platform: away from the holder's account and into the gaining one, in one transaction.
+  await recordEvent(db, { accountId: holder.account_id, type: 'domain.transferred-away', object: t.domain, data: { to: 'dmapid' }, now });
+  await recordEvent(db, { accountId: t.account_id, type: 'domain.transferred-in', object: t.domain, procId: t.result_id, data: { from: 'dmapid', expires: isoDate(expiresAt) }, now });
   const privacyUntil = t.privacy !== 'off' ? Math.min(addMonths(now, 12), expiresAt) : null;
   await db
     .updateTable('domains')

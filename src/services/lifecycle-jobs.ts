@@ -15,6 +15,7 @@ import { completeResult, openResult, setResultObject } from './results.ts';
 import { isPostgres, type DomainRecord } from './domain-access.ts';
 import { accountRow, catalogPremium, lockNames, monthsUntil, releasePending, resultLines } from './domains.ts';
 import { privacyOperation, privacySubscribed } from './privacy.ts';
+import { recordEvent } from './events.ts';
 
 /**
  * The lifecycle's registry steps as jobs (services/domain-lifecycle.ts queues them): the registry
@@ -118,6 +119,7 @@ const autorenew: JobHandler = async (ctx, p: AutorenewJob) => {
     }
   }
   await db.updateTable('domains').set({ expires_at: expires, updated_at: now, ...privacy }).where('id', '=', d.id).execute();
+  await recordEvent(db, { accountId: d.account_id, type: 'domain.renewed', object: d.name, procId: p.procId, data: { expires: isoDate(expires), months: 12, automatic: true }, now });
   await completeResult(db, p.procId, { status: 'ack', text: resultLines(lines) }, now);
 };
 // Past the expiry the registry has renewed on its own (its auto-renew), and a retry after a lost
@@ -186,6 +188,7 @@ const expire: JobHandler = async (ctx, p: ExpireJob) => {
   if (redemptionEnds !== null) lines.push(['redemption', `restorable with domain-redeem until ${isoDate(redemptionEnds)}`]);
   if (purgeAt !== null) lines.push(['purge_date', isoDate(purgeAt)]);
   const procId = await record(db, now, d, 'domain-expire', 'ack', resultLines(lines));
+  await recordEvent(db, { accountId: d.account_id, type: 'domain.expired', object: d.name, procId, data: { expired: isoDate(d.expires_at), ...(redemptionEnds !== null ? { redemption_ends: isoDate(redemptionEnds) } : {}) }, now });
   await recordOrder(db, { accountId: d.account_id, type: 'delete_domain', identifier: d.name, tld: d.tld, procId, now, status: 'ok' });
 };
 expire.outside = async (deps, p: ExpireJob, o): Promise<ExpirePlan> => {

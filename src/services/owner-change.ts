@@ -22,6 +22,7 @@ import { isPostgres } from './domain-access.ts';
 import { keyHash } from './answer-keys.ts';
 import { domainFor, isGenericTld, lockNames, resultLines } from './domains.ts';
 import { startVerification } from './verification.ts';
+import { recordEvent } from './events.ts';
 
 /**
  * Change of registrant (domain-owner-change, cor-verify), after ICANN's IRTP-C (registry-rules
@@ -195,6 +196,7 @@ export async function applyOwnerChange(ctx: FlowContext, id: number, handle: str
   const fields = JSON.parse(c.fields) as ContactFields;
   await insertContact(db, now, d.account_id, tld, handle, fields);
   await db.updateTable('domains').set({ owner_c: handle, updated_at: now }).where('id', '=', d.id).execute();
+  await recordEvent(db, { accountId: d.account_id, type: 'domain.owner-changed', object: d.name, procId: c.result_id, data: { owner: handle, previous: c.old_owner ?? null }, now });
   const lockUntil = c.material && !c.lock_opt_out ? now + COR_LOCK_DAYS * DAY : null;
   await db.updateTable('owner_changes').set({ state: 'applied', applied_at: now, new_owner: handle, lock_until: lockUntil }).where('id', '=', c.id).execute();
   await recordOrder(db, { accountId: d.account_id, type: 'cor', identifier: d.name, tld: d.tld, procId: c.result_id, now, status: 'ok' });

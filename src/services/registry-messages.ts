@@ -5,6 +5,7 @@ import { trackingId } from '../core/ids.ts';
 import { registryOf, RegistryError } from '../registry/index.ts';
 import type { TransferInfo } from '../registry/port.ts';
 import { completeResult, openResult, setResultObject } from './results.ts';
+import { recordEvent } from './events.ts';
 import { lockNames, resultLines } from './domains.ts';
 import { openOutStates, takeTransferOut } from './transfer-out.ts';
 import { isPostgres } from './domain-access.ts';
@@ -88,6 +89,7 @@ async function leftRegistry(deps: AppDeps, now: number, id: number, name: string
     const resultId = await openResult(db, { accountId: d.account_id, svtrid: trackingId(now), cltrid: null, requestType: 'domain-registry-delete', now });
     await setResultObject(db, resultId, name);
     const text = `the registry (${m.registry}) no longer holds ${name} for this registrar: ${m.text || m.kind}; it was removed from the account`;
+    await recordEvent(db, { accountId: d.account_id, type: 'domain.deleted', object: name, procId: resultId, data: { purged: true, by: 'registry' }, now });
     await completeResult(db, resultId, { status: 'ack', text: resultLines([['result_msg', text]]) }, now);
     return `removed from account ${d.account_id}: the registry no longer holds it`;
   });

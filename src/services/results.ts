@@ -3,6 +3,7 @@ import type { Executor } from '../db/database.ts';
 import type { ResultRow } from '../db/schema.ts';
 import type { JobOutcome } from '../dmapi/command.ts';
 import { compactTimestamp } from '../core/dates.ts';
+import { recordEvent } from './events.ts';
 
 /** Opens the result row of a modifying request; its id is the Proc-ID. */
 export async function openResult(
@@ -32,8 +33,9 @@ export async function setResultObject(db: Executor, id: number, object: string):
   await db.updateTable('results').set({ object_name: object }).where('id', '=', id).execute();
 }
 
+/** Completes a result, and writes its `result.completed` event in the same transaction. */
 export async function completeResult(db: Executor, id: number, outcome: JobOutcome, now: number): Promise<void> {
-  await db
+  const row = await db
     .updateTable('results')
     .set({
       status: outcome.status,
@@ -42,7 +44,9 @@ export async function completeResult(db: Executor, id: number, outcome: JobOutco
       ...(outcome.object !== undefined ? { object_name: outcome.object } : {}),
     })
     .where('id', '=', id)
-    .execute();
+    .returning(['account_id', 'request_type', 'object_name'])
+    .executeTakeFirst();
+  if (row) await recordEvent(db, { accountId: row.account_id, type: 'result.completed', object: row.object_name, procId: id, data: { request: row.request_type, status: outcome.status }, now });
 }
 
 /** Drops the content of results older than the retention period; their status stays. Returns how many. */

@@ -18,6 +18,7 @@ import { completeResult, openResult, setResultObject } from './results.ts';
 import { isPostgres, normalizeDomainName, requireDomain } from './domain-access.ts';
 import { lockNames, resultLines } from './domains.ts';
 import { corLockUntil } from './owner-change.ts';
+import { recordEvent } from './events.ts';
 
 /**
  * Transfers out: a foreign registrar asks the registry for one of the platform's domains with its
@@ -303,6 +304,7 @@ async function leaveAccount(ctx: OutContext, row: TransferOutRow, how: string): 
     await db.deleteFrom('hosts').where('account_id', '=', d.account_id).where('name', 'like', `%.${row.domain}`).execute();
     // Zone, delegation, grants, verifications and owner changes go with the row (ON DELETE CASCADE).
     await db.deleteFrom('domains').where('id', '=', d.id).execute();
+    await recordEvent(db, { accountId: d.account_id, type: 'domain.transferred-away', object: row.domain, procId: row.result_id, data: { to: row.gaining }, now: ctx.now });
   }
   await endOut(ctx, row, 'transferred', `${row.domain} was transferred to ${row.gaining} (${how})`, 'ack');
 }

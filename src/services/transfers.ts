@@ -1,3 +1,4 @@
+import { recordEvent } from './events.ts';
 import type { Selectable, Updateable } from 'kysely';
 import type { AppDeps } from '../app-deps.ts';
 import { keyHash } from './answer-keys.ts';
@@ -876,6 +877,7 @@ export async function completeTransferIn(ctx: FlowContext, transferId: number, a
     .returning('id')
     .executeTakeFirstOrThrow();
   await setDelegation(db, row.id, delegation);
+  await recordEvent(db, { accountId: t.account_id, type: 'domain.transferred-in', object: t.domain, procId: t.result_id, data: { from: t.losing_registrar ?? null, expires: isoDate(info.expiresAt) }, now });
   if (usesPlatformNs(deps.config.dnsNameservers, delegation)) {
     await createDefaultZone(db, row.id, now);
     lines.push(['zone', `hosted zone ${t.domain} created`]);

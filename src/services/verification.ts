@@ -1,3 +1,5 @@
+import { isoSeconds } from '../core/dates.ts';
+import { recordEvent } from './events.ts';
 import type { Executor } from '../db/database.ts';
 import type { WhoisEmailStatus, WhoisVerificationState } from '../db/schema.ts';
 import { DAY } from '../core/clock.ts';
@@ -215,6 +217,7 @@ export async function runVerificationDeadlines(ctx: KeyContext): Promise<{ remin
       const res = await db.updateTable('whois_verifications').set({ state: 'overdue' }).where('id', '=', v.id).where('state', '=', 'pending').executeTakeFirst();
       if (Number(res.numUpdatedRows) !== 1) continue;
       await suspend(ctx, { domainId: v.domain_id, email: v.email, reason: 'overdue' });
+      await recordEvent(db, { accountId: v.account_id, type: 'verification.due', object: v.name, data: { email: v.email, deadline: isoSeconds(v.deadline_at), state: 'overdue' }, now });
       touchedEmails.add(v.email_id);
       suspended++;
     } else if (v.reminded_at === null) {
@@ -222,6 +225,7 @@ export async function runVerificationDeadlines(ctx: KeyContext): Promise<{ remin
       if (Number(res.numUpdatedRows) !== 1) continue;
       const key = await verificationKey(ctx, { id: v.email_id, verify_nonce: v.verify_nonce });
       await mailVerification(ctx, { email: v.email, key, domains: [v.name], deadline: v.deadline_at, accountId: v.account_id, reminder: true });
+      await recordEvent(db, { accountId: v.account_id, type: 'verification.due', object: v.name, data: { email: v.email, deadline: isoSeconds(v.deadline_at), state: 'reminder' }, now });
       reminded++;
     }
   }

@@ -1,3 +1,4 @@
+import { recordEvent } from '../services/events.ts';
 import type { Selectable } from 'kysely';
 import type { Executor } from '../db/database.ts';
 import type { ZonesTable } from '../db/schema.ts';
@@ -120,6 +121,7 @@ export async function writeZone(db: Executor, domain: ZoneDomain, data: ZoneData
     })
     .where('id', '=', current.id)
     .execute();
+  await recordEvent(db, { accountId: domain.account_id, type: 'zone.changed', object: domain.name, data: { serial, records: data.records.length }, now });
   await enqueue(db, now, NOTIFY_JOB, { origin: domain.name, serial } satisfies NotifyPayload, { accountId: domain.account_id });
   // A record appearing or disappearing later changes the served serial then: announce that too.
   const future = bounds.filter((b) => b > now).slice(0, MAX_SCHEDULED_NOTIFIES);

@@ -171,6 +171,8 @@ forEachDatabaseOverEpp('transfers, owner changes and registry messages', (p) => 
     assert.equal(await domainRow(client(), 'epp-gone.com'), undefined);
     const result = await client().app.deps.db.selectFrom('results').select(['status', 'request_type']).where('account_id', '=', bob.id).where('object_name', '=', 'epp-gone.com').where('request_type', '=', 'domain-registry-delete').executeTakeFirstOrThrow();
     assert.equal(result.status, 'ack');
+    const gone = await client().app.deps.db.selectFrom('events').select(['type', 'data']).where('account_id', '=', bob.id).where('object', '=', 'epp-gone.com').where('type', '=', 'domain.deleted').execute();
+    assert.deepEqual(gone.map((e) => JSON.parse(e.data)), [{ purged: true, by: 'registry' }], 'the feed tells of the deletion');
     const rows = await client().app.deps.db.selectFrom('registry_poll_messages').select(['kind', 'outcome']).where('object', '=', 'epp-gone.com').execute();
     assert.deepEqual(rows.map((x) => x.kind), ['purged']);
     const all = await client().app.deps.db.selectFrom('registry_poll_messages').select(['kind', 'object', 'outcome']).execute();

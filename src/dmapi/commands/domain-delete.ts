@@ -12,6 +12,7 @@ import { deletedEarlier } from '../../services/registry-checks.ts';
 import type { DeleteOutcome } from '../../registry/port.ts';
 import { activeDomain, domainFor, isGenericTld, lockNames, REFUND_WINDOW_MS, resultLines } from '../../services/domains.ts';
 import type { Executor } from '../../db/database.ts';
+import { recordEvent } from '../../services/events.ts';
 
 /** Refundable deletions per account and calendar month: the larger of 50 and 10 % of the month's registrations (ICANN AGP limits). */
 async function refundAllowance(db: Executor, accountId: number, now: number): Promise<boolean> {
@@ -108,6 +109,7 @@ export const domainDelete = defineCommand({
       lines.push(['result_msg', redemptionEnds !== null ? `${job.name} deleted; restorable with domain-redeem until ${isoDate(redemptionEnds)}` : `${job.name} deleted`]);
       if (outcome.purgeAt !== null) lines.push(['purge_date', isoDate(outcome.purgeAt)]);
     }
+    await recordEvent(ctx.db, { accountId: job.accountId, type: 'domain.deleted', object: job.name, procId: ctx.resultId, data: { purged: outcome.purged }, now: ctx.now });
     await recordOrder(ctx.db, { accountId: job.accountId, type: 'delete_domain', identifier: job.name, tld: d.tld, procId: ctx.resultId, now: ctx.now, status: 'ok' });
     if (job.refundOrderId !== null) {
       const back = await refund(ctx.db, { accountId: job.accountId, orderId: job.refundOrderId, procId: ctx.resultId, now: ctx.now, note: `${job.name} deleted within 72 hours` });

@@ -32,6 +32,7 @@ import {
   type RoleHandles,
 } from '../../services/domains.ts';
 import { checkPrivacyOffered, privacyOperation, type PaidPrivacy } from '../../services/privacy.ts';
+import { recordEvent } from '../../services/events.ts';
 
 /** TLDs whose registry wants a registrar tag (the .xxx membership token). */
 const registrarTagRequired = new Set(['xxx']);
@@ -190,6 +191,7 @@ export const domainRegister = defineCommand({
       .returning('id')
       .executeTakeFirstOrThrow();
     await setDelegation(ctx.db, row.id, job.ns);
+    await recordEvent(ctx.db, { accountId: job.accountId, type: 'domain.registered', object: job.name, procId: ctx.resultId, data: { expires: isoDate(info.expiresAt), months: job.months }, now: ctx.now });
     await commitReservation(ctx.db, { accountId: job.accountId, orderId: job.createOrderId, now: ctx.now });
     if (job.privacyOrderId !== null) await commitReservation(ctx.db, { accountId: job.accountId, orderId: job.privacyOrderId, now: ctx.now });
     const lines: Array<[string, string]> = [['result_msg', `${job.name} registered for ${job.months} months; expires ${isoDate(info.expiresAt)}`]];

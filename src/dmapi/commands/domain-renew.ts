@@ -24,6 +24,7 @@ import {
   resultLines,
 } from '../../services/domains.ts';
 import { checkPrivacyOffered, privacyOperation, privacySubscribed, type PaidPrivacy } from '../../services/privacy.ts';
+import { recordEvent } from '../../services/events.ts';
 
 interface RenewJob {
   accountId: number;
@@ -131,6 +132,7 @@ export const domainRenew = defineCommand({
       })
       .where('id', '=', job.domainId)
       .execute();
+    await recordEvent(ctx.db, { accountId: job.accountId, type: 'domain.renewed', object: job.name, procId: ctx.resultId, data: { expires: isoDate(info.expiresAt), months: job.months }, now: ctx.now });
     await commitReservation(ctx.db, { accountId: job.accountId, orderId: job.renewOrderId, now: ctx.now });
     if (job.privacyOrderId !== null) await commitReservation(ctx.db, { accountId: job.accountId, orderId: job.privacyOrderId, now: ctx.now });
     const lines: Array<[string, string]> = [['result_msg', `${job.name} renewed by ${job.months} months; expires ${isoDate(info.expiresAt)}`]];

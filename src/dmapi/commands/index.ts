@@ -21,6 +21,7 @@ import { domainTransferControl } from './domain-transfer-control.ts';
 import { domainTransferGetAuthId } from './domain-transfer-get-auth-id.ts';
 import { domainTransferInReseller } from './domain-transfer-in-reseller.ts';
 import { domainUnlock } from './domain-unlock.ts';
+import { eventList } from './event-list.ts';
 import { grantsAccept } from './grants-accept.ts';
 import { grantsInvitation } from './grants-invitation.ts';
 import { grantsInvite } from './grants-invite.ts';
@@ -54,6 +55,11 @@ import { waEmailList } from './wa-email-list.ts';
 import { waEmailQueryStatus } from './wa-email-query-status.ts';
 import { waEmailValidate } from './wa-email-validate.ts';
 import { waEmailVerify } from './wa-email-verify.ts';
+import { webhookCreate } from './webhook-create.ts';
+import { webhookDelete } from './webhook-delete.ts';
+import { webhookDeliveryList } from './webhook-delivery-list.ts';
+import { webhookList } from './webhook-list.ts';
+import { webhookRedeliver } from './webhook-redeliver.ts';
 
 /** The command table: every DMAPI request this server implements, one declaration each. */
 export const commands: readonly Command[] = [
@@ -79,6 +85,7 @@ export const commands: readonly Command[] = [
   domainTransferGetAuthId,
   domainTransferInReseller,
   domainUnlock,
+  eventList,
   grantsAccept,
   grantsInvitation,
   grantsInvite,
@@ -112,4 +119,9 @@ export const commands: readonly Command[] = [
   waEmailQueryStatus,
   waEmailValidate,
   waEmailVerify,
+  webhookCreate,
+  webhookDelete,
+  webhookDeliveryList,
+  webhookList,
+  webhookRedeliver,
 ];
