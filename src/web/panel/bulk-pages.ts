@@ -52,7 +52,7 @@ export function registerBulkPages(scope: FastifyInstance, kit: PanelKit): void {
     const ok = answers.filter((a) => a.ok).length;
     const body = html`<p role="status">${action.label}: ${String(ok)} accepted, ${String(answers.length - ok)} refused.</p>
 <table><thead><tr><th scope="col">Domain</th><th scope="col">Answer</th><th scope="col">Details</th></tr></thead><tbody>
-${answers.map((a) => html`<tr><td>${a.domain}</td><td class="${a.ok ? 'ack' : 'nack'}">${a.ok ? 'accepted' : 'refused'}</td><td>${a.text.slice(a.domain.length + 2)}</td></tr>\n`)}</tbody></table>
+${answers.map((a) => html`<tr><td class="name">${a.domain}</td><td class="${a.ok ? 'ack' : 'nack'}">${a.ok ? 'accepted' : 'refused'}</td><td>${a.text.slice(a.domain.length + 2).replace(/^(?:accepted|refused) ?/, '')}</td></tr>\n`)}</tbody></table>
 <p><a href="/panel/results">Results</a> · <a href="/panel/domains">Back to the domains</a></p>`;
     return kit.send(reply, 200, layout('Bulk action', body, u));
   });

@@ -22,5 +22,5 @@ fieldset{background:#fff;border:1px solid #d6dae0;border-radius:.4rem;margin:1re
 form.row{display:flex;flex-wrap:wrap;gap:.6rem;align-items:flex-end;margin:.6rem 0}form.row label{margin:0}
 pre{background:#fff;border:1px solid #d6dae0;padding:.6rem;overflow-x:auto;white-space:pre-wrap;word-break:break-all;font:13px/1.4 ui-monospace,monospace}
 dd.price{font-weight:600;font-size:1.1rem}.ack{color:#1a6b34;font-weight:600}.nack{color:#a4161a;font-weight:600}
-.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}p.key code{font-size:1.05rem;background:#fff3bf;padding:.1rem .3rem}
+td.name{white-space:nowrap}.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}p.key code{font-size:1.05rem;background:#fff3bf;padding:.1rem .3rem}
 `;

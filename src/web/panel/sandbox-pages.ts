@@ -135,7 +135,7 @@ ${domains.filter((d) => d.sponsor !== OWN_REGISTRAR).slice(0, 200).map((d) => ht
     try {
       const lines = await transferCli.transferOut({ db, now: deps.clock.now(), deps }, domain, { to: field('to'), ...(field('auth').trim() ? { auth: field('auth').trim() } : {}) });
       deps.wake();
-      return back(reply, '/panel/sandbox/registry', lines.join('; '), !/rejected/.test(lines.join(' ')));
+      return back(reply, '/panel/sandbox/registry', lines.join('; '), !/rejected by this registrar/.test(lines.join(' ')));
     } catch (err) {
       return back(reply, '/panel/sandbox/registry', errorText(err), false);
     }
