@@ -28,7 +28,7 @@ export function registerAccountPages(scope: FastifyInstance, deps: AppDeps, kit:
     const autorenew = new Map(parseKeyValues(prop.body)).get('user.property.autorenew') === '1';
     const body = html`${noticeOf(req)}
 <h2>Profile</h2>
-<dl>${parseKeyValues(profile.body).map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl>
+<dl>${parseKeyValues(profile.body).filter(([, v]) => v.trim() !== '').map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl>
 <p class="muted">DMAPI has no request that changes the profile; the operator changes it.</p>
 <h2>New domains</h2>
 <p>New domains ${autorenew ? 'renew automatically' : 'do not renew automatically'} unless the registration says otherwise.

@@ -139,10 +139,11 @@ ${promos.map((p) => html`<tr><td>${String(p.id)}</td><td>${p.tld}</td><td>${p.op
 <dt>Created</dt><dd>${isoSeconds(j.created_at)}</dd><dt>Runs at</dt><dd>${isoSeconds(j.run_at)}</dd><dt>Finished</dt><dd>${j.finished_at === null ? '-' : isoSeconds(j.finished_at)}</dd>
 <dt>Object</dt><dd>${j.object_key ?? '-'}</dd><dt>Account</dt><dd>${j.account_id === null ? '-' : String(j.account_id)}</dd><dt>Proc-ID</dt><dd>${j.result_id === null ? '-' : String(j.result_id)}</dd>
 <dt>Payload</dt><dd><code>${maskedPayload(j.payload)}</code></dd>${j.last_error ? html`<dt>Last error</dt><dd class="error">${j.last_error}</dd>` : html``}</dl>
+${j.status === 'failed' ? html`<p>${button(`/panel/operator/jobs/${j.id}/retry`, u.csrf, 'Retry this job')}</p>` : html``}
 ${result ? html`<h2>Result ${String(result.id)}: ${result.request_type} ${result.object_name || '-'} (${result.status})</h2><pre>${result.content ?? '(content purged)'}</pre>` : html``}
 <h2>Registry frames</h2>
 ${frames.length === 0 ? html`<p class="muted">None: no EPP registry call (or the simulated registry, which exchanges no frames).</p>` : frames.map((f, i) => html`<h3>${String(i + 1)}. ${f.command} at ${f.registry}, ${isoSeconds(f.at)}: ${f.result_code === null ? 'no answer' : String(f.result_code)}</h3>
-<pre class="frame" aria-label="sent">${f.sent}</pre><pre class="frame" aria-label="received">${f.received ?? '(no answer)'}</pre>`)}`;
+<p class="muted">Sent</p><pre class="frame">${f.sent}</pre><p class="muted">Received</p><pre class="frame">${f.received ?? '(no answer)'}</pre>`)}`;
     return kit.send(reply, 200, layout(`Job ${j.id}`, body, u));
   });
 
@@ -156,10 +157,10 @@ ${frames.length === 0 ? html`<p class="muted">None: no EPP registry call (or the
     const at = (t: number | null) => (t === null ? '-' : isoSeconds(t));
     const body = html`<h2>Transfers in (this platform gains)</h2>
 ${ins.length === 0 ? html`<p class="muted">None open.</p>` : html`<table>${th('Transfer', 'Domain', 'Account', 'State', 'From', 'FOA answer by', 'Registry approves at')}<tbody>
-${ins.map((t) => html`<tr><td>${String(t.id)}</td><td>${t.domain}</td><td>${t.login}</td><td>${t.state}</td><td>${t.losing_registrar ?? '-'}</td><td>${at(t.foa_deadline_at)}</td><td>${at(t.registry_act_by)}</td></tr>\n`)}</tbody></table>`}
+${ins.map((t) => html`<tr><td>${String(t.id)}</td><td class="name">${t.domain}</td><td>${t.login}</td><td>${t.state}</td><td>${t.losing_registrar ?? '-'}</td><td>${at(t.foa_deadline_at)}</td><td>${at(t.registry_act_by)}</td></tr>\n`)}</tbody></table>`}
 <h2>Transfers away (a reseller may still reject)</h2>
 ${outs.length === 0 ? html`<p class="muted">None open.</p>` : html`<table>${th('Transfer', 'Domain', 'Account', 'State', 'To', 'Goes at')}<tbody>
-${outs.map((t) => html`<tr><td>${String(t.id)}</td><td>${t.domain}</td><td>${t.login}</td><td>${t.state}</td><td>${t.gaining}</td><td>${isoSeconds(t.act_by)}</td></tr>\n`)}</tbody></table>`}
+${outs.map((t) => html`<tr><td>${String(t.id)}</td><td class="name">${t.domain}</td><td>${t.login}</td><td>${t.state}</td><td>${t.gaining}</td><td>${isoSeconds(t.act_by)}</td></tr>\n`)}</tbody></table>`}
 <h2>Lifecycle tasks (this process's worker)</h2>
 <table>${th('Task', 'Every', 'Last run', 'Took', 'Outcome')}<tbody>
 ${taskRuns().map((r) => html`<tr><td>${r.task}</td><td>${every(r.everyMs)}</td><td>${r.last ? isoSeconds(r.last.at) : 'not yet'}</td><td>${r.last ? `${r.last.ms} ms` : '-'}</td><td${r.last?.error ? html` class="error"` : html``}>${r.last ? (r.last.error ?? 'ok') : '-'}</td></tr>\n`)}</tbody></table>`;

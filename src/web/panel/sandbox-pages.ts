@@ -61,7 +61,7 @@ export function registerSandboxPages(scope: FastifyInstance, deps: AppDeps, kit:
 <p><button type="submit">Plant the domain</button></p></form>
 <h2>Transfers in waiting for the losing registrar</h2>
 ${transfers.length === 0 ? html`<p class="muted">None.</p>` : html`<table><thead><tr><th scope="col">Domain</th><th scope="col">State</th><th scope="col">Losing registrar</th><th scope="col">Approved by the registry at</th><th scope="col">Answer as that registrar</th></tr></thead><tbody>
-${transfers.map((t) => html`<tr><td>${t.domain}</td><td>${t.state}</td><td>${t.losing_registrar ?? '-'}</td><td>${t.registry_act_by ? isoSeconds(t.registry_act_by) : '-'}</td><td>${t.state === 'REGISTRY_REQUEST_RECEIVED_NOW_WAITING' ? html`${answer(t.domain, 'approve')} ${answer(t.domain, 'reject')}` : html`<span class="muted">not at the registry yet</span>`}</td></tr>\n`)}</tbody></table>`}
+${transfers.map((t) => html`<tr><td class="name">${t.domain}</td><td>${t.state}</td><td>${t.losing_registrar ?? '-'}</td><td>${t.registry_act_by ? isoSeconds(t.registry_act_by) : '-'}</td><td>${t.state === 'REGISTRY_REQUEST_RECEIVED_NOW_WAITING' ? html`${answer(t.domain, 'approve')} ${answer(t.domain, 'reject')}` : html`<span class="muted">not at the registry yet</span>`}</td></tr>\n`)}</tbody></table>`}
 <h2>A foreign registrar asks for one of your domains</h2>
 <form method="post" action="/panel/sandbox/registry/transfer-out"><input type="hidden" name="csrf" value="${u.csrf}">
 <label for="out-domain">Your domain</label><input id="out-domain" name="domain" required size="40">
@@ -74,7 +74,7 @@ ${transfers.map((t) => html`<tr><td>${t.domain}</td><td>${t.state}</td><td>${t.l
 ${policies.map((p) => html`<tr><td>${p.registrar}</td><td>${p.answer}</td><td>${p.answer === 'silent' ? '5 days (the registry approves)' : `${p.delayMs / 1000} s`}</td>${u.operator ? html`<td>${transferAnswers.map((a) => html`${button('/panel/sandbox/registry/policy', u.csrf, `${p.registrar}: ${a}`, html`<input type="hidden" name="registrar" value="${p.registrar}"><input type="hidden" name="answer" value="${a}">`)} `)}</td>` : html``}</tr>\n`)}</tbody></table>
 <h2>Foreign registrars' domains</h2>
 ${domains.filter((d) => d.sponsor !== OWN_REGISTRAR).length === 0 ? html`<p class="muted">None.</p>` : html`<table><thead><tr><th scope="col">Domain</th><th scope="col">Registrar</th><th scope="col">Expires</th><th scope="col">Status</th><th scope="col"></th></tr></thead><tbody>
-${domains.filter((d) => d.sponsor !== OWN_REGISTRAR).slice(0, 200).map((d) => html`<tr><td>${d.name}</td><td>${d.sponsor}</td><td>${isoDate(d.expiresAt)}</td><td>${d.statuses || '-'}</td><td>${button('/panel/sandbox/registry/auth-code', u.csrf, `Auth code of ${d.name}`, html`<input type="hidden" name="domain" value="${d.name}">`)}</td></tr>\n`)}</tbody></table>`}`;
+${domains.filter((d) => d.sponsor !== OWN_REGISTRAR).slice(0, 200).map((d) => html`<tr><td class="name">${d.name}</td><td>${d.sponsor}</td><td>${isoDate(d.expiresAt)}</td><td>${d.statuses.replace(/,/g, ', ') || '-'}</td><td><form class="inline" method="post" action="/panel/sandbox/registry/auth-code"><input type="hidden" name="csrf" value="${u.csrf}"><input type="hidden" name="domain" value="${d.name}"><button type="submit">Auth code<span class="sr"> of ${d.name}</span></button></form></td></tr>\n`)}</tbody></table>`}`;
     return layout('Sandbox registry', body, u);
   };
   /** Runs a CLI step in one transaction; its lines, or the error's text. */
