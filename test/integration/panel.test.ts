@@ -108,12 +108,16 @@ forEachDatabase('web console in Chromium', (t) => {
     await page.getByRole('button', { name: 'Save the zone' }).click();
     assert.match(await page.getByRole('status').innerText(), /^Saved \(Proc-ID \d+\)/);
     assert.match(await zone.inputValue(), /www A 0 192\.0\.2\.44 3600/);
+    // Beside the editor: what the name servers answer now, from the DNS server's own view of the zone.
+    assert.match(await page.locator('table.served').innerText(), /www\.zoned-site\.com\.\s+3600\s+A\s+192\.0\.2\.44/);
+    assert.match(await page.locator('table.served').innerText(), /zoned-site\.com\.\s+86400\s+MX\s+10 mail\.zoned-site\.com\./);
     const got = await t().call('dns-zone-get', { 'auth-sid': alice.sid, domain: 'zoned-site.com' });
     assert.match(got.body, /^www A 0 192\.0\.2\.44 3600$/m);
     await zone.fill('www A 0 192.0.2.45 3600\nbroken AAAA 0 not-an-address 3600');
     await page.getByRole('button', { name: 'Save the zone' }).click();
     assert.match(await page.getByRole('alert').innerText(), /Nothing was changed:\s*line 2 \(/);
     assert.match(await zone.inputValue(), /not-an-address/, 'the text sent is kept for correcting');
+    assert.doesNotMatch(await page.locator('table.served').innerText(), /192\.0\.2\.45/, 'nothing served changed');
     if (t().dialect === 'sqlite') await page.screenshot({ path: `${shots}zone-editor.png`, fullPage: true });
     assert.match((await t().call('dns-zone-get', { 'auth-sid': alice.sid, domain: 'zoned-site.com' })).body, /192\.0\.2\.44/);
     const forged = await page.request.post(`${base}/panel/domains/zoned-site.com/zone`, { form: { zone: 'www A 0 192.0.2.99 3600' } });

@@ -8,6 +8,8 @@ import { tokenHash } from '../../core/password.ts';
 import { html } from '../html.ts';
 import { dashboard, domainList, domainPage, forgedPost, layout, loginForm, ordersPage, resultsPage, zoneEditor } from './panel-pages.ts';
 import { panelStyle } from './panel-style.ts';
+import { servedRecords } from './served-records.ts';
+import { createZoneSource } from '../../zone/zone-source.ts';
 import { registerOperatorPages } from './operator-routes.ts';
 import { noticeOf, type PanelKit } from './kit.ts';
 import { registerOrderPages } from './order-pages.ts';
@@ -81,6 +83,9 @@ export async function registerPanel(http: FastifyInstance, deps: AppDeps, dispat
     if (!session) return undefined;
     return { sid, login, csrf: csrfToken(sid), operator: session.role === 'operator', sandbox: deps.config.sandbox, accountId: session.id, scope: session.scope };
   }
+  // What the DNS server answers now, read the way it reads it (only shown after dns-zone-get succeeded for the account).
+  const zones = createZoneSource(deps);
+  const served = async (name: string) => servedRecords(await zones.findZone(name.toLowerCase()));
   const resultRows = (body: string) => body.split('\n').filter(Boolean).map((l) => l.split(' ')).map((f) => [f[0]!, f[2]!, f[3]!, f[4]!, f[5]!]);
 
   await http.register(async (scope) => {
@@ -154,14 +159,14 @@ export async function registerPanel(http: FastifyInstance, deps: AppDeps, dispat
       if (posted) {
         if (posted.csrf !== u.csrf) return send(reply, 403, layout('Not allowed', forgedPost, u));
         const put = await ask(req, 'dns-zone-put', { 'auth-sid': u.sid, domain: name, zone: posted.zone });
-        if (put.get('Status-Code') !== '0') return send(reply, 400, layout(title, zoneEditor({ name, zone: posted.zone, csrf: u.csrf, errors: put.all('Error') }), u));
+        if (put.get('Status-Code') !== '0') return send(reply, 400, layout(title, html`${zoneEditor({ name, zone: posted.zone, csrf: u.csrf, errors: put.all('Error') })}${await served(name)}`, u));
         const saved = `Saved (Proc-ID ${put.get('Proc-ID')}); the name servers answer with it now.`;
         const got = await ask(req, 'dns-zone-get', { 'auth-sid': u.sid, domain: name });
-        return send(reply, 200, layout(title, zoneEditor({ name, zone: got.body, csrf: u.csrf, errors: [], saved }), u));
+        return send(reply, 200, layout(title, html`${zoneEditor({ name, zone: got.body, csrf: u.csrf, errors: [], saved })}${await served(name)}`, u));
       }
       const got = await ask(req, 'dns-zone-get', { 'auth-sid': u.sid, domain: name });
       if (got.get('Status-Code') !== '0') return send(reply, 404, layout(title, zoneEditor({ name, zone: '', csrf: u.csrf, errors: [], missing: got.all('Error')[0] ?? 'no zone' }), u));
-      return send(reply, 200, layout(title, zoneEditor({ name, zone: got.body, csrf: u.csrf, errors: [] }), u));
+      return send(reply, 200, layout(title, html`${zoneEditor({ name, zone: got.body, csrf: u.csrf, errors: [] })}${await served(name)}`, u));
     };
     scope.get('/panel/results', async (req, reply) => {
       const u = await who(req);
@@ -197,6 +202,9 @@ export async function registerPanel(http: FastifyInstance, deps: AppDeps, dispat
     registerAccountPages(scope, deps, kit);
     registerSandboxPages(scope, deps, kit);
     registerOperatorMorePages(scope, deps, kit, taskRuns);
+    // Any other /panel/ address (the sandbox pages when DMAPID_SANDBOX=off among them): the console's
+    // own 404, not the DMAPI listener's plain-text answer.
+    scope.all('/panel/*', async (req, reply) => send(reply, 404, layout('Not found', html`<p>No such page.</p>`, await who(req))));
     scope.get('/panel/domains/:name/zone', (req, reply) => zonePage(req, reply));
     scope.post('/panel/domains/:name/zone', (req, reply) => {
       const form = (req.body ?? {}) as Record<string, unknown>;
