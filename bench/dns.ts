@@ -24,6 +24,9 @@ import { buildQuery, query } from '../src/dns/client.ts';
 import { MemoryZoneSource } from '../src/dns/memory-zone-source.ts';
 import { DnsServer } from '../src/dns/server/server.ts';
 import { exampleZone } from '../src/dns/server/test-zone.ts';
+import { RFC9276 } from '../src/dns/dnssec/nsec3.ts';
+import { signZone } from '../src/dns/dnssec/sign.ts';
+import { testKeys } from '../src/dns/dnssec/test-keys.ts';
 import { TYPE } from '../src/dns/wire/types.ts';
 import { parseReply } from '../src/dmapi/reply.ts';
 import { createLogger } from '../src/obs/logger.ts';
@@ -56,10 +59,10 @@ function mix(origin: string): Array<[string, number]> {
   ];
 }
 
-async function load(label: string, port: number, origin: string): Promise<void> {
-  const queries = mix(origin).map(([n, t]) => Buffer.from(buildQuery(n, t, { id: 0 })).toString('base64'));
+async function load(label: string, port: number, origin: string, dnssecOk = false): Promise<void> {
+  const queries = mix(origin).map(([n, t]) => Buffer.from(buildQuery(n, t, { id: 0, dnssecOk })).toString('base64'));
   // Warm the cache and check that every query is answered.
-  for (const [n, t] of mix(origin)) await query({ host: '127.0.0.1', port }, n, t);
+  for (const [n, t] of mix(origin)) await query({ host: '127.0.0.1', port }, n, t, { dnssecOk });
   const result = await new Promise<LoadResult>((resolve, reject) => {
     const child = fork(fileURLToPath(new URL('./dns-load.ts', import.meta.url)), { execArgv: ['--import', 'tsx'] });
     child.once('message', (m) => resolve(m as LoadResult));
@@ -109,9 +112,12 @@ async function main(): Promise<void> {
   // 1. In memory.
   const memory = new MemoryZoneSource();
   memory.put(exampleZone());
+  // A signed zone (NSEC3, ECDSA), asked with DO: RRSIGs in every answer, proofs in the negative ones.
+  memory.put(signZone(exampleZone('signed.test'), { keys: testKeys(), inception: 0, expiration: 0xffffffff, denial: 'nsec3', nsec3: RFC9276, dnskeyTtl: 3600 }));
   const memServer = new DnsServer({ source: memory, hosts: ['127.0.0.1'], port: 0, log });
   await memServer.listen();
   await load('in-memory zone source', memServer.port, 'example.test');
+  await load('in-memory, signed zone, DO', memServer.port, 'signed.test', true);
   await memServer.close();
 
   // 2. The server as serve runs it, on the database.
@@ -127,8 +133,11 @@ async function main(): Promise<void> {
     const sid = (await dmapi(app, 'login', { 'api-key': key })).get('Auth-Sid')!;
     await addDomain({ app, clock: app.deps.clock } as unknown as TestApp, account.id, ZONE);
     await dmapi(app, 'dns-zone-put', { 'auth-sid': sid, domain: ZONE, zone: zoneText('') });
+    await addDomain({ app, clock: app.deps.clock } as unknown as TestApp, account.id, `signed-${ZONE}`);
+    await dmapi(app, 'dns-zone-put', { 'auth-sid': sid, domain: `signed-${ZONE}`, zone: zoneText('').replace('$dnssec=no', '$dnssec=yes').replaceAll(ZONE, `signed-${ZONE}`) });
     await app.dns!.listen();
     await load(`database zone source (${handle.dialect})`, app.dns!.port, ZONE);
+    await load(`database, signed zone, DO (${handle.dialect})`, app.dns!.port, `signed-${ZONE}`, true);
 
     // 3. dnsperf, the C load generator, against the same server.
     if (findTool('dnsperf')) {

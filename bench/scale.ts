@@ -13,6 +13,7 @@
  * Environment: BENCH_ROWS (1000000), BENCH_REPS (15), BENCH_DATABASES (sqlite,postgres), BENCH_PGURL.
  */
 import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { sql } from 'kysely';
@@ -21,7 +22,7 @@ import { benchDatabase, pgUrl } from './databases.ts';
 import { createAccount, createApiKey } from '../src/services/accounts.ts';
 import { DAY } from '../src/core/clock.ts';
 import { openDatabase, type Db } from '../src/db/database.ts';
-import { globMatch } from '../src/db/sql-helpers.ts';
+import { domainNameTrigrams, globMatch } from '../src/db/sql-helpers.ts';
 
 const rows = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const reps = Number(process.env.BENCH_REPS ?? 15);
@@ -124,7 +125,7 @@ function planned(db: Db, accountId: number, now: number) {
     ['last payment (query-profile)', db.selectFrom('orders').select(['created_at']).where('account_id', '=', accountId).where('type', '=', 'credit-increase').orderBy('id', 'desc').limit(sql.lit(1))],
     ['autorenew count (login)', db.selectFrom('domains').select((eb) => eb.fn.countAll<number>().as('n')).where('account_id', '=', accountId).where('autorenew', '=', 1)],
     ['query-domain-list pattern=abc*', own.select(['name']).where(globMatch(db, 'name', 'abc*')).orderBy('name')],
-    ['query-domain-list pattern=*xyz*', own.select(['name']).where(globMatch(db, 'name', '*xyz*')).orderBy('name')],
+    ['query-domain-list pattern=*xyz*', own.select(['name']).where(globMatch(db, 'name', '*xyz*', { trigrams: domainNameTrigrams })).orderBy('name')],
     ['result-list objid', db.selectFrom('results').select(['id']).where('account_id', '=', accountId).where('created_at', '>=', now - 90 * DAY).where(globMatch(db, 'object_name', 'abc*')).orderBy('created_at', 'desc').orderBy('id', 'desc')],
     ['query-order-list', db.selectFrom('orders').select(['id']).where('account_id', '=', accountId).where('created_at', '>=', now - 30 * DAY).where('amount_brutto', '!=', 0).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(100)],
   ] as const;
@@ -195,6 +196,7 @@ async function bench(dialect: string): Promise<void> {
       const p99 = pct(took, 99);
       console.log(`${title.padEnd(42)} ${pct(took, 50).toFixed(1).padStart(8)} ${p99.toFixed(1).padStart(8)} ${String(lines).padStart(7)}  p99 < ${GOAL_MS} ms ${p99 < GOAL_MS ? 'ok' : 'MISSED'}`);
     }
+    await wholeList(base, s, server.pid!);
     const planner = dialect === 'sqlite' ? openDatabase(data.url) : data.handle;
     await plans(planner.db, dialect, account.id, now);
     if (planner !== data.handle) await planner.close();
@@ -203,6 +205,37 @@ async function bench(dialect: string): Promise<void> {
     if (dialect !== 'sqlite') await data.handle.close();
     await data.drop();
   }
+}
+
+/** The server's resident memory now (MB), from /proc/<pid>/status. */
+function rssMb(pid: number): number {
+  const m = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+/** query-domain-list of every domain, read as it streams (lines counted, not kept), the server's RSS sampled meanwhile. */
+async function wholeList(base: string, s: Record<string, string>, pid: number): Promise<void> {
+  const before = rssMb(pid);
+  let peak = before;
+  const sampler = setInterval(() => (peak = Math.max(peak, rssMb(pid))), 25);
+  const t = performance.now();
+  const res = await fetch(`${base}/request/query-domain-list`, { method: 'POST', body: new URLSearchParams(s) });
+  let newlines = 0;
+  let bytes = 0;
+  let head = '';
+  const decoder = new TextDecoder();
+  for await (const chunk of res.body!) {
+    bytes += chunk.length;
+    const text = decoder.decode(chunk, { stream: true });
+    if (head.length < 4096) head += text.slice(0, 4096);
+    newlines += text.split('\n').length - 1;
+  }
+  // The head's lines and the blank line end in newlines; the body's last line does not.
+  const lines = newlines - (head.slice(0, head.indexOf('\n\n') + 2).split('\n').length - 1) + 1;
+  clearInterval(sampler);
+  peak = Math.max(peak, rssMb(pid));
+  const ms = performance.now() - t;
+  console.log(`whole query-domain-list: ${lines} lines, ${(bytes / 1e6).toFixed(1)} MB in ${(ms / 1000).toFixed(1)} s; server RSS ${before.toFixed(0)} MB before, peak ${peak.toFixed(0)} MB (goal < 250 MB ${peak < 250 ? 'ok' : 'MISSED'})`);
 }
 
 console.log(`scale: ${rows} rows of each, ${reps} runs per request; ${canPin ? 'server on CPU 0, load generator on CPU 1' : 'not pinned'} (${pgUrl.replace(/\/\/[^@]*@/, '//')})`);

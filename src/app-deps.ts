@@ -21,6 +21,8 @@ export interface AppDeps {
   readonly tlds: TldCatalogue;
   /** Keys mailed to people: only their hashes are stored (src/services/answer-keys.ts). */
   readonly keys: AnswerKeys;
+  /** Seals the DNSSEC private keys in the database (src/zone/dnssec-keys.ts). */
+  readonly dnssecKek: Buffer;
   /** Prometheus metrics of this app (src/obs/metrics.ts). */
   readonly metrics: Metrics;
   /** Wakes the in-process worker after a commit that queued jobs. */

@@ -17,6 +17,7 @@ import { periodicTasks } from './jobs/tasks.ts';
 import { Worker } from './jobs/worker.ts';
 import { DnsServer } from './dns/server/server.ts';
 import { createZoneSource } from './zone/zone-source.ts';
+import { dnssecKek } from './zone/dnssec-keys.ts';
 import { registerDynDnsRoutes } from './dyndns/nic-update.ts';
 import { registerNicReplace } from './dyndns/nic-replace.ts';
 import { registerCheckIp } from './dyndns/check-ip.ts';
@@ -61,7 +62,8 @@ export async function createApp(options: AppOptions): Promise<App> {
   const handle = options.handle ?? openDatabase(config.database);
   await migrate(handle);
   const shared = options.clock ? undefined : databaseClock(handle.db);
-  const keys = answerKeys(await loadSecret(config, handle, log));
+  const secret = await loadSecret(config, handle, log);
+  const keys = answerKeys(secret);
   let worker: Worker | undefined;
   const deps: AppDeps = {
     db: handle.db,
@@ -72,6 +74,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     log,
     tlds: loadTldCatalogue(config.tldCatalogue),
     keys,
+    dnssecKek: dnssecKek(config, secret),
     metrics: createMetrics(handle.db, config.sessionTimeout * 1000),
     wake: () => worker?.wake(),
     syncClock: shared?.sync ?? (async () => {}),

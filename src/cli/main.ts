@@ -17,12 +17,14 @@ import type { Executor } from '../db/database.ts';
 import { registerCallCommand } from './call.ts';
 import { withDb } from './with-db.ts';
 import { registerJobCommands } from './jobs.ts';
+import { productVersion, runningFrom } from '../obs/version.ts';
 import { registerBackupCommands } from './backup.ts';
 import { registerAccessCommands } from './access.ts';
 import { registerMailCommands } from './mail.ts';
 import { creditAccount, registerBillingCommands } from './billing.ts';
 import { registerRegistryCommands } from './registry.ts';
 import { registerTransferCommands } from './transfers.ts';
+import { registerDnssecCommands } from './dnssec.ts';
 import { fileLimitWarning } from '../net/file-limit.ts';
 import { printList } from './list-output.ts';
 
@@ -70,7 +72,7 @@ program
     }
     // The port actually bound (DMAPID_PORT=0 picks a free one).
     const base = `http://${config.host}:${(app.http.server.address() as AddressInfo).port}`;
-    console.log(`dmapid listening: DMAPI ${base}/request/<name> (database ${app.handle.dialect}: ${config.database})`);
+    console.log(`dmapid listening: DMAPI ${base}/request/<name> (database ${app.handle.dialect}: ${config.database}; dmapid ${productVersion}, ${runningFrom})`);
     if (opts.demo) console.log(`try: curl '${base}/request/login?username=${DEMO.login}&password=${DEMO.password}'`);
     // DMAPI is the product: a side listener that cannot bind (port 5353 taken by mDNS, say) is
     // reported and left out rather than taking the whole server down.
@@ -274,6 +276,7 @@ registerMailCommands(program);
 registerBillingCommands(program);
 registerRegistryCommands(program);
 registerTransferCommands(program);
+registerDnssecCommands(program);
 registerJobCommands(program);
 registerBackupCommands(program);
 registerAccessCommands(program);

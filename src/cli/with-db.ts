@@ -10,14 +10,15 @@ import { answerKeys, loadSecret, type AnswerKeys } from '../services/answer-keys
  * reading (wall time plus the offset `clock advance` stored, as the server reads it) and the config.
  * A DmapiError from a service becomes a plain error with its explanation.
  */
-export async function withDb<T>(fn: (db: Db, now: number, config: Config, dialect: Dialect, keys: AnswerKeys) => Promise<T>): Promise<T> {
+export async function withDb<T>(fn: (db: Db, now: number, config: Config, dialect: Dialect, keys: AnswerKeys, secret: Buffer) => Promise<T>): Promise<T> {
   const config = loadConfig();
   const handle = openDatabase(config.database);
   try {
     await migrate(handle);
     const { clock, sync } = databaseClock(handle.db);
     await sync();
-    return await fn(handle.db, clock.now(), config, handle.dialect, answerKeys(await loadSecret(config, handle)));
+    const secret = await loadSecret(config, handle);
+    return await fn(handle.db, clock.now(), config, handle.dialect, answerKeys(secret), secret);
   } catch (err) {
     if (err instanceof DmapiError) throw new Error(err.details.join('; '));
     throw err;

@@ -112,6 +112,20 @@ export const configSchema = z.object({
   /** TSIG keys shared with secondaries (RFC 8945), named by DMAPID_DNS_TRANSFER_ACL and DMAPID_DNS_NOTIFY entries. */
   dnsTsigKeys: tsigKeys(false).default([]),
   dnsTsigKeysFile: tsigKeys(true).default([]),
+  /** Algorithm of new DNSSEC keys for zones with `$dnssec=yes`: ECDSAP256SHA256 (13) or Ed25519 (15). */
+  dnssecAlgorithm: z.enum(['ecdsap256sha256', 'ed25519']).default('ecdsap256sha256'),
+  /** Authenticated denial: NSEC3 with RFC 9276 parameters (no salt, no extra iterations, no opt-out) or NSEC. */
+  dnssecDenial: z.enum(['nsec3', 'nsec']).default('nsec3'),
+  /** Seconds a signature is valid; zones are signed again when half of it is gone. */
+  dnssecSignatureValidity: z.coerce.number().int().min(3 * 3600).max(90 * 86400).default(14 * 86400),
+  /** Seconds a ZSK signs before the next one takes over (0: no automatic ZSK rollover). */
+  dnssecZskLifetime: z.coerce.number().int().min(0).default(90 * 86400),
+  /** Seconds a KSK signs before a double-signature rollover starts (0, the default: only by `dmapid dnssec roll-ksk`). */
+  dnssecKskLifetime: z.coerce.number().int().min(0).default(0),
+  /** Seconds each rollover and the unwinding of `$dnssec=no` wait for caches and the parent (at least the longest TTL involved). */
+  dnssecRolloverWait: z.coerce.number().int().min(60).default(2 * 86400),
+  /** A file with the 32-byte key (64 hex digits) sealing the DNSSEC private keys in the database; default: derived from the server secret. */
+  dnssecKeyFile: z.string().min(1).optional(),
   /** Largest UDP answer, and the EDNS payload size advertised (RFC 9715: 1232 avoids fragmentation). */
   dnsUdpSize: z.coerce.number().int().min(512).max(4096).default(1232),
   /** Base URL of this server as people reach it: links in mails point at its /answer pages. */
@@ -257,6 +271,13 @@ const envNames: Record<keyof Config, string> = {
   dnsTsigKeys: 'DMAPID_DNS_TSIG_KEYS',
   dnsTsigKeysFile: 'DMAPID_DNS_TSIG_KEYS_FILE',
   dnsUdpSize: 'DMAPID_DNS_UDP_SIZE',
+  dnssecAlgorithm: 'DMAPID_DNSSEC_ALGORITHM',
+  dnssecDenial: 'DMAPID_DNSSEC_DENIAL',
+  dnssecSignatureValidity: 'DMAPID_DNSSEC_SIGNATURE_VALIDITY',
+  dnssecZskLifetime: 'DMAPID_DNSSEC_ZSK_LIFETIME',
+  dnssecKskLifetime: 'DMAPID_DNSSEC_KSK_LIFETIME',
+  dnssecRolloverWait: 'DMAPID_DNSSEC_ROLLOVER_WAIT',
+  dnssecKeyFile: 'DMAPID_DNSSEC_KEY_FILE',
   publicUrl: 'DMAPID_PUBLIC_URL',
   smtpHost: 'DMAPID_SMTP_HOST',
   smtpPort: 'DMAPID_SMTP_PORT',

@@ -9,8 +9,26 @@ const strict: Tr46Options = { checkBidi: true, checkHyphens: true, checkJoiners:
 
 export type NameCheck = { ok: true; ascii: string; unicode: string; labels: string[] } | { ok: false; reason: string };
 
-/** Checks and normalises a DNS name (one trailing dot allowed). */
+/** Names checked lately: one request checks the same names several times (params, services, registry). */
+const checked = new Map<string, NameCheck>();
+const CHECKED_MAX = 4096;
+
+/** Checks and normalises a DNS name (one trailing dot allowed). The answer is frozen (it is shared). */
 export function checkDomainName(input: string): NameCheck {
+  const known = checked.get(input);
+  if (known) return known;
+  const result = deepFreeze(checkUncached(input));
+  if (checked.size >= CHECKED_MAX) checked.clear();
+  checked.set(input, result);
+  return result;
+}
+
+function deepFreeze(c: NameCheck): NameCheck {
+  if (c.ok) Object.freeze(c.labels);
+  return Object.freeze(c);
+}
+
+function checkUncached(input: string): NameCheck {
   let s = input.trim();
   if (s.endsWith('.')) s = s.slice(0, -1);
   if (s === '') return { ok: false, reason: 'empty name' };

@@ -1,8 +1,9 @@
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresAdapter, PostgresDialect, type Transaction } from 'kysely';
-import pg from 'pg';
+import type PgModule from 'pg';
 import type { Database } from './schema.ts';
 import { SqliteQueueDialect } from './sqlite-dialect.ts';
 
@@ -20,12 +21,19 @@ export interface DbHandle {
   close(): Promise<void>;
 }
 
-// int8 (OID 20) comes back from pg as a string; money and instants fit in a safe integer.
-pg.types.setTypeParser(20, (text) => {
-  const n = Number(text);
-  if (!Number.isSafeInteger(n)) throw new RangeError(`int8 value ${text} is not a safe integer`);
-  return n;
-});
+let pgLib: typeof PgModule | undefined;
+/** pg, loaded when a PostgreSQL database is first opened (a SQLite sandbox starts without it). */
+function pg(): typeof PgModule {
+  if (pgLib) return pgLib;
+  pgLib = createRequire(import.meta.url)('pg') as typeof PgModule;
+  // int8 (OID 20) comes back from pg as a string; money and instants fit in a safe integer.
+  pgLib.types.setTypeParser(20, (text) => {
+    const n = Number(text);
+    if (!Number.isSafeInteger(n)) throw new RangeError(`int8 value ${text} is not a safe integer`);
+    return n;
+  });
+  return pgLib;
+}
 
 export interface OpenOptions {
   /** PostgreSQL schema to use (tests isolate themselves this way). */
@@ -36,7 +44,7 @@ export interface OpenOptions {
 /** Opens `postgres://…` URLs with pg, anything else as a SQLite file path (`:memory:` allowed). */
 export function openDatabase(url: string, options: OpenOptions = {}): DbHandle {
   if (/^postgres(ql)?:\/\//.test(url)) {
-    const pool = new pg.Pool({
+    const pool = new (pg().Pool)({
       connectionString: url,
       max: options.poolSize ?? 10,
       ...(options.pgSchema ? { options: `-c search_path=${options.pgSchema}` } : {}),

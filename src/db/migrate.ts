@@ -24,6 +24,11 @@ import { zoneChanges } from './migrations/0023-zone-changes.ts';
 import { idempotencyKeys } from './migrations/0025-idempotency-keys.ts';
 import { accountRoles } from './migrations/0026-account-roles.ts';
 import { accessPolicies } from './migrations/0027-access-policies.ts';
+import { pollMessageOutcomes } from './migrations/0028-poll-message-outcomes.ts';
+import { nameTrigrams } from './migrations/0029-name-trigrams.ts';
+import { dnssec } from './migrations/0033-dnssec.ts';
+import { domainListOrder } from './migrations/0037-domain-list-order.ts';
+import { resultsCreated } from './migrations/0038-results-created.ts';
 
 /** Ordered list of migrations; names sort in the order they must run. Append, never edit. */
 const all: Array<[string, (ctx: MigrationContext) => MigrationStep]> = [
@@ -50,6 +55,11 @@ const all: Array<[string, (ctx: MigrationContext) => MigrationStep]> = [
   ['0025-idempotency-keys', idempotencyKeys],
   ['0026-account-roles', accountRoles],
   ['0027-access-policies', accessPolicies],
+  ['0028-poll-message-outcomes', pollMessageOutcomes],
+  ['0029-name-trigrams', nameTrigrams],
+  ['0033-dnssec', dnssec],
+  ['0037-domain-list-order', domainListOrder],
+  ['0038-results-created', resultsCreated],
 ];
 
 class StaticProvider implements MigrationProvider {

@@ -33,6 +33,8 @@ export interface Database {
   registry_messages: RegistryMessagesTable;
   zones: ZonesTable;
   zone_changes: ZoneChangesTable;
+  dnssec_keys: DnssecKeysTable;
+  dnssec_zones: DnssecZonesTable;
   mail_outbox: MailOutboxTable;
   grants: GrantsTable;
   whois_emails: WhoisEmailsTable;
@@ -308,6 +310,38 @@ export interface ZoneChangesTable {
   changed_at: number;
 }
 
+export interface DnssecKeysTable {
+  id: Generated<number>;
+  zone_id: number;
+  role: 'ksk' | 'zsk';
+  /** 13 (ECDSAP256SHA256) or 15 (Ed25519). */
+  algorithm: number;
+  key_tag: number;
+  /** The DNSKEY public key field, base64. */
+  public_key: string;
+  /** The PKCS#8 private key sealed with AES-256-GCM (src/zone/dnssec-keys.ts), base64 of nonce | ciphertext | tag. */
+  sealed_key: string;
+  /** published (in DNSKEY, not signing), active (signing), retired (in DNSKEY, no longer signing). */
+  state: 'published' | 'active' | 'retired';
+  created_at: number;
+  state_since: number;
+}
+
+export interface DnssecZonesTable {
+  zone_id: number;
+  /** signing; unwinding ($dnssec=no: the DS goes first, signing stops a wait later). */
+  status: 'signing' | 'unwinding';
+  status_since: number;
+  /** The signing epoch: signatures are valid from an hour before it for the configured validity; re-signing moves it. */
+  signed_at: number;
+  /** The DS records (JSON DnssecData) last sent to the parent for a domain registered here; null when none. */
+  parent_ds: string | null;
+  /** none (not registered here or no DNSSEC at the TLD), pending (a DS job is queued), current (the parent has parent_ds). */
+  ds_state: 'none' | 'pending' | 'current';
+  /** When the parent's DS last changed (a DS job completed). */
+  ds_changed_at: number | null;
+}
+
 export interface ZonesTable {
   id: Generated<number>;
   domain_id: number;
@@ -369,8 +403,10 @@ export interface RegistryPollMessagesTable {
   text: string;
   queued_at: number;
   received_at: number;
-  /** When dmapid turned it into its own state; null: recorded only. */
+  /** When dmapid acted on it (registry-messages.ts); null: still to look at. */
   handled_at: number | null;
+  /** What dmapid made of it, for the operator. */
+  outcome: string | null;
 }
 
 export type MailStatus = 'held' | 'queued' | 'sent' | 'failed';

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { sql, type Kysely } from 'kysely';
 import { dialectsToTest, freshDatabase } from '../../test/helpers/databases.ts';
 import { referenceMatch } from '../../test/helpers/glob-reference.ts';
-import { globMatch, globMatchNumber } from './sql-helpers.ts';
+import { globMatch, globMatchNumber, trigramRun } from './sql-helpers.ts';
 
 interface Probe {
   glob_probe: { id: number; value: string };
@@ -107,3 +107,13 @@ for (const dialect of dialectsToTest()) {
     });
   });
 }
+
+describe('trigramRun', () => {
+  it('picks the longest literal run of three or more ASCII characters, lowered, quotes doubled', () => {
+    assert.equal(trigramRun('*xyz*'), 'xyz');
+    assert.equal(trigramRun('*ab?longer*x'), 'longer');
+    assert.equal(trigramRun('*A"Bc*'), 'a""bc');
+    assert.equal(trigramRun('*xy*z?'), undefined, 'no run long enough');
+    assert.equal(trigramRun('*müll*'), undefined, 'not ASCII: left to LIKE');
+  });
+});

@@ -50,6 +50,11 @@ export interface CommandReply {
   resultText?: string;
   /** Send only the body as a file, without DMAPI headers (query-order-list csv=1). */
   download?: { filename: string; contentType: string };
+  /**
+   * The rest of the body, made while it is sent (a whole list of a big account): the HTTP
+   * listener streams it after `body`, other callers get it joined. Read-only requests only.
+   */
+  more?: () => AsyncIterable<string>;
 }
 
 export interface AcceptReply<J> extends CommandReply {

@@ -29,6 +29,8 @@ export interface IncomingRequest {
   crossSite?: boolean;
   /** The Idempotency-Key HTTP header (the parameter `idempotency-key` does the same). */
   idempotencyKey?: string | undefined;
+  /** The caller sends `DispatchOutcome.more` itself (the HTTP listener); others get the whole text. */
+  streams?: boolean;
 }
 
 export interface DispatchOutcome {
@@ -42,6 +44,8 @@ export interface DispatchOutcome {
   httpStatus?: number;
   /** Seconds for a Retry-After header (a used-up request budget). */
   retryAfter?: number;
+  /** The rest of the body, to send after `text` (only when the request `streams`). */
+  more?: AsyncIterable<string>;
 }
 
 /**
@@ -118,6 +122,12 @@ function refuseCrossSiteCookie(raw: RawParams, req: IncomingRequest): void {
   if (req.crossSite && req.cookieSid && !raw['auth-sid']) {
     throw new DmapiError('ACCESS_DENIED', 'a request from another site cannot change anything with the session cookie alone (pass auth-sid)');
   }
+}
+
+async function joined(chunks: AsyncIterable<string>): Promise<string> {
+  let out = '';
+  for await (const c of chunks) out += c;
+  return out;
 }
 
 function lowerKeys(params: Record<string, string>): RawParams {
@@ -239,11 +249,9 @@ export function createDispatcher(deps: AppDeps, table: CommandTable) {
       const version = command.name === 'login' ? '1.2' : DMAPI_VERSION;
       const cookie = reply.headers?.find(([n]) => n === 'Auth-Sid')?.[1] ?? (session?.sessionId ? raw['auth-sid'] || req.cookieSid : undefined);
       if (reply.download) return { text: reply.body ?? '', trackingId, download: reply.download, ...(cookie ? { cookie } : {}) };
-      return {
-        text: render([['Status-Code', '0'], ['Status-Text', okText]], trackingId, reply, extra, version),
-        trackingId,
-        ...(cookie ? { cookie } : {}),
-      };
+      const text = render([['Status-Code', '0'], ['Status-Text', okText]], trackingId, reply, extra, version);
+      if (reply.more && req.streams) return { text, trackingId, more: reply.more(), ...(cookie ? { cookie } : {}) };
+      return { text: reply.more ? text + (await joined(reply.more())) : text, trackingId, ...(cookie ? { cookie } : {}) };
     } catch (caught) {
       const err = asDmapiError(caught, trackingId, command?.name);
       if (command && deps.config.strictErrors && !command.errors.includes(err.key) && !universalErrors.includes(err.key)) {

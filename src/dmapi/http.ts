@@ -1,4 +1,5 @@
 import { STATUS_CODES, type IncomingHttpHeaders } from 'node:http';
+import { Readable } from 'node:stream';
 import type net from 'node:net';
 import Fastify, { LogController, type ConnectionError, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import formbody from '@fastify/formbody';
@@ -120,7 +121,13 @@ export async function createDmapiHttp(dispatcher: Dispatcher, o: DmapiHttpOption
     if (out.download) reply.header('Content-Disposition', `attachment; filename="${out.download.filename}"`);
     // The recorded `dmapi-auth=<value>; path=/` comes first (dmapi-wire §1.1); the attributes keep scripts and other sites away from it.
     if (out.cookie) reply.header('Set-Cookie', `dmapi-auth=${out.cookie}; path=/; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`);
-    return reply.send(out.text);
+    if (!out.more) return reply.send(out.text);
+    // Chunked: the head and the first lines now, the rest as it is read (bounded memory).
+    const more = out.more;
+    return reply.send(Readable.from((async function* () {
+      yield out.text;
+      yield* more;
+    })()));
   };
   const fail = (reply: FastifyReply, key: DmapiError['key'], detail: string) => send(reply, dispatcher.failure(new DmapiError(key, detail)));
   const formatOf = (url: string) => o.otherFormats?.find((f) => url.startsWith(f.prefix) && (url.length === f.prefix.length || '/?'.includes(url.charAt(f.prefix.length))));
@@ -217,7 +224,7 @@ export async function createDmapiHttp(dispatcher: Dispatcher, o: DmapiHttpOption
         Buffer.isBuffer(body) ? decodeForm(bodyText(body), 'body') : (body ?? []),
       );
       const key = req.headers['idempotency-key'];
-      return { name, params, cookieSid: cookieSid(req), ip: req.ip, crossSite: isCrossSite(req.headers, publicUrl.origin), idempotencyKey: Array.isArray(key) ? key[0] : key };
+      return { name, params, cookieSid: cookieSid(req), ip: req.ip, crossSite: isCrossSite(req.headers, publicUrl.origin), idempotencyKey: Array.isArray(key) ? key[0] : key, streams: true };
     };
     scope.all('/request/*', async (req, reply) => send(reply, await dispatcher.dispatch(incoming(req, (req.params as { '*': string })['*'] ?? ''))));
     o.routes?.(scope, { incoming, send });

@@ -15,7 +15,13 @@ export type RData =
   | { type: 'CAA'; flags: number; tag: string; value: string }
   | { type: 'NAPTR'; order: number; preference: number; flags: string; service: string; regexp: string; replacement: string }
   | { type: 'SOA'; mname: string; rname: string; serial: number; refresh: number; retry: number; expire: number; minimum: number }
-  | { type: 'DS'; keyTag: number; algorithm: number; digestType: number; digest: string };
+  | { type: 'DS' | 'CDS'; keyTag: number; algorithm: number; digestType: number; digest: string }
+  // DNSSEC (RFC 4034, 5155, 7344); made by the signer (src/dns/dnssec/), never by DMAPI zones.
+  | { type: 'DNSKEY' | 'CDNSKEY'; flags: number; protocol: number; algorithm: number; publicKey: string }
+  | { type: 'RRSIG'; typeCovered: number; algorithm: number; labels: number; originalTtl: number; expiration: number; inception: number; keyTag: number; signer: string; signature: string }
+  | { type: 'NSEC'; next: string; types: number[] }
+  | { type: 'NSEC3'; hashAlgorithm: number; flags: number; iterations: number; salt: string; next: string; types: number[] }
+  | { type: 'NSEC3PARAM'; hashAlgorithm: number; flags: number; iterations: number; salt: string };
 
 export type RRType = RData['type'];
 
@@ -31,6 +37,8 @@ export interface ZoneSnapshot {
   soa: Extract<RData, { type: 'SOA' }>;
   soaTtl: number;
   records: ResourceRecord[];
+  /** Set by the signer (src/dns/dnssec/sign.ts): the records include DNSKEY, RRSIG and this denial chain. */
+  signed?: { denial: 'nsec' } | { denial: 'nsec3'; iterations: number; salt: string };
 }
 
 /** What changed between two versions of a zone (records compare by name, TTL and data). */

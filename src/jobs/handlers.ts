@@ -5,11 +5,13 @@ import { MAIL_SEND_JOB } from '../mail/outbox.ts';
 import { deliverMail } from '../mail/sender.ts';
 import { transferJobHandlers } from '../services/transfer-jobs.ts';
 import { lifecycleJobHandlers } from '../services/lifecycle-jobs.ts';
+import { DS_JOB, dsJob } from '../zone/dnssec.ts';
 
 /** Job kinds not tied to a request (mail delivery, lifecycle steps) register here. */
 export const serviceJobHandlers: Array<[string, JobHandler]> = [
   [MAIL_SEND_JOB, deliverMail],
   [NOTIFY_JOB, dnsNotifyJob],
+  [DS_JOB, dsJob],
   ...transferJobHandlers,
   ...lifecycleJobHandlers,
 ];

@@ -6,9 +6,11 @@ import { runVerificationDeadlines } from '../services/verification.ts';
 import { runAutorenew, runExpiry, runPrivacyExpiry, runRedemption } from '../services/domain-lifecycle.ts';
 import { registryOf } from '../registry/index.ts';
 import { runTransferTasks } from '../services/transfer-jobs.ts';
+import { handleRegistryMessages } from '../services/registry-messages.ts';
 import { runExpiryReminders } from '../services/expiry-reminders.ts';
 import { purgeKeys } from '../services/idempotency.ts';
 import { pruneBudgets } from '../services/access-policy.ts';
+import { runDnssecMaintenance } from '../zone/dnssec.ts';
 
 /** The lifecycle scheduler's tasks; each reads the clock and is safe to run in several processes. */
 export const periodicTasks: PeriodicTask[] = [
@@ -26,10 +28,20 @@ export const periodicTasks: PeriodicTask[] = [
   // ERRP reminders to the registrant, a month and a week ahead and once after an expiry.
   { name: 'expiry-reminders', everyMs: HOUR, run: async (deps, now) => void (await runExpiryReminders(deps, now)) },
   { name: 'domain-privacy-expiry', everyMs: 5 * 60_000, run: async (deps, now) => void (await runPrivacyExpiry(deps, now)) },
-  // The simulated registry's time-driven work: auto-renew or expiry, transfer auto-approval, grace ends, purges.
-  { name: 'registry-sweep', everyMs: 5 * 60_000, run: async (deps, now) => void (await registryOf(deps).sweep(deps.db, now)) },
+  // The simulated registry's time-driven work (auto-renew or expiry, transfer auto-approval, grace
+  // ends, purges), or a real registry's poll queue; then what its messages mean for the platform.
+  {
+    name: 'registry-sweep',
+    everyMs: 5 * 60_000,
+    run: async (deps, now) => {
+      await registryOf(deps).sweep(deps.db, now);
+      await handleRegistryMessages(deps, now);
+    },
+  },
   // Transfers in and out and changes of registrant: FOA and confirmation deadlines, the losing registrars' answers, the registry's outcome.
   { name: 'transfers', everyMs: 5 * 60_000, run: (deps, now) => runTransferTasks(deps, now) },
+  // Signed zones: re-signing before signatures expire, key rollovers, the end of an unwinding (src/zone/dnssec.ts).
+  { name: 'dnssec-maintenance', everyMs: 15 * 60_000, run: async (deps, now) => void (await runDnssecMaintenance(deps, now)) },
   {
     name: 'purge-result-content',
     everyMs: HOUR,

@@ -8,7 +8,7 @@ import { effects, slowOutside } from '../../test/helpers/job-effects.ts';
 import { waitFor } from '../../test/helpers/wait-for.ts';
 import { Worker, type JobHandler } from './worker.ts';
 import { claimJobs, enqueue } from './queue.ts';
-import { openResult } from '../services/results.ts';
+import { openResult, purgeResultContent } from '../services/results.ts';
 import { createAccount } from '../services/accounts.ts';
 import { createApp } from '../app.ts';
 import { loadConfig } from '../config/config.ts';
@@ -336,6 +336,16 @@ forEachDatabase('job worker', (t) => {
     assert.equal((await result(app.deps, young.procId)).status, 'ack');
     const listed = await t().call('result-list', { 'auth-sid': await r.session('full'), period: 60 });
     assert.deepEqual(listed.body.trimEnd().split('\n').map((l) => l.split(' ')[5]), ['ack', 'nack'], 'purged results are still listed');
+  });
+  it('purges in batches until none is left', async () => {
+    const { app, clock } = t();
+    const r = await t().reseller('job-purge-batches');
+    const at = clock.now() - 400 * DAY;
+    const ids = [];
+    for (let i = 0; i < 5; i++) ids.push((await insertResult(app.deps.db, { accountId: r.account.id, at, status: 'ack', content: `old ${i}` })).procId);
+    assert.equal(await purgeResultContent(app.deps.db, clock.now() - 399 * DAY, 2), 5, 'three statements of at most two rows');
+    for (const id of ids) assert.equal((await result(app.deps, id)).content, null);
+    assert.equal(await purgeResultContent(app.deps.db, clock.now() - 399 * DAY, 2), 0);
   });
   it("runs the handler's failed hook in the transaction of the final failure, not on retries", async () => {
     const { app, clock } = t();

@@ -1,4 +1,6 @@
-import nodemailer, { type Transporter } from 'nodemailer';
+import { createRequire } from 'node:module';
+import type { Transporter } from 'nodemailer';
+import type Nodemailer from 'nodemailer';
 import type { Config } from '../config/config.ts';
 import type { JobContext } from '../dmapi/command.ts';
 import type { AppDeps } from '../app-deps.ts';
@@ -16,6 +18,8 @@ export function transportFor(config: Config): Transporter | undefined {
   if (config.smtpHost === undefined) return undefined;
   let t = transports.get(config);
   if (!t) {
+    // Loaded with the first relay: a process that sends no mail starts without it.
+    const nodemailer = createRequire(import.meta.url)('nodemailer') as typeof Nodemailer;
     t = nodemailer.createTransport({
       host: config.smtpHost,
       port: config.smtpPort ?? defaultPort[config.smtpTls],

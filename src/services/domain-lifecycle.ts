@@ -4,6 +4,7 @@ import { DAY } from '../core/clock.ts';
 import { isoDate } from '../core/dates.ts';
 import { enqueue } from '../jobs/queue.ts';
 import { Worker } from '../jobs/worker.ts';
+import { handleRegistryMessages } from './registry-messages.ts';
 import { registryOf, OWN_REGISTRAR } from '../registry/index.ts';
 import { atRegistry } from './registry-errors.ts';
 import { lockNames, resultLines } from './domains.ts';
@@ -205,5 +206,6 @@ export async function runDomainLifecycle(deps: AppDeps, now: number) {
   const redemption = await runRedemption(deps, now);
   const privacyEnded = await runPrivacyExpiry(deps, now);
   const registry = await registryOf(deps).sweep(deps.db, now);
-  return { autorenewed, expired, ...redemption, privacyEnded, registry };
+  const registryMessages = await handleRegistryMessages(deps, now);
+  return { autorenewed, expired, ...redemption, privacyEnded, registry, registryMessages };
 }

@@ -169,6 +169,28 @@ forEachDatabase('transfers between resellers of the platform', (t) => {
     assert.match((await result(alice, (await outRow(t(), name)).result_id!)).text, /^result_msg: let-it-go\.com was transferred to another account of this registrar \(approved\)$/m);
   });
 
+  it('takes the DS of the old holder\'s signed zone off the registry before the zone goes with the move', async () => {
+    await fresh();
+    const { name, code } = await aliceDomain('signed-move.com');
+    const [a, b] = t().app.deps.config.dnsNameservers;
+    assert.equal((await t().call('domain-modify', { 'auth-sid': alice.sid, domain: name, 'ns-list': `${a}:${b}` })).code, 0);
+    await t().work();
+    const put = await t().call('dns-zone-put', { 'auth-sid': alice.sid, domain: name, zone: '$dnssec=yes\nwww A 0 192.0.2.7 3600' });
+    assert.equal(put.code, 0, put.raw);
+    await t().work();
+    assert.equal((await atRegistry(t(), name))!.dnssec?.kind, 'ds', 'signed, with its DS at the parent');
+    await requested(t(), bob, name, code);
+    await answerFoa(t(), name, 'yes');
+    assert.equal((await control(alice, 'approve-out', name)).code, 0);
+    await t().work();
+    assert.equal((await transferRow(t(), name)).state, 'TRANSFER_PROCESSED_SUCCESSFULLY');
+    assert.equal((await atRegistry(t(), name))!.dnssec, null, 'no DS left for a zone that is no longer signed');
+    const keys = await t().app.deps.db.selectFrom('dnssec_keys').innerJoin('zones', 'zones.id', 'dnssec_keys.zone_id').select('dnssec_keys.id').where('zones.name', '=', name).execute();
+    assert.deepEqual(keys, [], 'the old holder\'s keys went with its zone');
+    const done = await t().app.deps.db.selectFrom('results').select('content').where('account_id', '=', bob.id).where('object_name', '=', name).where('request_type', '=', 'domain-transfer-in-reseller').executeTakeFirstOrThrow();
+    assert.match(done.content ?? '', /^dnssec: the DS of the previous holder's signed zone was removed at the registry/m);
+  });
+
   it('ends failed when the holder rejects: nack, money released, the domain stays', async () => {
     await fresh();
     const { name, code } = await aliceDomain('keep-it.com');

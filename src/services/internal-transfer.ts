@@ -110,6 +110,10 @@ export async function moveAtRegistry(deps: AppDeps, t: TransferRow, holder: Doma
   if (ns) await atRegistry(() => ensureExternalHosts(registry, deps.tlds, ns));
   const locked = info.statuses.includes('clientTransferProhibited');
   const lock: ClientStatus[] = ['clientTransferProhibited'];
+  // The old holder's signed zone goes with the move (moveToAccount) and the new one starts
+  // unsigned: a DS it put at the parent must go first, or the name would no longer validate.
+  const signed = await deps.db.selectFrom('dnssec_zones').innerJoin('zones', 'zones.id', 'dnssec_zones.zone_id').select('dnssec_zones.parent_ds').where('zones.domain_id', '=', holder.id).executeTakeFirst();
+  const dsGoes = signed?.parent_ds != null && info.dnssec !== null;
   const change: DomainUpdate = {
     registrant: t.owner_c,
     ...(used('admin') ? { admin: t.admin_c } : {}),
@@ -119,9 +123,11 @@ export async function moveAtRegistry(deps: AppDeps, t: TransferRow, holder: Doma
     // The domain arrives locked or not as the gaining request says, whatever the old holder set.
     ...(t.lock_after && !locked ? { addStatuses: lock } : {}),
     ...(!t.lock_after && locked ? { removeStatuses: lock } : {}),
+    ...(dsGoes ? { dnssec: null } : {}),
   };
   const updated = await atRegistry(() => registry.updateDomain(t.domain, change));
   const lines: Array<[string, string]> = [];
+  if (dsGoes) lines.push(['dnssec', `the DS of the previous holder's signed zone was removed at the registry; ${t.domain} is served unsigned until the new holder signs it`]);
   let expiresAt = updated.expiresAt;
   if (t.period_months > 0) {
     const earlier = o.attempt > 1 ? await renewedEarlier(registry, t.domain, holder.expires_at, t.period_months) : undefined;

@@ -46,14 +46,17 @@ export async function completeResult(db: Executor, id: number, outcome: JobOutco
 }
 
 /** Drops the content of results older than the retention period; their status stays. Returns how many. */
-export async function purgeResultContent(db: Executor, olderThan: number): Promise<number> {
-  const res = await db
-    .updateTable('results')
-    .set({ content: null })
-    .where('created_at', '<', olderThan)
-    .where('content', 'is not', null)
-    .executeTakeFirst();
-  return Number(res.numUpdatedRows);
+export async function purgeResultContent(db: Executor, olderThan: number, batch = 1000): Promise<number> {
+  // A batch a statement: on SQLite each holds the one connection only briefly, so requests
+  // interleave with an hour's purge of a big platform.
+  let purged = 0;
+  for (;;) {
+    const due = db.selectFrom('results').select('id').where('created_at', '<', olderThan).where('content', 'is not', null).limit(batch);
+    const res = await db.updateTable('results').set({ content: null }).where('id', 'in', due).executeTakeFirst();
+    const n = Number(res.numUpdatedRows);
+    purged += n;
+    if (n < batch) return purged;
+  }
 }
 
 /** The result-list line: `TimeStamp SvTrId Proc-ID request-type request-object status ClTrId`. */

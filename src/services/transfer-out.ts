@@ -61,22 +61,37 @@ export function gainingLabel(row: Pick<TransferOutRow, 'gaining' | 'transfer_in_
 export type TransferOutRequestOutcome = { state: 'pending'; actBy: number; id: number } | { state: 'rejected'; reason: string; id: number };
 
 /**
- * A foreign (simulated) registrar requests `domain` (the sandbox's `dmapid registry transfer-out`).
- * Registry refusals come out as RegistryError; a COR-locked domain is rejected at once. The
- * registry steps (the gaining side's request, this platform's rejection) run before the
- * transaction that records the transfer away, so `ctx.db` is the database, not a transaction.
+ * A foreign (simulated) registrar requests `domain` (the sandbox's `dmapid registry transfer-out`);
+ * registry refusals come out as RegistryError. The rest is `takeTransferOut`'s.
  */
 export async function requestTransferOut(ctx: { readonly db: Db; readonly now: number; readonly deps: OutContext['deps'] }, p: { domain: string; gaining: string; authCode?: string | undefined }): Promise<TransferOutRequestOutcome> {
   const { db, now, deps } = ctx;
-  if (db.isTransaction) throw new Error('requestTransferOut opens its own transaction; call it with the database');
+  if (db.isTransaction) throw new Error('requestTransferOut opens its own transactions; call it with the database');
   const sim = simulatorOf(deps);
   const name = normalizeDomainName(p.domain);
   if (p.gaining === sim.registrarId) throw new Error(`${p.gaining} is this platform; name another registrar`);
   const known = await db.selectFrom('registry_registrars').select('id').where('id', '=', p.gaining).executeTakeFirst();
   if (!known) throw new Error(`registrar ${p.gaining} does not exist (dmapid registry registrars)`);
-  const d = await db.selectFrom('domains').selectAll().where('name', '=', name).executeTakeFirst();
+  const d = await db.selectFrom('domains').select('id').where('name', '=', name).executeTakeFirst();
   if (!d) throw new Error(`${name} is not a domain of this platform`);
   const t = await sim.openAs(p.gaining, db, now).requestTransfer(name, p.authCode);
+  return (await takeTransferOut(ctx, t))!;
+}
+
+/**
+ * The registry tells of a pending transfer away (`info`: the sandbox's request above, or a poll
+ * message of a real registry, registry-messages.ts). This platform, as the losing registrar,
+ * rejects at once a domain under the IRTP-C lock of a recent change of registrant, or one being
+ * moved to another account; anything else waits for the reseller's answer. The registry steps run
+ * before the transaction that records the transfer away, so `ctx.db` is the database, not a
+ * transaction. Undefined when the name is in no account.
+ */
+export async function takeTransferOut(ctx: { readonly db: Db; readonly now: number; readonly deps: OutContext['deps'] }, info: TransferInfo): Promise<TransferOutRequestOutcome | undefined> {
+  const { db, now, deps } = ctx;
+  if (db.isTransaction) throw new Error('takeTransferOut opens its own transaction; call it with the database');
+  const name = info.name;
+  const d = await db.selectFrom('domains').selectAll().where('name', '=', name).executeTakeFirst();
+  if (!d) return undefined;
   const lock = await corLockUntil(db, d.id, now);
   // IRTP-C: the losing registrar must deny a transfer inside the lock after a change of registrant;
   // and one move at a time: a transfer to another account of this registrar is under way.
@@ -86,17 +101,17 @@ export async function requestTransferOut(ctx: { readonly db: Db; readonly now: n
       : (await openInternalOut(db, name))
         ? `${name} is being transferred to another account of this registrar`
         : undefined;
-  if (reason) await sim.open(db, now).rejectTransfer(name);
+  if (reason) await registryOf(deps).open(db, now).rejectTransfer(name);
   return db.transaction().execute(async (trx): Promise<TransferOutRequestOutcome> => {
     const tx = { db: trx, now, deps };
     await lockNames(trx, [`domain:${name}`]);
-    const { out, key } = await recordTransferOut(tx, { accountId: d.account_id, domain: name, gaining: p.gaining, actBy: t.actBy, transferInId: null });
+    const { out, key } = await recordTransferOut(tx, { accountId: d.account_id, domain: name, gaining: info.gaining, actBy: info.actBy, transferInId: null, requestedAt: info.requestedAt });
     if (reason) {
       await endOut(tx, out, 'rejected', reason, 'nack');
       return { state: 'rejected', reason, id: out.id };
     }
     await mailTransferOutRequest(tx, out, key);
-    return { state: 'pending', actBy: t.actBy, id: out.id };
+    return { state: 'pending', actBy: info.actBy, id: out.id };
   });
 }
 
@@ -114,14 +129,14 @@ export async function requestInternalTransferOut(ctx: OutContext, p: { domain: s
  * The row and the reseller's `domain-transfer-out` result, pending. The answer key is mailed once
  * and never shown again, so only its hash is stored.
  */
-async function recordTransferOut(ctx: OutContext, p: { accountId: number; domain: string; gaining: string; actBy: number; transferInId: number | null }): Promise<{ out: TransferOutRow; key: string }> {
+async function recordTransferOut(ctx: OutContext, p: { accountId: number; domain: string; gaining: string; actBy: number; transferInId: number | null; requestedAt?: number }): Promise<{ out: TransferOutRow; key: string }> {
   const { db, now } = ctx;
   const resultId = await openResult(db, { accountId: p.accountId, svtrid: trackingId(now), cltrid: null, requestType: TRANSFER_OUT_RESULT, now });
   await setResultObject(db, resultId, p.domain);
   const { key, hash } = ctx.deps.keys.issue('transfer-out');
   const out = await db
     .insertInto('transfers_out')
-    .values({ account_id: p.accountId, result_id: resultId, domain: p.domain, gaining: p.gaining, state: 'pending', reason: null, answer_key: hash, requested_at: now, act_by: p.actBy, answered_at: null, completed_at: null, transfer_in_id: p.transferInId })
+    .values({ account_id: p.accountId, result_id: resultId, domain: p.domain, gaining: p.gaining, state: 'pending', reason: null, answer_key: hash, requested_at: p.requestedAt ?? now, act_by: p.actBy, answered_at: null, completed_at: null, transfer_in_id: p.transferInId })
     .returningAll()
     .executeTakeFirstOrThrow();
   return { out, key };

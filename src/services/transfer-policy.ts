@@ -7,7 +7,8 @@ import { OWN_REGISTRAR } from '../registry/index.ts';
  * transfer-in). Each registrar has one policy: `approve` or `reject` the request `delay` after it
  * arrived, or stay `silent`, in which case the registry approves on its own when its window (the
  * TLD's pendingDays, 5) ends. Registrars without a policy are silent. `dmapid registry
- * transfer-policy` sets it; the transfer task (transfers.ts) applies it.
+ * transfer-policy` sets it; the simulated registry applies it when it next looks at the name
+ * (a query, or its sweep), dated when the answer fell due — so it also answers EPP clients.
  */
 export type TransferAnswer = SimTransferPoliciesTable['answer'];
 export const transferAnswers = ['approve', 'reject', 'silent'] as const satisfies readonly TransferAnswer[];

@@ -25,7 +25,6 @@ import { transferRequestedEarlier } from './registry-checks.ts';
 import { completeResult } from './results.ts';
 import { isPostgres, type DomainRecord } from './domain-access.ts';
 import { startVerification } from './verification.ts';
-import { transferPolicy } from './transfer-policy.ts';
 import {
   accountRow,
   catalogPremium,
@@ -367,6 +366,14 @@ async function sendFoaOrWait(ctx: FlowContext, t: TransferRow, view: RegistryVie
   const { db, now } = ctx;
   const to = await foaRecipients(ctx, t, view);
   if (!to.owner && !to.admin) {
+    // A real registry publishes no contact data of other registrars' names: then the valid auth
+    // code is the authorisation (ICANN Temporary Specification, Appendix G: no gaining FOA when
+    // the registrant's data is not available), and the request goes to the registry.
+    if (t.losing_account_id === null && registryOf(ctx.deps).kind !== 'simulated' && view.codeValid && ctx.deps.tlds.get(t.tld)?.transfer.authCode) {
+      const next = await move(db, now, t, 'FOA_ACK', 'no FOA: the registry publishes no contact data; the valid auth code authorises the transfer');
+      await enqueue(db, now, TRANSFER_REQUEST_JOB, { transferId: t.id }, { accountId: t.account_id, objectKey: `domain:${t.domain}` });
+      return next;
+    }
     if (t.state === 'PENDING_FOA_SENDING') return t;
     return move(db, now, t, 'PENDING_FOA_SENDING', 'no e-mail address of the owner or admin contact is known');
   }
@@ -625,11 +632,10 @@ export async function runTransfers(deps: AppDeps, now: number): Promise<{ moved:
 /** What a periodic step learnt from the registry before its transaction. */
 type StepAnswer = { kind: 'none' } | { kind: 'view'; view: RegistryView } | { kind: 'transfer'; info: TransferInfo | undefined };
 
-/** The registry's part of a periodic step: the name again for a FOA still without recipients; the losing registrar's answer and the transfer's status for a waiting one. */
+/** The registry's part of a periodic step: the name again for a FOA still without recipients; the transfer's status (the losing registrar's answer) for a waiting one. */
 async function stepAtRegistry(deps: AppDeps, t: TransferRow, now: number): Promise<StepAnswer> {
   if (t.state === 'PENDING_FOA_SENDING' && t.created_at + FOA_DAYS * DAY > now) return { kind: 'view', view: await viewAtRegistry(deps, t, now) };
   if (t.state !== 'REGISTRY_REQUEST_RECEIVED_NOW_WAITING' || t.losing_account_id !== null) return { kind: 'none' };
-  await answerAsLosingRegistrar(deps, t, now);
   const info = await registryOf(deps).open(deps.db, now).queryTransfer(t.domain).catch((err: unknown) => {
     if (err instanceof RegistryError && err.code === 2303) return undefined;
     throw err;
@@ -741,22 +747,6 @@ export async function settleInternalTransfer(ctx: FlowContext, transferId: numbe
   if (!t || t.outcome !== 'open' || t.state !== 'REGISTRY_REQUEST_RECEIVED_NOW_WAITING' || t.losing_account_id === null) return;
   await lockNames(ctx.db, [`domain:${t.domain}`]);
   await settleWithHolder(ctx, t);
-}
-
-/** The simulated losing registrar answers by its policy once its delay has passed (silent ones never do). */
-async function answerAsLosingRegistrar(deps: AppDeps, t: TransferRow, now: number): Promise<void> {
-  const backend = registryOf(deps);
-  if (backend.kind !== 'simulated' || !t.losing_registrar || t.losing_registrar === backend.registrarId) return;
-  const policy = await transferPolicy(deps.db, t.losing_registrar);
-  if (policy.answer === 'silent' || (t.registry_requested_at ?? now) + policy.delayMs > now) return;
-  const losing = simulatorOf(deps).openAs(t.losing_registrar, deps.db, now);
-  try {
-    if (policy.answer === 'approve') await losing.approveTransfer(t.domain);
-    else await losing.rejectTransfer(t.domain);
-  } catch (err) {
-    // Answered already, or the registry's own deadline came first.
-    if (!(err instanceof RegistryError && (err.code === 2301 || err.code === 2303))) throw err;
-  }
 }
 
 // ------------------------------------------------------------------ worker: the domain arrives

@@ -6,13 +6,36 @@ import type { ZoneDelta, ZoneSnapshot, ZoneSource } from '../dns/zone-source.ts'
 import { zoneAt } from './journal.ts';
 import { enclosingNames, zoneByName, zoneForName, zoneSerial } from './store.ts';
 import { dnsSettings, toSnapshot } from './to-dns.ts';
+import { RFC9276 } from '../dns/dnssec/nsec3.ts';
+import { SignatureCache, signZone } from '../dns/dnssec/sign.ts';
+import { signingKeys, zoneKeyRows } from './dnssec-keys.ts';
+import { signingTimes } from './dnssec.ts';
+import type { StoredZone } from './store.ts';
+
+/** TTL of the DNSKEY, CDS and CDNSKEY RRsets. */
+export const DNSKEY_TTL = 3600;
 
 /**
  * The DNS server's view of the hosted zones, read from the database on every call (no cache
  * here: the server caches snapshots keyed by `serial`). Names are lowercase, without trailing dot.
  */
-export function createZoneSource(deps: { db: Executor; clock: Clock; config: Config }): ZoneSource {
+export function createZoneSource(deps: { db: Executor; clock: Clock; config: Config; dnssecKek?: Buffer }): ZoneSource {
   const settings = dnsSettings(deps.config);
+  /**
+   * A zone with a dnssec_zones row (signing, or unwinding after `$dnssec=no`) is signed here, once
+   * per served version: the DNS server caches the result by serial. Signature times follow the
+   * zone's signing epoch, so every process makes the same validity window for one serial, and
+   * the signatures of RRsets a change left alone are taken from the cache.
+   */
+  const signatures = new SignatureCache();
+  const sign = async (zone: StoredZone, snapshot: ZoneSnapshot): Promise<ZoneSnapshot> => {
+    if (!deps.dnssecKek) return snapshot;
+    const signing = await deps.db.selectFrom('dnssec_zones').select(['status', 'signed_at']).where('zone_id', '=', zone.id).executeTakeFirst();
+    if (!signing) return snapshot;
+    const keys = signingKeys(deps.dnssecKek, await zoneKeyRows(deps.db, zone.id));
+    const { inception, expiration } = signingTimes(Number(signing.signed_at), deps.config.dnssecSignatureValidity);
+    return signZone(snapshot, { keys, inception, expiration, denial: deps.config.dnssecDenial, nsec3: RFC9276, dnskeyTtl: DNSKEY_TTL, cache: signatures });
+  };
   const served = (row: { serial: number; validity_bounds: string }) =>
     zoneSerial({ baseSerial: row.serial, bounds: JSON.parse(row.validity_bounds) as number[] }, deps.clock.now());
   return {
@@ -20,7 +43,7 @@ export function createZoneSource(deps: { db: Executor; clock: Clock; config: Con
       const zone = await zoneForName(deps.db, qname);
       if (!zone) return undefined;
       const now = deps.clock.now();
-      return toSnapshot(zone.name, zoneSerial(zone, now), zone.data, settings, now);
+      return sign(zone, toSnapshot(zone.name, zoneSerial(zone, now), zone.data, settings, now));
     },
     async serial(origin: string): Promise<number | undefined> {
       const name = origin.toLowerCase().replace(/\.$/, '');

@@ -6,6 +6,7 @@ import { domainReseller, domainRow, money, performed, registered, type DomainRes
 import { DAY } from '../../src/core/clock.ts';
 import { addMonths } from '../../src/core/period.ts';
 import { registryOf } from '../../src/registry/index.ts';
+import { AUTORENEW_LEAD_MS, runDomainLifecycle } from '../../src/services/domain-lifecycle.ts';
 
 const digest = 'A1'.repeat(32);
 
@@ -76,6 +77,28 @@ function lifecycle(t: () => TestApp, advance: (ms: number) => void, backend: 'si
     assert.equal(await domainRow(t(), 'life-young.com'), undefined);
     const check = await t().call('domain-check', { 'auth-sid': alice.sid, domain: 'life-young.com' });
     assert.match(check.raw, /domain-status: available/);
+  });
+
+  it('the lifecycle: autorenew a day before expiry, expiry into redemption without it, then the purge', async () => {
+    alice = { ...alice, sid: await alice.session('full') };
+    await registered(t(), alice, 'life-auto.com', { autorenew: 1 });
+    await registered(t(), alice, 'life-lapse.com', { autorenew: 0 });
+    const expiry = (await domainRow(t(), 'life-auto.com'))!.expires_at;
+    const before = await money(t(), alice.id);
+    const atRegistry = (name: string) => registryOf(t().app.deps).open(t().app.deps.db, t().clock.now()).infoDomain(name);
+    advance(expiry - t().clock.now() - AUTORENEW_LEAD_MS + 1000);
+    assert.deepEqual((await runDomainLifecycle(t().app.deps, t().clock.now())).autorenewed, ['life-auto.com']);
+    assert.equal((await atRegistry('life-auto.com'))!.expiresAt, addMonths(expiry, 12), 'renewed at the registry');
+    assert.equal((await domainRow(t(), 'life-auto.com'))!.expires_at, addMonths(expiry, 12));
+    assert.deepEqual(await money(t(), alice.id), { balance: before.balance - 1125, reserved: 0 });
+    advance(AUTORENEW_LEAD_MS);
+    assert.deepEqual((await runDomainLifecycle(t().app.deps, t().clock.now())).expired, ['life-lapse.com']);
+    assert.equal((await domainRow(t(), 'life-lapse.com'))!.status, 'redemption');
+    assert.ok((await atRegistry('life-lapse.com'))!.rgp.includes('redemptionPeriod'), 'deleted at the registry');
+    advance(36 * DAY);
+    assert.ok((await runDomainLifecycle(t().app.deps, t().clock.now())).purged.includes('life-lapse.com'));
+    assert.equal(await domainRow(t(), 'life-lapse.com'), undefined);
+    assert.equal(await atRegistry('life-lapse.com'), undefined, 'purged at the registry too');
   });
 }
 

@@ -5,7 +5,8 @@ import dgram from 'node:dgram';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { query } from '../../src/dns/client.ts';
+import { buildQuery, query, tcpExchange, transferComplete } from '../../src/dns/client.ts';
+import { decodeMessage } from '../../src/dns/wire/message.ts';
 import { formatRecord } from '../../src/dns/wire/present.ts';
 import type { TsigKey } from '../../src/dns/wire/tsig.ts';
 import type { Message } from '../../src/dns/wire/types.ts';
@@ -222,4 +223,31 @@ async function startSecondary(tool: string, args: string[], dir: string, port: n
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The zone as an AXFR from `port` hands it out, written as a zone file (SOA first, the closing SOA left out). */
+export async function axfrZoneFile(port: number, zone: string): Promise<string> {
+  const answers = await tcpExchange({ host: '127.0.0.1', port }, [buildQuery(zone, 252, { edns: false })], transferComplete);
+  const records = answers.flatMap((b) => decodeMessage(b).answers);
+  return records.slice(0, -1).map(formatRecord).join('\n') + '\n';
+}
+
+/**
+ * Checks a signed zone file with a DNSSEC checker nobody here wrote: Knot's kzonecheck at
+ * `atMs` (the test clock; BIND's dnssec-verify only knows the real time), or dnssec-verify when
+ * no time is given. Resolves with the tool's output; rejects with it when the zone fails.
+ */
+export async function checkSignedZone(text: string, zone: string, atMs?: number): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'dmapid-zonecheck-'));
+  const file = join(dir, `${zone}.zone`);
+  writeFileSync(file, text);
+  try {
+    const args = atMs === undefined ? ['dnssec-verify', ['-o', zone, file]] as const : (['kzonecheck', ['-o', zone, '-d', 'on', '-t', String(Math.floor(atMs / 1000)), file]] as const);
+    const { stdout, stderr } = await run(findTool(args[0])!, [...args[1]], { timeout: 20_000 }).catch((err: { stdout?: string; stderr?: string }) => {
+      throw new Error(`${args[0]} rejected ${zone}:\n${err.stdout ?? ''}${err.stderr ?? ''}`);
+    });
+    return stdout + stderr;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -7,6 +7,7 @@ import { hashPassword } from '../../core/password.ts';
 import { requireZoneDomain } from '../../zone/service.ts';
 import { dyndnsOff } from '../../zone/records.ts';
 import { writeZone, zoneByName } from '../../zone/store.ts';
+import { applyDnssecSetting } from '../../zone/dnssec.ts';
 
 /** More Error lines than this are summarised in one last line. */
 const MAX_ERROR_LINES = 200;
@@ -49,6 +50,7 @@ export const dnsZonePut = defineCommand({
     const kept = current?.data.dyndns ?? { ...dyndnsOff };
     const dyndns = parsed.zone.dyndns ? { ...parsed.zone.dyndns, password: await sealPassword(parsed.zone.dyndns.password, kept.password) } : kept;
     const serial = await writeZone(ctx.db, domain, { records, dnssec: dnssec ?? current?.data.dnssec ?? false, dyndns }, ctx.now);
+    await applyDnssecSetting(ctx.deps, ctx.db, domain.name, ctx.now);
     return { object: domain.name, resultText: `zone ${domain.name} stored: ${records.length} records, serial ${serial}` };
   },
 });

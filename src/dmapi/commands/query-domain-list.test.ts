@@ -1,8 +1,13 @@
 import { it } from 'node:test';
+import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import assert from 'node:assert/strict';
 import { forEachDatabase } from '../../../test/helpers/harness.ts';
 import { insertDomain } from '../../../test/helpers/test-commands.ts';
+import { insertDomain as insertDomainRow } from '../../../test/helpers/domain-rows.ts';
 import { DAY } from '../../core/clock.ts';
+import { sql } from 'kysely';
+import { domainNameTrigrams, globMatch } from '../../db/sql-helpers.ts';
 import { addGrant } from '../../../test/helpers/zones.ts';
 import { domainReseller, domainRow, later, performed, registered, type DomainReseller } from '../../../test/helpers/domain-fixtures.ts';
 
@@ -135,5 +140,60 @@ forEachDatabase('query-domain-list columns of registered domains', (t) => {
     assert.equal((await performed(t(), alice.sid, 'domain-delete', { domain: 'a-qdlc.com', force: 1 })).status, 'ack');
     assert.doesNotMatch((await list({})).body, /a-qdlc.com/);
     assert.match((await list({})).body, /^b-qdlc.com /m);
+  });
+
+  it('streams a whole list of thousands a page at a time over HTTP (chunked), the same lines as in one piece', async () => {
+    const { app, clock } = t();
+    const r = await t().reseller('qdl-many');
+    const names = Array.from({ length: 4321 }, (_, i) => `n${String(i).padStart(5, '0')}-qdlm.com`);
+    const rows = names.map((name) => ({ account_id: r.account.id, name, tld: 'com', created_at: clock.now(), expires_at: exp('2027-05-01'), updated_at: clock.now(), autorenew: 1, locked: 0 }));
+    for (let i = 0; i < rows.length; i += 500) await app.deps.db.insertInto('domains').values(rows.slice(i, i + 500)).execute();
+    const expected = names.map((n) => `${n} 2027-05-01 production,autorenew`).join('\n');
+    // In one piece: what a caller that does not stream (the web console) gets from the dispatcher.
+    const whole = await app.dispatcher.dispatch({ name: 'query-domain-list', params: { 'auth-sid': r.sid, showstatus: '1' }, ip: '127.0.0.1' });
+    assert.equal(whole.more, undefined);
+    assert.ok(whole.text.endsWith(`\n\n${expected}`));
+    // A listener of its own onto the app's routes (the harness keeps app.http for inject).
+    await app.http.ready();
+    const server = createServer((req, res) => app.http.routing(req, res));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const res = await fetch(`http://127.0.0.1:${port}/request/query-domain-list?auth-sid=${r.sid}&showstatus=1`);
+      assert.equal(res.headers.get('transfer-encoding'), 'chunked');
+      const text = await res.text();
+      assert.equal(text.slice(text.indexOf('\n\n') + 2), expected, 'every name once, in order, the last line without a newline');
+      assert.match(text, /^Status-Code: 0\nStatus-Text: Command completed successfully\n/);
+      // A pattern and from/to still work on the big list.
+      const some = await fetch(`http://127.0.0.1:${port}/request/query-domain-list?auth-sid=${r.sid}&pattern=n0421*`);
+      assert.equal((await some.text()).split('\n\n')[1]!.split('\n').length, 10);
+      const paged = await fetch(`http://127.0.0.1:${port}/request/query-domain-list?auth-sid=${r.sid}&from=4000&to=4001`);
+      assert.equal((await paged.text()).split('\n\n')[1], `${names[3999]} 2027-05-01\n${names[4000]} 2027-05-01`);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('finds *xyz* patterns through the trigram index, kept in step with inserts, renames and deletions', async () => {
+    const { app, clock } = t();
+    const r = await t().reseller('qdl-trgm');
+    const db = app.deps.db;
+    await insertDomainRow(db, r.account.id, 'abcxyzdef-qdlt.com', clock.now());
+    const moving = await insertDomainRow(db, r.account.id, 'plain-qdlt.com', clock.now());
+    const gone = await insertDomainRow(db, r.account.id, 'xyzgone-qdlt.com', clock.now());
+    const names = async (pattern: string) => (await t().call('query-domain-list', { 'auth-sid': r.sid, pattern })).body.split('\n').filter(Boolean).map((l) => l.split(' ')[0]);
+    assert.deepEqual(await names('*xyz*'), ['abcxyzdef-qdlt.com', 'xyzgone-qdlt.com']);
+    await db.updateTable('domains').set({ name: 'renamed-xyz-qdlt.com' }).where('id', '=', moving).execute();
+    await db.deleteFrom('domains').where('id', '=', gone).execute();
+    assert.deepEqual(await names('*XYZ*'), ['abcxyzdef-qdlt.com', 'renamed-xyz-qdlt.com']);
+    assert.deepEqual(await names('*c?yz*qdlt*'), ['abcxyzdef-qdlt.com'], 'the LIKE still decides: the index only narrows');
+    assert.deepEqual(await names('*xy*'), ['abcxyzdef-qdlt.com', 'renamed-xyz-qdlt.com'], 'runs under three letters go without it');
+    if (app.deps.dialect === 'sqlite') {
+      const plan = await sql<{ detail: string }>`explain query plan select id from domains where ${globMatch(db, 'name', '*xyz*', { trigrams: domainNameTrigrams })}`.execute(db);
+      assert.ok(plan.rows.some((p) => /VIRTUAL TABLE/.test(p.detail)), JSON.stringify(plan.rows));
+    } else {
+      const idx = await sql<{ indexdef: string }>`select indexdef from pg_indexes where indexname = 'domains_name_trgm' and schemaname = current_schema()`.execute(db);
+      assert.match(idx.rows[0]?.indexdef ?? '', /USING gin .*gin_trgm_ops/);
+    }
   });
 });

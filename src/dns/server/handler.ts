@@ -119,7 +119,7 @@ export class QueryHandler {
     // A signed answer keeps room for its TSIG record.
     const reserve = signer ? tsigSize(signer.key) : 0;
     const limit = (transport === 'tcp' ? MAX_MESSAGE : query.edns ? Math.max(CLASSIC_UDP, Math.min(query.edns.udpSize, this.o.udpSize)) : CLASSIC_UDP) - reserve;
-    return [this.respond(query, q, resolve(zone, q.name, q.type), edns, limit)];
+    return [this.respond(query, q, resolve(zone, q.name, q.type, query.edns?.dnssecOk === true), edns, limit)];
   }
 
   /** Encodes a resolution; when a required part does not fit, an empty answer with TC asks for TCP. */
@@ -155,7 +155,9 @@ export class QueryHandler {
       // Up to date (or ahead): the current SOA alone says so. Over UDP a full answer never
       // fits, and the lone SOA tells the client to come back over TCP (RFC 1995 §2).
       if (!serialBefore(client, zone.serial) || transport === 'udp') return [this.count(RCODE.NOERROR, soaOnly(query, q, zone, edns))];
-      const delta = await this.o.cache.changes(zone.origin, client, zone.serial);
+      // A signed zone goes whole: its signatures are made per version in each process (ECDSA
+      // is randomised), so the RRSIGs the client holds cannot be named for removal.
+      const delta = zone.denial ? undefined : await this.o.cache.changes(zone.origin, client, zone.serial);
       // A difference bigger than the zone is worth less than the zone itself.
       if (delta && delta.removed.length + delta.added.length < zone.size) {
         this.stats.transfers++;

@@ -1,3 +1,5 @@
+import { compareNames } from '../dnssec/canonical.ts';
+import { nsec3Hash, type Nsec3Params } from '../dnssec/nsec3.ts';
 import { isAtOrBelow, nameKey, parentName } from '../wire/name.ts';
 import { CLASS, TYPE, rdataTypeCode, type WireRecord } from '../wire/types.ts';
 import type { ZoneSnapshot } from '../zone-source.ts';
@@ -19,6 +21,19 @@ export class IndexedZone {
   private readonly nodes = new Map<string, Node>();
   private readonly existing = new Set<string>();
   private readonly cuts = new Set<string>();
+  /** Signed zones: how the zone denies existence; undefined for an unsigned zone. */
+  readonly denial: 'nsec' | 'nsec3' | undefined;
+  private readonly nsec3Params: Nsec3Params | undefined;
+  /** RRSIGs by owner and covered type (kept out of the nodes: they answer alongside their RRset). */
+  private readonly sigs = new Map<string, WireRecord[]>();
+  /** NSEC3 records by hashed label, and the hashes in order (they are not names of the zone's tree). */
+  private readonly nsec3 = new Map<string, WireRecord>();
+  private nsec3Order: string[] = [];
+  /** Owners of NSEC records in canonical order, for the NSEC covering a name. */
+  private nsecOrder: string[] = [];
+  /** RRSIG and NSEC3 records in zone order, for transfers. */
+  private readonly dnssecRecords: WireRecord[] = [];
+  private readonly hashes = new Map<string, string>();
 
   constructor(snapshot: ZoneSnapshot) {
     const origin = nameKey(snapshot.origin);
@@ -29,6 +44,8 @@ export class IndexedZone {
     this.nodes.set(origin, new Map([[TYPE.SOA, [this.soa]]]));
     this.existing.add(origin);
 
+    this.denial = snapshot.signed?.denial;
+    this.nsec3Params = snapshot.signed?.denial === 'nsec3' ? { iterations: snapshot.signed.iterations, salt: snapshot.signed.salt } : undefined;
     const seen = new Set<string>();
     for (const rr of snapshot.records) {
       const name = nameKey(rr.name);
@@ -37,6 +54,19 @@ export class IndexedZone {
       const identity = `${name}\u0000${type}\u0000${JSON.stringify(rr.data)}`;
       if (seen.has(identity)) continue; // RFC 2181 §5: an RRset holds no duplicates
       seen.add(identity);
+      if (rr.data.type === 'RRSIG' || rr.data.type === 'NSEC3') {
+        const wire: WireRecord = { name, class: CLASS.IN, ttl: rr.ttl, data: rr.data };
+        this.dnssecRecords.push(wire);
+        if (rr.data.type === 'NSEC3') this.nsec3.set(name.slice(0, name.indexOf('.')), wire);
+        else {
+          const key = `${name}\u0000${rr.data.typeCovered}`;
+          const list = this.sigs.get(key);
+          if (list) list.push(wire);
+          else this.sigs.set(key, [wire]);
+        }
+        continue;
+      }
+      if (rr.data.type === 'NSEC') this.nsecOrder.push(name);
       let node = this.nodes.get(name);
       if (!node) {
         node = new Map();
@@ -55,6 +85,67 @@ export class IndexedZone {
         if (set.some((r) => r.ttl !== ttl)) node.set(type, set.map((r) => ({ ...r, ttl })));
       }
     }
+    this.nsec3Order = [...this.nsec3.keys()].sort();
+    this.nsecOrder.sort(compareNames);
+  }
+
+  /** Every RRSIG owned by `name` (a query for type RRSIG). */
+  allSigsAt(name: string): WireRecord[] {
+    return this.dnssecRecords.filter((r) => r.name === name && r.data.type === 'RRSIG');
+  }
+
+  /** The RRSIGs over the RRset of `type` at `name` (none in an unsigned zone). */
+  sigsFor(name: string, type: number): WireRecord[] {
+    return this.sigs.get(`${name}\u0000${type}`) ?? [];
+  }
+
+  /** The NSEC3 hash of a name in this zone's parameters (cached: proofs hash the same names again and again). */
+  private hashOf(name: string): string {
+    let h = this.hashes.get(name);
+    if (h === undefined) {
+      h = nsec3Hash(name, this.nsec3Params!);
+      if (this.hashes.size >= 10_000) this.hashes.clear();
+      this.hashes.set(name, h);
+    }
+    return h;
+  }
+
+  /** The NSEC3 record whose owner is the hash of `name`, with its RRSIGs. */
+  nsec3Matching(name: string): WireRecord[] | undefined {
+    const rr = this.nsec3.get(this.hashOf(name));
+    return rr && [rr, ...this.sigsFor(rr.name, TYPE.NSEC3)];
+  }
+
+  /** The NSEC3 record whose interval covers (or matches) the hash of `name` (RFC 5155 §7.2.1), with its RRSIGs. */
+  nsec3Covering(name: string): WireRecord[] | undefined {
+    const order = this.nsec3Order;
+    if (order.length === 0) return undefined;
+    const h = this.hashOf(name);
+    // The last hash at or before h; before the first, the chain's last record wraps around to cover it.
+    let lo = 0;
+    let hi = order.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (order[mid]! <= h) lo = mid + 1;
+      else hi = mid;
+    }
+    const rr = this.nsec3.get(order[(lo - 1 + order.length) % order.length]!)!;
+    return [rr, ...this.sigsFor(rr.name, TYPE.NSEC3)];
+  }
+
+  /** The NSEC record at `name` or the one before it in canonical order (it covers the name), with its RRSIGs. */
+  nsecCovering(name: string): WireRecord[] | undefined {
+    const order = this.nsecOrder;
+    if (order.length === 0) return undefined;
+    let lo = 0;
+    let hi = order.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (compareNames(order[mid]!, name) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    const owner = order[(lo - 1 + order.length) % order.length]!;
+    return [...this.rrset(owner, TYPE.NSEC)!, ...this.sigsFor(owner, TYPE.NSEC)];
   }
 
   private counted: number | undefined;
@@ -64,7 +155,7 @@ export class IndexedZone {
     if (this.counted === undefined) {
       let n = 0;
       for (const node of this.nodes.values()) for (const set of node.values()) n += set.length;
-      this.counted = n;
+      this.counted = n + this.dnssecRecords.length;
     }
     return this.counted;
   }
@@ -99,7 +190,8 @@ export class IndexedZone {
 
   /**
    * Every record in transfer order, without the closing SOA: the SOA, the apex RRsets (NS
-   * first), then the other names in the order they first appear in the zone.
+   * first), then the other names in the order they first appear in the zone; in a signed zone
+   * the RRSIGs and NSEC3 records follow.
    */
   transferRecords(): WireRecord[] {
     const out: WireRecord[] = [this.soa];
@@ -111,6 +203,7 @@ export class IndexedZone {
       if (name === this.origin) continue;
       for (const set of node.values()) out.push(...set);
     }
+    out.push(...this.dnssecRecords);
     return out;
   }
 }

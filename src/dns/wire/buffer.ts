@@ -48,9 +48,12 @@ export class Writer {
   pos = 0;
   private readonly offsets = new Map<string, number>();
   private readonly log: string[] = [];
+  /** False writes every name in full (the canonical form DNSSEC signs, RFC 4034 §6.2). */
+  private readonly compression: boolean;
 
-  constructor(initial = 512) {
+  constructor(initial = 512, compression = true) {
     this.buf = Buffer.allocUnsafe(initial);
+    this.compression = compression;
   }
 
   private ensure(n: number): void {
@@ -105,7 +108,7 @@ export class Writer {
       if (encodedNames.size >= NAME_CACHE_SIZE) encodedNames.clear();
       encodedNames.set(name, enc);
     }
-    this.labels(enc.labels, enc.keys, compress);
+    this.labels(enc.labels, enc.keys, compress && this.compression);
   }
 
   private labels(labels: readonly Uint8Array[], keys: readonly string[], compress: boolean): void {

@@ -1,5 +1,9 @@
 import { typeCodeOf, typeName, type AnyRData, type WireRecord } from './types.ts';
 
+const types = (list: readonly number[]) => [...list].sort((a, b) => a - b).map(typeName).join(' ');
+/** RRSIG times as YYYYMMDDHHmmSS (RFC 4034 §3.2). */
+const stamp = (t: number) => new Date(t * 1000).toISOString().replace(/[-:T]/g, '').slice(0, 14);
+
 /** Zone-file presentation (RFC 1035 §5.1, RFC 3597 for unknown types), as dig and kdig print records. */
 
 const fqdn = (name: string) => (name === '' ? '.' : `${name}.`);
@@ -38,7 +42,19 @@ export function formatRData(d: AnyRData): string {
     case 'SOA':
       return `${fqdn(d.mname)} ${fqdn(d.rname)} ${d.serial} ${d.refresh} ${d.retry} ${d.expire} ${d.minimum}`;
     case 'DS':
+    case 'CDS':
       return `${d.keyTag} ${d.algorithm} ${d.digestType} ${d.digest.toUpperCase()}`;
+    case 'DNSKEY':
+    case 'CDNSKEY':
+      return `${d.flags} ${d.protocol} ${d.algorithm} ${d.publicKey}`;
+    case 'RRSIG':
+      return `${typeName(d.typeCovered)} ${d.algorithm} ${d.labels} ${d.originalTtl} ${stamp(d.expiration)} ${stamp(d.inception)} ${d.keyTag} ${fqdn(d.signer)} ${d.signature}`;
+    case 'NSEC':
+      return `${fqdn(d.next)} ${types(d.types)}`.trimEnd();
+    case 'NSEC3':
+      return `${d.hashAlgorithm} ${d.flags} ${d.iterations} ${d.salt === '' ? '-' : d.salt.toUpperCase()} ${d.next.toUpperCase()} ${types(d.types)}`.trimEnd();
+    case 'NSEC3PARAM':
+      return `${d.hashAlgorithm} ${d.flags} ${d.iterations} ${d.salt === '' ? '-' : d.salt.toUpperCase()}`;
     case 'UNKNOWN':
       return `\\# ${d.data.length}${d.data.length ? ` ${Buffer.from(d.data).toString('hex').toUpperCase()}` : ''}`;
   }

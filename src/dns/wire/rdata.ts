@@ -1,4 +1,6 @@
 import type { Reader, Writer } from './buffer.ts';
+import { base32hex, fromBase32hex } from './base32.ts';
+import { readTypeBitmap, writeTypeBitmap } from './type-bitmap.ts';
 import { DecodeError, EncodeError, TYPE, type AnyRData } from './types.ts';
 
 const utf8 = new TextDecoder('utf-8');
@@ -162,11 +164,46 @@ export function writeRData(w: Writer, d: AnyRData): void {
       w.u32(d.minimum);
       break;
     case 'DS':
+    case 'CDS':
       w.u16(d.keyTag);
       w.u8(d.algorithm);
       w.u8(d.digestType);
       w.bytes(hexToBytes(d.digest, 'the DS digest'));
       break;
+    case 'DNSKEY':
+    case 'CDNSKEY':
+      w.u16(d.flags);
+      w.u8(d.protocol);
+      w.u8(d.algorithm);
+      w.bytes(Buffer.from(d.publicKey, 'base64'));
+      break;
+    case 'RRSIG':
+      w.u16(d.typeCovered);
+      w.u8(d.algorithm);
+      w.u8(d.labels);
+      w.u32(d.originalTtl);
+      w.u32(d.expiration);
+      w.u32(d.inception);
+      w.u16(d.keyTag);
+      w.name(d.signer, false);
+      w.bytes(Buffer.from(d.signature, 'base64'));
+      break;
+    case 'NSEC':
+      w.name(d.next, false);
+      writeTypeBitmap(w, d.types);
+      break;
+    case 'NSEC3':
+    case 'NSEC3PARAM': {
+      w.u8(d.hashAlgorithm);
+      w.u8(d.flags);
+      w.u16(d.iterations);
+      charString(w, hexToBytes(d.salt, 'the NSEC3 salt'), 'the NSEC3 salt');
+      if (d.type === 'NSEC3') {
+        charString(w, fromBase32hex(d.next), 'the NSEC3 next hashed owner');
+        writeTypeBitmap(w, d.types);
+      }
+      break;
+    }
     case 'UNKNOWN':
       w.bytes(d.data);
       break;
@@ -224,12 +261,53 @@ export function readRData(r: Reader, type: number, length: number): AnyRData {
     }
     case TYPE.SOA:
       return done({ type: 'SOA', mname: r.name(), rname: r.name(), serial: r.u32(), refresh: r.u32(), retry: r.u32(), expire: r.u32(), minimum: r.u32() });
-    case TYPE.DS: {
+    case TYPE.DS:
+    case TYPE.CDS: {
       if (length < 4) throw new DecodeError(`a DS record has at least 4 bytes of data, not ${length}`);
       const keyTag = r.u16();
       const algorithm = r.u8();
       const digestType = r.u8();
-      return done({ type: 'DS', keyTag, algorithm, digestType, digest: Buffer.from(r.bytes(end - r.pos)).toString('hex').toUpperCase() });
+      return done({ type: type === TYPE.DS ? 'DS' : 'CDS', keyTag, algorithm, digestType, digest: Buffer.from(r.bytes(end - r.pos)).toString('hex').toUpperCase() });
+    }
+    case TYPE.DNSKEY:
+    case TYPE.CDNSKEY: {
+      if (length < 4) throw new DecodeError(`a DNSKEY record has at least 4 bytes of data, not ${length}`);
+      const flags = r.u16();
+      const protocol = r.u8();
+      const algorithm = r.u8();
+      return done({ type: type === TYPE.DNSKEY ? 'DNSKEY' : 'CDNSKEY', flags, protocol, algorithm, publicKey: Buffer.from(r.bytes(end - r.pos)).toString('base64') });
+    }
+    case TYPE.RRSIG: {
+      if (length < 18) throw new DecodeError(`an RRSIG record has at least 18 bytes of data, not ${length}`);
+      const typeCovered = r.u16();
+      const algorithm = r.u8();
+      const labels = r.u8();
+      const originalTtl = r.u32();
+      const expiration = r.u32();
+      const inception = r.u32();
+      const keyTag = r.u16();
+      const signer = r.name();
+      if (r.pos > end) throw new DecodeError('the RRSIG signer name runs past the end of its record');
+      return done({ type: 'RRSIG', typeCovered, algorithm, labels, originalTtl, expiration, inception, keyTag, signer, signature: Buffer.from(r.bytes(end - r.pos)).toString('base64') });
+    }
+    case TYPE.NSEC: {
+      const next = r.name();
+      if (r.pos > end) throw new DecodeError('the NSEC next name runs past the end of its record');
+      return done({ type: 'NSEC', next, types: readTypeBitmap(r, end) });
+    }
+    case TYPE.NSEC3:
+    case TYPE.NSEC3PARAM: {
+      const hashAlgorithm = r.u8();
+      const flags = r.u8();
+      const iterations = r.u16();
+      const saltLen = r.u8();
+      if (r.pos + saltLen > end) throw new DecodeError('the NSEC3 salt runs past the end of its record');
+      const salt = Buffer.from(r.bytes(saltLen)).toString('hex').toUpperCase();
+      if (type === TYPE.NSEC3PARAM) return done({ type: 'NSEC3PARAM', hashAlgorithm, flags, iterations, salt });
+      const hashLen = r.u8();
+      if (hashLen === 0 || r.pos + hashLen > end) throw new DecodeError('the NSEC3 next hashed owner is out of range');
+      const next = base32hex(r.bytes(hashLen));
+      return done({ type: 'NSEC3', hashAlgorithm, flags, iterations, salt, next, types: readTypeBitmap(r, end) });
     }
     default:
       return done({ type: 'UNKNOWN', code: type, data: r.bytes(length) });

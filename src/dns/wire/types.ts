@@ -1,7 +1,7 @@
 import type { RData, RRType } from '../zone-source.ts';
 import type { ReceivedTsig } from './tsig.ts';
 
-/** Type codes of the record types the codec knows by name (RFC 1035, 3596, 2782, 3403, 4034, 6891, 8659). */
+/** Type codes of the record types the codec knows by name (RFC 1035, 3596, 2782, 3403, 4034, 5155, 6891, 7344, 8659). */
 export const TYPE = {
   A: 1,
   NS: 2,
@@ -15,6 +15,13 @@ export const TYPE = {
   NAPTR: 35,
   OPT: 41,
   DS: 43,
+  RRSIG: 46,
+  NSEC: 47,
+  DNSKEY: 48,
+  NSEC3: 50,
+  NSEC3PARAM: 51,
+  CDS: 59,
+  CDNSKEY: 60,
   TSIG: 250,
   IXFR: 251,
   AXFR: 252,
@@ -38,6 +45,13 @@ export const rdataTypeCode: Record<RRType, number> = {
   NAPTR: TYPE.NAPTR,
   SOA: TYPE.SOA,
   DS: TYPE.DS,
+  CDS: TYPE.CDS,
+  DNSKEY: TYPE.DNSKEY,
+  CDNSKEY: TYPE.CDNSKEY,
+  RRSIG: TYPE.RRSIG,
+  NSEC: TYPE.NSEC,
+  NSEC3: TYPE.NSEC3,
+  NSEC3PARAM: TYPE.NSEC3PARAM,
 };
 
 const typeNames = new Map<number, string>(Object.entries(TYPE).map(([name, code]) => [code, name]));

@@ -57,6 +57,12 @@ export class SimulatedRegistry implements RegistrySimulator {
           eb.and([eb('rgp_status', 'is', null), eb('expires_at', '<=', now)]),
           eb('rgp_ends_at', '<=', now),
           eb('id', 'in', eb.selectFrom('registry_transfers').select('domain_id').where('status', '=', 'pending').where('act_by', '<=', now)),
+          // Foreign registrars that answer by policy (settle decides whether the answer is due).
+          eb(
+            'id',
+            'in',
+            eb.selectFrom('registry_transfers').innerJoin('sim_transfer_policies', 'sim_transfer_policies.registrar', 'registry_transfers.losing').select('domain_id').where('status', '=', 'pending').where('sim_transfer_policies.answer', '!=', 'silent'),
+          ),
         ]),
       )
       .orderBy('id')
@@ -78,7 +84,7 @@ export class SimulatedRegistry implements RegistrySimulator {
         const seen = new Set(kinds.map((k) => k.kind));
         if (seen.has('autorenew')) report.autoRenewed.push(d.name);
         if (seen.has('expired')) report.expired.push(d.name);
-        if (seen.has('transfer-auto-approved')) report.transfersApproved.push(d.name);
+        if (seen.has('transfer-auto-approved') || seen.has('transfer-approved')) report.transfersApproved.push(d.name);
         if (seen.has('purged')) report.purged.push(d.name);
       });
     }

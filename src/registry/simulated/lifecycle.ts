@@ -4,8 +4,8 @@ import { isoDate } from '../../core/dates.ts';
 import { RegistryError } from '../port.ts';
 import { MAX_TERM_MONTHS, addGrace, join, list, message, normal, patch, pendingTransfer, type DomainRow, type SessionContext, type TransferRow } from './context.ts';
 
-// A domain's time-driven life: loading it settles whatever fell due (transfer auto-approval,
-// auto-renew or expiry, redemption and pending delete ending in a purge).
+// A domain's time-driven life: loading it settles whatever fell due (a foreign losing registrar's
+// answer, transfer auto-approval, auto-renew or expiry, redemption and pending delete ending in a purge).
 
 export async function domainRow(ctx: SessionContext, name: string): Promise<DomainRow | undefined> {
   let q = ctx.db.selectFrom('registry_domains').selectAll().where('name', '=', name);
@@ -28,6 +28,12 @@ export async function settle(ctx: SessionContext, start: DomainRow): Promise<Dom
   const tld = ctx.tlds.get(row.tld);
   for (let guard = 0; guard < 50; guard++) {
     const t = await pendingTransfer(ctx, row.id);
+    const answer = t && (await policyAnswer(ctx, t));
+    if (t && answer && answer.at <= ctx.now && answer.at < t.act_by) {
+      if (answer.kind === 'approve') row = await completeTransfer(ctx, row, t, 'clientApproved', answer.at);
+      else await rejectPending(ctx, row, t, answer.at);
+      continue;
+    }
     if (t && t.act_by <= ctx.now) {
       row = await completeTransfer(ctx, row, t, 'serverApproved', t.act_by);
       continue;
@@ -84,6 +90,22 @@ export async function purge(ctx: SessionContext, row: DomainRow, at: number): Pr
   await ctx.db.deleteFrom('registry_transfers').where('domain_id', '=', row.id).execute();
   await ctx.db.deleteFrom('registry_domains').where('id', '=', row.id).execute();
   await message(ctx, row.sponsor, 'purged', row.name, `${row.name} was purged from the registry`, at);
+}
+
+/**
+ * When and how a simulated foreign registrar answers a transfer away from it (its policy,
+ * `dmapid registry transfer-policy`); undefined for a silent one and for this platform's own
+ * registrar and the EPP logins, whose answers come as commands.
+ */
+async function policyAnswer(ctx: SessionContext, t: TransferRow): Promise<{ kind: 'approve' | 'reject'; at: number } | undefined> {
+  const p = await ctx.db.selectFrom('sim_transfer_policies').select(['answer', 'delay_ms']).where('registrar', '=', t.losing).executeTakeFirst();
+  if (!p || p.answer === 'silent') return undefined;
+  return { kind: p.answer, at: t.requested_at + p.delay_ms };
+}
+
+export async function rejectPending(ctx: SessionContext, row: DomainRow, t: TransferRow, at: number): Promise<void> {
+  await ctx.db.updateTable('registry_transfers').set({ status: 'clientRejected', completed_at: at }).where('id', '=', t.id).execute();
+  await message(ctx, t.gaining, 'transfer-rejected', row.name, `transfer of ${row.name} rejected by the losing registrar`, at);
 }
 
 export async function completeTransfer(ctx: SessionContext, row: DomainRow, t: TransferRow, status: 'clientApproved' | 'serverApproved', at: number): Promise<DomainRow> {

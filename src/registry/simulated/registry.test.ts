@@ -6,6 +6,7 @@ import type { ContactPostal, Registry } from '../port.ts';
 import { DAY } from '../../core/clock.ts';
 import { addMonths } from '../../core/period.ts';
 import { OTHER_PROVIDERS } from './session.ts';
+import { setTransferPolicy } from '../../services/transfer-policy.ts';
 
 const postal: ContactPostal = { name: 'Jane Roe', organization: '', street: ['1 Main St'], city: 'Springfield', state: '', postalCode: '12345', country: 'US', voice: '+1.4155552671', voiceExt: '', fax: '', email: 'jane@example.net', extensions: {} };
 
@@ -204,6 +205,34 @@ forEachDatabase('simulated registry', (t) => {
     await register('brand-new.net');
     const code = await reg().newAuthCode('brand-new.net');
     await rejects(reg('sim-brandguard').requestTransfer('brand-new.net', code), 2106, /registered less than 60 days/);
+  });
+
+  it('foreign registrars answer by their policy, dated when the answer fell due, for any requester', async () => {
+    const db = t().app.deps.db;
+    const now = t().clock.now();
+    await sim().addRegistrar(db, now, { id: 'sim-quick', name: 'Quick' });
+    await sim().addRegistrar(db, now, { id: 'sim-grumpy', name: 'Grumpy' });
+    await setTransferPolicy(db, now, { registrar: 'sim-quick', answer: 'approve', delayMs: 3_600_000 });
+    await setTransferPolicy(db, now, { registrar: 'sim-grumpy', answer: 'reject', delayMs: 0 });
+    await sim().plantDomain(db, now, { name: 'quick-yes.net', sponsor: 'sim-quick', authCode: 'Quick-Yes-1' });
+    await sim().plantDomain(db, now, { name: 'grumpy-no.net', sponsor: 'sim-grumpy', authCode: 'Grumpy-No-1' });
+    // Another registrar (an EPP login, say) requests: the policy answers it the same.
+    await sim().addRegistrar(db, now, { id: 'sim-gainer', name: 'Gainer' });
+    await reg('sim-gainer').requestTransfer('quick-yes.net', 'Quick-Yes-1');
+    await reg('sim-gainer').requestTransfer('grumpy-no.net', 'Grumpy-No-1');
+    assert.equal((await reg('sim-gainer').queryTransfer('grumpy-no.net'))!.status, 'clientRejected', 'no delay: answered at once');
+    t().clock.advance(3_599_000);
+    assert.equal((await reg('sim-gainer').queryTransfer('quick-yes.net'))!.status, 'pending');
+    t().clock.advance(10 * 60_000);
+    const report = await sim().sweep(db, t().clock.now());
+    assert.ok(report.transfersApproved.includes('quick-yes.net'), 'the sweep finds answers that fell due');
+    const info = (await reg('sim-gainer').infoDomain('quick-yes.net'))!;
+    assert.equal(info.sponsor, 'sim-gainer');
+    assert.equal(info.transferredAt, now + 3_600_000, 'dated when the policy answered, not when it was looked at');
+    const q = await reg('sim-gainer').queryTransfer('quick-yes.net');
+    assert.equal(q!.status, 'clientApproved');
+    const messages = await db.selectFrom('registry_messages').select(['registrar', 'kind']).where('object', 'in', ['quick-yes.net', 'grumpy-no.net']).orderBy('id').execute();
+    assert.deepEqual(messages.filter((m) => m.registrar === 'sim-gainer').map((m) => m.kind), ['transfer-requested', 'transfer-requested', 'transfer-rejected', 'transfer-approved']);
   });
 
   it('keeps auth codes hashed, valid for 14 days', async () => {

@@ -4,7 +4,7 @@ import { isoDate } from '../../core/dates.ts';
 import { RegistryError, type TransferInfo } from '../port.ts';
 import { authMatches } from './rules.ts';
 import { MAX_TERM_MONTHS, list, message, normal, pendingTransfer, tldOf, type DomainRow, type SessionContext, type TransferRow } from './context.ts';
-import { completeTransfer, domainRow } from './lifecycle.ts';
+import { completeTransfer, domainRow, rejectPending } from './lifecycle.ts';
 
 // Domain transfers (RFC 5731 §3.2.4): request, query, and the answers of either side.
 
@@ -75,8 +75,7 @@ export async function approveTransfer(ctx: SessionContext, name: string): Promis
 
 export async function rejectTransfer(ctx: SessionContext, name: string): Promise<TransferInfo> {
   const { row, t } = await pendingFor(ctx, name, 'losing');
-  await ctx.db.updateTable('registry_transfers').set({ status: 'clientRejected', completed_at: ctx.now }).where('id', '=', t.id).execute();
-  await message(ctx, t.gaining, 'transfer-rejected', row.name, `transfer of ${row.name} rejected by the losing registrar`);
+  await rejectPending(ctx, row, t, ctx.now);
   return transferInfo(row.name, { ...t, status: 'clientRejected' }, row.expires_at);
 }
 
