@@ -1,4 +1,5 @@
 import type { RData, ZoneSnapshot } from '../../dns/zone-source.ts';
+import { typeName } from '../../dns/wire/types.ts';
 import { html, type Html } from '../html.ts';
 
 /** Record data in zone-file presentation form. */
@@ -25,7 +26,19 @@ function rdata(d: RData): string {
     case 'SOA':
       return `${d.mname}. ${d.rname}. ${d.serial} ${d.refresh} ${d.retry} ${d.expire} ${d.minimum}`;
     case 'DS':
+    case 'CDS':
       return `${d.keyTag} ${d.algorithm} ${d.digestType} ${d.digest}`;
+    case 'DNSKEY':
+    case 'CDNSKEY':
+      return `${d.flags} ${d.protocol} ${d.algorithm} ${d.publicKey}`;
+    case 'RRSIG':
+      return `${typeName(d.typeCovered)} ${d.algorithm} ${d.labels} ${d.originalTtl} ${d.expiration} ${d.inception} ${d.keyTag} ${d.signer}. ${d.signature}`;
+    case 'NSEC':
+      return `${d.next}. ${d.types.map(typeName).join(' ')}`;
+    case 'NSEC3':
+      return `${d.hashAlgorithm} ${d.flags} ${d.iterations} ${d.salt || '-'} ${d.next} ${d.types.map(typeName).join(' ')}`;
+    case 'NSEC3PARAM':
+      return `${d.hashAlgorithm} ${d.flags} ${d.iterations} ${d.salt || '-'}`;
   }
 }
 
