@@ -120,7 +120,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   let stopping = false;
   registerHealth(http, deps, worker, () => stopping);
   await registerAnswerPages(http, deps);
-  await registerPanel(http, deps, dispatcher);
+  await registerPanel(http, deps, dispatcher, () => worker!.taskRuns());
   await registerDynDnsRoutes(http, deps);
   await registerNicReplace(http, deps);
   await registerCheckIp(http);

@@ -72,7 +72,7 @@ export function registerJobCommands(program: Command): void {
 }
 
 /** A payload with anything that could be a secret (auth codes, passwords) masked. */
-function maskedPayload(payload: string): string {
+export function maskedPayload(payload: string): string {
   try {
     return JSON.stringify(JSON.parse(payload), (k, v: unknown) => (/auth|code|pass|secret/i.test(k) && typeof v === 'string' && v !== '' ? '********' : v));
   } catch {

@@ -51,6 +51,14 @@ class LeaseLost extends Error {}
  * its leases, no longer renewed by its heartbeat, expire; a worker whose lease was taken over
  * cannot mark the job done and rolls back. A stopping worker hands back what it has not started.
  */
+/** A periodic task's last run: when (platform clock), how long it took, and its error if it failed. */
+export interface TaskRun {
+  task: string;
+  at: number;
+  ms: number;
+  error: string | null;
+}
+
 export class Worker {
   readonly id = `w-${randomToken(6)}`;
   private timer: NodeJS.Timeout | undefined;
@@ -58,6 +66,8 @@ export class Worker {
   private wakeRequested = false;
   private stopping = false;
   private lastRun = new Map<string, number>();
+  /** Each periodic task's last run in this process (the console's operator view shows them). */
+  private lastOutcome = new Map<string, TaskRun>();
   private readonly deps: AppDeps;
   private readonly handlers: ReadonlyMap<string, JobHandler>;
   private readonly tasks: readonly PeriodicTask[];
@@ -125,6 +135,11 @@ export class Worker {
     }
   }
 
+  /** Every periodic task with its last run in this process (undefined: not run yet), in the order they run. */
+  taskRuns(): Array<{ task: string; everyMs: number; last: TaskRun | undefined }> {
+    return this.tasks.map((t) => ({ task: t.name, everyMs: t.everyMs, last: this.lastOutcome.get(t.name) }));
+  }
+
   /** Runs the periodic tasks whose interval has passed on the clock. */
   async runTasks(): Promise<void> {
     const now = this.deps.clock.now();
@@ -132,9 +147,12 @@ export class Worker {
       const last = this.lastRun.get(task.name);
       if (last !== undefined && now - last < task.everyMs) continue;
       this.lastRun.set(task.name, now);
+      const started = Date.now();
       try {
         await task.run(this.deps, now);
+        this.lastOutcome.set(task.name, { task: task.name, at: now, ms: Date.now() - started, error: null });
       } catch (err) {
+        this.lastOutcome.set(task.name, { task: task.name, at: now, ms: Date.now() - started, error: err instanceof Error ? err.message : String(err) });
         this.deps.log.error({ err, task: task.name }, 'periodic task failed');
       }
     }

@@ -59,10 +59,10 @@ forEachDatabase('web console in Chromium', (t) => {
     if (t().dialect === 'sqlite') await page.screenshot({ path: `${shots}dashboard.png`, fullPage: true });
 
     await page.getByRole('link', { name: 'Domains' }).first().click();
-    assert.deepEqual(await page.locator('tbody tr td:first-child').allInnerTexts(), ['other-name.com', 'panel-one.com', 'panel-two.com', 'zoned-site.com']);
+    assert.deepEqual(await page.locator('tbody tr td:nth-child(2)').allInnerTexts(), ['other-name.com', 'panel-one.com', 'panel-two.com', 'zoned-site.com']);
     await page.getByLabel('Find').fill('panel');
     await page.getByRole('button', { name: 'Search' }).click();
-    assert.deepEqual(await page.locator('tbody tr td:first-child').allInnerTexts(), ['panel-one.com', 'panel-two.com']);
+    assert.deepEqual(await page.locator('tbody tr td:nth-child(2)').allInnerTexts(), ['panel-one.com', 'panel-two.com']);
     await page.getByRole('link', { name: 'panel-two.com' }).click();
     assert.equal(await page.getByRole('heading', { level: 1 }).innerText(), 'panel-two.com');
     assert.match(await page.locator('dl').innerText(), /a\.ns\.joker\.com/);
@@ -108,12 +108,16 @@ forEachDatabase('web console in Chromium', (t) => {
     await page.getByRole('button', { name: 'Save the zone' }).click();
     assert.match(await page.getByRole('status').innerText(), /^Saved \(Proc-ID \d+\)/);
     assert.match(await zone.inputValue(), /www A 0 192\.0\.2\.44 3600/);
+    // Beside the editor: what the name servers answer now, from the DNS server's own view of the zone.
+    assert.match(await page.locator('table.served').innerText(), /www\.zoned-site\.com\.\s+3600\s+A\s+192\.0\.2\.44/);
+    assert.match(await page.locator('table.served').innerText(), /zoned-site\.com\.\s+86400\s+MX\s+10 mail\.zoned-site\.com\./);
     const got = await t().call('dns-zone-get', { 'auth-sid': alice.sid, domain: 'zoned-site.com' });
     assert.match(got.body, /^www A 0 192\.0\.2\.44 3600$/m);
     await zone.fill('www A 0 192.0.2.45 3600\nbroken AAAA 0 not-an-address 3600');
     await page.getByRole('button', { name: 'Save the zone' }).click();
     assert.match(await page.getByRole('alert').innerText(), /Nothing was changed:\s*line 2 \(/);
     assert.match(await zone.inputValue(), /not-an-address/, 'the text sent is kept for correcting');
+    assert.doesNotMatch(await page.locator('table.served').innerText(), /192\.0\.2\.45/, 'nothing served changed');
     if (t().dialect === 'sqlite') await page.screenshot({ path: `${shots}zone-editor.png`, fullPage: true });
     assert.match((await t().call('dns-zone-get', { 'auth-sid': alice.sid, domain: 'zoned-site.com' })).body, /192\.0\.2\.44/);
     const forged = await page.request.post(`${base}/panel/domains/zoned-site.com/zone`, { form: { zone: 'www A 0 192.0.2.99 3600' } });
@@ -172,7 +176,7 @@ forEachDatabase('web console in Chromium', (t) => {
     const pages = ['/panel/login'];
     await logIn(page, 'panel-operator');
     await page.waitForURL(`${base}/panel/`);
-    pages.push('/panel/', '/panel/results', '/panel/orders', '/panel/domains', '/panel/domains/panel-one.com', '/panel/domains/zoned-site.com/zone', '/panel/operator/', '/panel/sandbox/clock');
+    pages.push('/panel/', '/panel/results', '/panel/orders', '/panel/domains', '/panel/domains/panel-one.com', '/panel/domains/zoned-site.com/zone', '/panel/operator/', '/panel/sandbox/clock', '/panel/operator/prices', '/panel/operator/transfers', '/panel/sandbox/registry', '/panel/sandbox/mail', '/panel/register?domain=fresh-name.com', '/panel/transfer', '/panel/contacts', '/panel/ns', '/panel/account');
     const found: string[] = [];
     for (const path of pages) {
       if (path !== '/panel/login') await page.goto(`${base}${path}`);

@@ -28,7 +28,7 @@ ${accounts}</tbody></table>
 <h2>Jobs</h2>
 <p>${o.jobCounts.map(([s, n]) => html`<span class="pill">${s}: ${n}</span> `)}</p>
 ${o.failed.length === 0 ? html`<p class="muted">No job failed for good.</p>` : html`<table><thead><tr><th scope="col">Job</th><th scope="col">Kind</th><th scope="col">Last error</th><th scope="col"></th></tr></thead><tbody>
-${o.failed.map((j) => html`<tr><td>${String(j.id)}</td><td>${j.kind}</td><td>${j.error}</td><td>${button(`/panel/operator/jobs/${j.id}/retry`, o.csrf, 'Retry')}</td></tr>\n`)}</tbody></table>`}
+${o.failed.map((j) => html`<tr><td><a href="/panel/operator/jobs/${String(j.id)}">${String(j.id)}</a></td><td>${j.kind}</td><td>${j.error}</td><td>${button(`/panel/operator/jobs/${j.id}/retry`, o.csrf, 'Retry')}</td></tr>\n`)}</tbody></table>`}
 <h2>Outbox</h2>
 ${o.mails.length === 0 ? html`<p class="muted">No mail.</p>` : html`<table><thead><tr><th scope="col">Mail</th><th scope="col">Written</th><th scope="col">Status</th><th scope="col">To</th><th scope="col">Kind</th><th scope="col">Subject</th></tr></thead><tbody>
 ${o.mails.map((m) => html`<tr>${m.map((c) => html`<td>${c}</td>`)}</tr>\n`)}</tbody></table>`}`;

@@ -2,9 +2,12 @@ import { documentOf, html, type Html } from '../html.ts';
 
 /** A console page: header with navigation and the logout form (carrying the CSRF token), no script. */
 export function layout(title: string, body: Html, who?: { login: string; csrf: string; operator?: boolean; sandbox?: boolean }, o: { refreshSeconds?: number } = {}): string {
-  const more = who?.operator ? html` · <a href="/panel/operator/">Operator</a>${who.sandbox ? html` · <a href="/panel/sandbox/clock">Sandbox clock</a>` : html``}` : html``;
+  const sandbox = who?.sandbox ? html` · <a href="/panel/sandbox/registry">Sandbox registry</a> · <a href="/panel/sandbox/mail">Sandbox mail</a>` : html``;
+  const more = who?.operator
+    ? html` · <a href="/panel/operator/">Operator</a> · <a href="/panel/operator/prices">Prices</a> · <a href="/panel/operator/transfers">Transfers</a>${who.sandbox ? html` · <a href="/panel/sandbox/clock">Sandbox clock</a>` : html``}`
+    : html``;
   const nav = who
-    ? html`<header><a href="/panel/">dmapid</a><nav aria-label="Main"><a href="/panel/">Dashboard</a> · <a href="/panel/domains">Domains</a> · <a href="/panel/results">Results</a> · <a href="/panel/orders">Orders</a>${more}</nav>
+    ? html`<header><a href="/panel/">dmapid</a><nav aria-label="Main"><a href="/panel/">Dashboard</a> · <a href="/panel/domains">Domains</a> · <a href="/panel/register">Register</a> · <a href="/panel/transfer">Transfer in</a> · <a href="/panel/contacts">Contacts</a> · <a href="/panel/ns">Name servers</a> · <a href="/panel/results">Results</a> · <a href="/panel/orders">Orders</a> · <a href="/panel/account">Account</a>${sandbox}${more}</nav>
 <div class="who"><span>${who.login}</span><form class="inline" method="post" action="/panel/logout"><input type="hidden" name="csrf" value="${who.csrf}"><button type="submit">Log out</button></form></div></header>`
     : html`<header><a href="/panel/">dmapid</a></header>`;
   // Pages that wait for something (results in progress) reload themselves: the CSP allows no script.
@@ -53,15 +56,17 @@ ${rows.map((r) => {
 })}</tbody></table>`;
 }
 
-export function domainList(rows: string[][], q: string, page: number, more: boolean): Html {
+/** The domain list page around `listing` (the rows with their bulk-action form, bulk-pages.ts). */
+export function domainList(listing: Html, q: string, page: number, more: boolean): Html {
   const at = (p: number) => `/panel/domains?${new URLSearchParams({ ...(q ? { q } : {}), page: String(p) })}`;
   return html`<form method="get" action="/panel/domains" role="search"><label for="q">Find</label> <input id="q" name="q" value="${q}" placeholder="part of a name"> <button type="submit">Search</button></form>
-${table(['Domain', 'Expires', 'Status'], rows, (r) => `/panel/domains/${encodeURIComponent(r[0]!)}`)}
+${listing}
 <nav class="pages" aria-label="Pages">${page > 1 ? html`<a href="${at(page - 1)}">Previous</a>` : html``}${more ? html`<a href="${at(page + 1)}">Next</a>` : html``}</nav>`;
 }
 
 export function domainPage(name: string, fields: Array<[string, string]>, results: string[][]): Html {
-  return html`<p><a href="/panel/domains/${encodeURIComponent(name)}/zone">Zone editor</a></p>
+  const at = `/panel/domains/${encodeURIComponent(name)}`;
+  return html`<p><a href="${at}/zone">Zone editor</a> · <a href="${at}/grants">Grants and invitations</a></p>
 <dl>${fields.map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl>
 <h2>Requests for this domain</h2>
 ${table(['Time', 'Proc-ID', 'Request', 'Object', 'Status'], results)}`;

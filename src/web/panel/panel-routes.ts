@@ -4,10 +4,22 @@ import type { AppDeps } from '../../app-deps.ts';
 import type { Dispatcher } from '../../dmapi/dispatch.ts';
 import { parseKeyValues, parseReply } from '../../dmapi/reply.ts';
 import { DAY } from '../../core/clock.ts';
+import { tokenHash } from '../../core/password.ts';
 import { html } from '../html.ts';
 import { dashboard, domainList, domainPage, forgedPost, layout, loginForm, ordersPage, resultsPage, zoneEditor } from './panel-pages.ts';
 import { panelStyle } from './panel-style.ts';
+import { servedRecords } from './served-records.ts';
+import { createZoneSource } from '../../zone/zone-source.ts';
 import { registerOperatorPages } from './operator-routes.ts';
+import { noticeOf, type PanelKit } from './kit.ts';
+import { registerOrderPages } from './order-pages.ts';
+import { registerContactPages } from './contact-pages.ts';
+import { registerNsPages } from './ns-pages.ts';
+import { registerGrantPages } from './grant-pages.ts';
+import { bulkDomainTable, registerBulkPages } from './bulk-pages.ts';
+import { registerAccountPages } from './account-pages.ts';
+import { registerSandboxPages } from './sandbox-pages.ts';
+import { registerOperatorMorePages, type TaskRuns } from './operator-more-pages.ts';
 
 const COOKIE = 'dmapid-panel';
 const PAGE_SIZE = 50;
@@ -20,6 +32,9 @@ export interface PanelUser {
   csrf: string;
   operator: boolean;
   sandbox: boolean;
+  accountId: number;
+  /** The DMAPI session's scope: a console page never does more than the session may. */
+  scope: string;
 }
 
 /** The CSRF token of a session: derived from its id, which only the browser's HttpOnly cookie holds. */
@@ -30,7 +45,7 @@ export const csrfToken = (sid: string) => createHash('sha256').update(`panel-csr
  * Every read and action is a DMAPI request through the dispatcher with the console session's
  * Auth-Sid, so tenancy, scopes and results are exactly DMAPI's.
  */
-export async function registerPanel(http: FastifyInstance, deps: AppDeps, dispatcher: Dispatcher): Promise<void> {
+export async function registerPanel(http: FastifyInstance, deps: AppDeps, dispatcher: Dispatcher, taskRuns: () => TaskRuns = () => []): Promise<void> {
   const secure = new URL(deps.config.publicUrl).protocol === 'https:';
   const send = (reply: FastifyReply, status: number, page: string) =>
     reply
@@ -59,9 +74,18 @@ export async function registerPanel(http: FastifyInstance, deps: AppDeps, dispat
     const profile = await ask(req, 'query-profile', { 'auth-sid': sid });
     if (profile.get('Status-Code') !== '0') return undefined;
     const login = new Map(parseKeyValues(profile.body)).get('login') ?? '';
-    const role = await deps.db.selectFrom('accounts').select('role').where('login', '=', login).executeTakeFirst();
-    return { sid, login, csrf: csrfToken(sid), operator: role?.role === 'operator', sandbox: deps.config.sandbox };
+    const session = await deps.db
+      .selectFrom('sessions')
+      .innerJoin('accounts', 'accounts.id', 'sessions.account_id')
+      .select(['accounts.id', 'accounts.role', 'sessions.scope'])
+      .where('sessions.id', '=', tokenHash(sid))
+      .executeTakeFirst();
+    if (!session) return undefined;
+    return { sid, login, csrf: csrfToken(sid), operator: session.role === 'operator', sandbox: deps.config.sandbox, accountId: session.id, scope: session.scope };
   }
+  // What the DNS server answers now, read the way it reads it (only shown after dns-zone-get succeeded for the account).
+  const zones = createZoneSource(deps);
+  const served = async (name: string) => servedRecords(await zones.findZone(name.toLowerCase()));
   const resultRows = (body: string) => body.split('\n').filter(Boolean).map((l) => l.split(' ')).map((f) => [f[0]!, f[2]!, f[3]!, f[4]!, f[5]!]);
 
   await http.register(async (scope) => {
@@ -113,7 +137,7 @@ export async function registerPanel(http: FastifyInstance, deps: AppDeps, dispat
       // One more than a page: whether there is a next one.
       const r = await ask(req, 'query-domain-list', { 'auth-sid': u.sid, showstatus: '1', from: String(from), to: String(from + PAGE_SIZE), ...(q ? { pattern: `*${q.replace(/[*?]/g, '')}*` } : {}) });
       const rows = r.body.split('\n').filter(Boolean).map((l) => l.split(' '));
-      return send(reply, 200, layout('Domains', domainList(rows.slice(0, PAGE_SIZE), q, page, rows.length > PAGE_SIZE), u));
+      return send(reply, 200, layout('Domains', domainList(bulkDomainTable(rows.slice(0, PAGE_SIZE), u.csrf), q, page, rows.length > PAGE_SIZE), u));
     });
 
     scope.get('/panel/domains/:name', async (req, reply) => {
@@ -135,21 +159,21 @@ export async function registerPanel(http: FastifyInstance, deps: AppDeps, dispat
       if (posted) {
         if (posted.csrf !== u.csrf) return send(reply, 403, layout('Not allowed', forgedPost, u));
         const put = await ask(req, 'dns-zone-put', { 'auth-sid': u.sid, domain: name, zone: posted.zone });
-        if (put.get('Status-Code') !== '0') return send(reply, 400, layout(title, zoneEditor({ name, zone: posted.zone, csrf: u.csrf, errors: put.all('Error') }), u));
+        if (put.get('Status-Code') !== '0') return send(reply, 400, layout(title, html`${zoneEditor({ name, zone: posted.zone, csrf: u.csrf, errors: put.all('Error') })}${await served(name)}`, u));
         const saved = `Saved (Proc-ID ${put.get('Proc-ID')}); the name servers answer with it now.`;
         const got = await ask(req, 'dns-zone-get', { 'auth-sid': u.sid, domain: name });
-        return send(reply, 200, layout(title, zoneEditor({ name, zone: got.body, csrf: u.csrf, errors: [], saved }), u));
+        return send(reply, 200, layout(title, html`${zoneEditor({ name, zone: got.body, csrf: u.csrf, errors: [], saved })}${await served(name)}`, u));
       }
       const got = await ask(req, 'dns-zone-get', { 'auth-sid': u.sid, domain: name });
       if (got.get('Status-Code') !== '0') return send(reply, 404, layout(title, zoneEditor({ name, zone: '', csrf: u.csrf, errors: [], missing: got.all('Error')[0] ?? 'no zone' }), u));
-      return send(reply, 200, layout(title, zoneEditor({ name, zone: got.body, csrf: u.csrf, errors: [] }), u));
+      return send(reply, 200, layout(title, html`${zoneEditor({ name, zone: got.body, csrf: u.csrf, errors: [] })}${await served(name)}`, u));
     };
     scope.get('/panel/results', async (req, reply) => {
       const u = await who(req);
       if (!u) return toLogin(reply);
       const rows = resultRows((await ask(req, 'result-list', { 'auth-sid': u.sid, showall: '1', pending: '1', limit: '200' })).body);
       const pending = rows.filter((r) => r[4] === '?').length;
-      return send(reply, 200, layout('Results', resultsPage(rows, pending), u, pending ? { refreshSeconds: 5 } : {}));
+      return send(reply, 200, layout('Results', html`${noticeOf(req)}${resultsPage(rows, pending)}`, u, pending ? { refreshSeconds: 5 } : {}));
     });
 
     scope.get('/panel/orders', async (req, reply) => {
@@ -168,7 +192,19 @@ export async function registerPanel(http: FastifyInstance, deps: AppDeps, dispat
       return reply.header('Content-Type', out.download.contentType).header('Content-Disposition', `attachment; filename="${out.download.filename}"`).header('Cache-Control', 'no-store').send(out.text);
     });
 
-    registerOperatorPages(scope, deps, { who, send, toLogin });
+    const kit: PanelKit = { who, send, toLogin, ask };
+    registerOperatorPages(scope, deps, kit);
+    registerOrderPages(scope, kit, deps.config.dnsNameservers);
+    registerContactPages(scope, kit);
+    registerNsPages(scope, kit);
+    registerGrantPages(scope, kit);
+    registerBulkPages(scope, kit);
+    registerAccountPages(scope, deps, kit);
+    registerSandboxPages(scope, deps, kit);
+    registerOperatorMorePages(scope, deps, kit, taskRuns);
+    // Any other /panel/ address (the sandbox pages when DMAPID_SANDBOX=off among them): the console's
+    // own 404, not the DMAPI listener's plain-text answer.
+    scope.all('/panel/*', async (req, reply) => send(reply, 404, layout('Not found', html`<p>No such page.</p>`, await who(req))));
     scope.get('/panel/domains/:name/zone', (req, reply) => zonePage(req, reply));
     scope.post('/panel/domains/:name/zone', (req, reply) => {
       const form = (req.body ?? {}) as Record<string, unknown>;

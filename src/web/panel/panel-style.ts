@@ -16,4 +16,11 @@ header button{background:transparent;border-color:#fff}.error{color:#a4161a}.mut
 textarea{width:100%;font:13px/1.4 ui-monospace,monospace;padding:.5rem;border:1px solid #8a949e;border-radius:.3rem}label{display:block;margin:.4rem 0}
 .pill{display:inline-block;background:#fff;border:1px solid #d6dae0;border-radius:1rem;padding:.1rem .7rem;margin-right:.4rem}label.inline{display:inline}td form.inline{margin-right:.4rem}
 nav.pages{margin:1rem 0;display:flex;gap:1rem}a{color:#1d4f9e}
+header nav{flex:1;line-height:1.9}select{font:inherit;padding:.3rem .5rem;border-radius:.3rem;border:1px solid #8a949e;background:#fff}
+fieldset{background:#fff;border:1px solid #d6dae0;border-radius:.4rem;margin:1rem 0;padding:.6rem 1rem}legend{font-weight:600}
+.fields{display:grid;grid-template-columns:repeat(auto-fit,minmax(14rem,1fr));gap:0 1rem}.fields input{width:100%}
+form.row{display:flex;flex-wrap:wrap;gap:.6rem;align-items:flex-end;margin:.6rem 0}form.row label{margin:0}
+pre{background:#fff;border:1px solid #d6dae0;padding:.6rem;overflow-x:auto;white-space:pre-wrap;word-break:break-all;font:13px/1.4 ui-monospace,monospace}
+dd.price{font-weight:600;font-size:1.1rem}.ack{color:#1a6b34;font-weight:600}.nack{color:#a4161a;font-weight:600}
+td.name{white-space:nowrap}.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}p.key code{font-size:1.05rem;background:#fff3bf;padding:.1rem .3rem}
 `;
