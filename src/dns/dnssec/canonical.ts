@@ -1,6 +1,6 @@
 import { Writer } from '../wire/buffer.ts';
 import { asciiLower, nameToLabels } from '../wire/name.ts';
-import { writeRData } from '../wire/rdata.ts';
+import { writeRData, writeRrsigHead, type RrsigFields } from '../wire/rdata.ts';
 import { CLASS, typeCodeOf, type AnyRData, type WireRecord } from '../wire/types.ts';
 
 /**
@@ -75,7 +75,7 @@ export function canonicalOrder(rrs: readonly WireRecord[]): Array<{ rr: WireReco
 }
 
 /** RRSIG rdata fields without the signature: the first part of what is signed (RFC 4034 §3.1.8.1). */
-export type RrsigFields = Omit<Extract<AnyRData, { type: 'RRSIG' }>, 'type' | 'signature'>;
+export type { RrsigFields };
 
 /**
  * The data an RRSIG signs: its own rdata up to the signer's name, then each RR of the set in
@@ -84,14 +84,7 @@ export type RrsigFields = Omit<Extract<AnyRData, { type: 'RRSIG' }>, 'type' | 's
  */
 export function signedData(fields: RrsigFields, owner: string, rrs: readonly WireRecord[]): Uint8Array {
   const w = new Writer(512, false);
-  w.u16(fields.typeCovered);
-  w.u8(fields.algorithm);
-  w.u8(fields.labels);
-  w.u32(fields.originalTtl);
-  w.u32(fields.expiration);
-  w.u32(fields.inception);
-  w.u16(fields.keyTag);
-  w.name(asciiLower(fields.signer), false);
+  writeRrsigHead(w, fields, asciiLower(fields.signer));
   const ownerWire = canonicalName(owner);
   for (const { rr, rdata } of canonicalOrder(rrs)) {
     w.bytes(ownerWire);

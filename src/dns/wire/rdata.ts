@@ -178,14 +178,7 @@ export function writeRData(w: Writer, d: AnyRData): void {
       w.bytes(Buffer.from(d.publicKey, 'base64'));
       break;
     case 'RRSIG':
-      w.u16(d.typeCovered);
-      w.u8(d.algorithm);
-      w.u8(d.labels);
-      w.u32(d.originalTtl);
-      w.u32(d.expiration);
-      w.u32(d.inception);
-      w.u16(d.keyTag);
-      w.name(d.signer, false);
+      writeRrsigHead(w, d, d.signer);
       w.bytes(Buffer.from(d.signature, 'base64'));
       break;
     case 'NSEC':
@@ -316,4 +309,19 @@ export function readRData(r: Reader, type: number, length: number): AnyRData {
 
 function typeLabel(type: number): string {
   return `type ${type}`;
+}
+
+/** An RRSIG's fields but its signature: what a signer fills in before signing. */
+export type RrsigFields = Omit<Extract<AnyRData, { type: 'RRSIG' }>, 'type' | 'signature'>;
+
+/** An RRSIG's rdata up to and with the signer's name (RFC 4034 §3.1): also what its signature covers first. */
+export function writeRrsigHead(w: Writer, d: RrsigFields, signer: string): void {
+  w.u16(d.typeCovered);
+  w.u8(d.algorithm);
+  w.u8(d.labels);
+  w.u32(d.originalTtl);
+  w.u32(d.expiration);
+  w.u32(d.inception);
+  w.u16(d.keyTag);
+  w.name(signer, false);
 }
