@@ -1,4 +1,5 @@
 import type { Executor } from '../db/database.ts';
+import { recordEvent } from './events.ts';
 import type { AppDeps } from '../app-deps.ts';
 import type { Account, GrantRole, GrantRow, PrivacyLevel } from '../db/schema.ts';
 import { DAY } from '../core/clock.ts';
@@ -301,7 +302,15 @@ export async function answerInvitation(ctx: MailContext, key: string, answer: 'y
   // Answered in another request meanwhile (a double click on PostgreSQL): the first answer stands.
   if (Number(res.numUpdatedRows) !== 1) throw new DmapiError('OBJECT_NOT_FOUND', 'this invitation was answered already');
   if (moved) {
+    const from = await db.selectFrom('domains').select('account_id').where('id', '=', grant.domain_id).executeTakeFirstOrThrow();
     await moveDomain(db, grant.domain_id, chosen.id, now, grant.id);
+    // Both accounts hear of it; their event counters are taken in account order, so two moves in
+    // opposite directions at once wait for each other instead of deadlocking.
+    const events = [
+      { accountId: from.account_id, type: 'domain.transferred-away' as const, data: { to: chosen.login, via: '@creator grant' } },
+      { accountId: chosen.id, type: 'domain.transferred-in' as const, data: { from: 'another account of this registrar', via: '@creator grant' } },
+    ].sort((a, b) => a.accountId - b.accountId);
+    for (const e of events) await recordEvent(db, { ...e, object: view.domain, now });
     // The domain arrives with the autorenew the offer showed, whatever the old holder set since.
     const terms = parseTerms(grant);
     if (terms) await db.updateTable('domains').set({ autorenew: terms.autorenew ? 1 : 0 }).where('id', '=', grant.domain_id).execute();

@@ -161,9 +161,13 @@ export async function moveToAccount(
   const { expiresAt } = moved;
   const lines = [...moved.lines];
   await moveDomain(db, holder.id, t.account_id, now);
-  // Within the platform: away from the holder's account and into the gaining one, in one transaction.
-  await recordEvent(db, { accountId: holder.account_id, type: 'domain.transferred-away', object: t.domain, data: { to: 'dmapid' }, now });
-  await recordEvent(db, { accountId: t.account_id, type: 'domain.transferred-in', object: t.domain, procId: t.result_id, data: { from: 'dmapid', expires: isoDate(expiresAt) }, now });
+  // Within the platform: away from the holder's account and into the gaining one, in one
+  // transaction; the two event counters in account order, so opposite moves at once never deadlock.
+  const events = [
+    { accountId: holder.account_id, type: 'domain.transferred-away' as const, data: { to: 'dmapid' } },
+    { accountId: t.account_id, type: 'domain.transferred-in' as const, procId: t.result_id, data: { from: 'dmapid', expires: isoDate(expiresAt) } },
+  ].sort((a, b) => a.accountId - b.accountId);
+  for (const e of events) await recordEvent(db, { ...e, object: t.domain, now });
   const privacyUntil = t.privacy !== 'off' ? Math.min(addMonths(now, 12), expiresAt) : null;
   await db
     .updateTable('domains')

@@ -63,6 +63,15 @@ forEachDatabase('grants-accept', (t) => {
     assert.equal(d.autorenew, 0);
     const list = await call('query-domain-list', { 'auth-sid': owner.sid });
     assert.equal(list.body, '', 'gone from the giver');
+    const events = await app.deps.db.selectFrom('events').select(['account_id', 'type']).where('object', '=', 'take-me.com').where('type', 'like', 'domain.transferred-%').orderBy('id').execute();
+    assert.deepEqual(
+      events.map((e) => [e.account_id, e.type]).sort(),
+      [
+        [owner.account.id, 'domain.transferred-away'],
+        [invitee.account.id, 'domain.transferred-in'],
+      ].sort(),
+      'both accounts get an event of the move',
+    );
   });
 
   it('lets a modify-only key decline a @creator offer', async () => {
