@@ -4,8 +4,10 @@
  * 1. UDP query load against the server answering from memory (codec + answer rules alone).
  * 2. The same load against the server as `dmapid serve` runs it: zones in the database
  *    (SQLite file, or PostgreSQL with BENCH_DIALECT=postgres), the serial checked per query.
- * 3. dnsperf against (2), when Debian's dnsperf is installed.
- * 4. put-to-secondary latency: dns-zone-put → worker → NOTIFY → Knot transfers → Knot answers,
+ * 3. The anchors: NSD and Knot (Debian) as secondaries of the same zones, one UDP worker each,
+ *    pinned to the server's CPU, the same mix; dmapid's q/s as a ratio of each (goal ≥ 0.5 of NSD).
+ * 4. dnsperf against (2), when Debian's dnsperf is installed.
+ * 5. put-to-secondary latency: dns-zone-put → worker → NOTIFY → Knot transfers → Knot answers,
  *    when knotd is installed.
  *
  * Environment: BENCH_SECONDS (10), BENCH_CONCURRENCY (64 queries in flight), BENCH_DIALECT
@@ -34,7 +36,8 @@ import { createAccount, createApiKey } from '../src/services/accounts.ts';
 import { freshDatabase } from '../test/helpers/databases.ts';
 import type { TestApp } from '../test/helpers/harness.ts';
 import { addDomain } from '../test/helpers/zones.ts';
-import { findTool, freePort, runTool, startKnot, waitFor } from '../test/interop/dns-tools.ts';
+import { findTool, freePort, runTool, startKnot, startNsd, waitFor } from '../test/interop/dns-tools.ts';
+import { pinTree } from './spawn.ts';
 import type { LoadInput, LoadResult } from './dns-load.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -59,12 +62,14 @@ function mix(origin: string): Array<[string, number]> {
   ];
 }
 
-async function load(label: string, port: number, origin: string, dnssecOk = false): Promise<void> {
+/** Runs the query mix against `port` from a forked load generator (pinned to CPU 1); returns queries per second. */
+async function load(label: string, port: number, origin: string, dnssecOk = false): Promise<number> {
   const queries = mix(origin).map(([n, t]) => Buffer.from(buildQuery(n, t, { id: 0, dnssecOk })).toString('base64'));
   // Warm the cache and check that every query is answered.
   for (const [n, t] of mix(origin)) await query({ host: '127.0.0.1', port }, n, t, { dnssecOk });
   const result = await new Promise<LoadResult>((resolve, reject) => {
     const child = fork(fileURLToPath(new URL('./dns-load.ts', import.meta.url)), { execArgv: ['--import', 'tsx'] });
+    pinTree(child.pid!, 1);
     child.once('message', (m) => resolve(m as LoadResult));
     child.once('error', reject);
     child.once('exit', (code) => code !== 0 && reject(new Error(`load generator exited with ${code}`)));
@@ -74,6 +79,7 @@ async function load(label: string, port: number, origin: string, dnssecOk = fals
   console.log(
     `${label.padEnd(34)} ${(r.answered / r.seconds).toFixed(0).padStart(7)} q/s   p50 ${r.p50.toFixed(2)} ms  p90 ${r.p90.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  max ${r.max.toFixed(1)} ms  lost ${r.lost}`,
   );
+  return r.answered / r.seconds;
 }
 
 async function openBenchDatabase(): Promise<DbHandle & { drop(): Promise<void> }> {
@@ -107,6 +113,8 @@ const zoneText = (extra: string) =>
 
 async function main(): Promise<void> {
   const log = createLogger('silent');
+  // The servers (dmapid in this process, NSD, Knot) on CPU 0, the load generators on CPU 1.
+  pinTree(process.pid, 0);
   console.log(`# DNS benchmark: ${seconds} s per run, ${concurrency} queries in flight, UDP on 127.0.0.1, mix of ${mix(ZONE).length} questions`);
 
   // 1. In memory.
@@ -116,8 +124,9 @@ async function main(): Promise<void> {
   memory.put(signZone(exampleZone('signed.test'), { keys: testKeys(), inception: 0, expiration: 0xffffffff, denial: 'nsec3', nsec3: RFC9276, dnskeyTtl: 3600 }));
   const memServer = new DnsServer({ source: memory, hosts: ['127.0.0.1'], port: 0, log });
   await memServer.listen();
-  await load('in-memory zone source', memServer.port, 'example.test');
-  await load('in-memory, signed zone, DO', memServer.port, 'signed.test', true);
+  const qps: Record<string, number> = {};
+  qps.memory = await load('in-memory zone source', memServer.port, 'example.test');
+  qps.memorySigned = await load('in-memory, signed zone, DO', memServer.port, 'signed.test', true);
   await memServer.close();
 
   // 2. The server as serve runs it, on the database.
@@ -136,10 +145,14 @@ async function main(): Promise<void> {
     await addDomain({ app, clock: app.deps.clock } as unknown as TestApp, account.id, `signed-${ZONE}`);
     await dmapi(app, 'dns-zone-put', { 'auth-sid': sid, domain: `signed-${ZONE}`, zone: zoneText('').replace('$dnssec=no', '$dnssec=yes').replaceAll(ZONE, `signed-${ZONE}`) });
     await app.dns!.listen();
-    await load(`database zone source (${handle.dialect})`, app.dns!.port, ZONE);
-    await load(`database, signed zone, DO (${handle.dialect})`, app.dns!.port, `signed-${ZONE}`, true);
+    qps.database = await load(`database zone source (${handle.dialect})`, app.dns!.port, ZONE);
+    qps.databaseSigned = await load(`database, signed zone, DO (${handle.dialect})`, app.dns!.port, `signed-${ZONE}`, true);
 
-    // 3. dnsperf, the C load generator, against the same server.
+    // The anchors: NSD and Knot as secondaries of the same two zones (the signed one as dmapid
+    // signed it), one UDP worker each, pinned to the same CPU, asked the same mix.
+    await anchors(app.dns!.port, qps);
+
+    // 4. dnsperf, the C load generator, against the same server.
     if (findTool('dnsperf')) {
       const dir = mkdtempSync(join(tmpdir(), 'dmapid-dnsperf-'));
       const file = join(dir, 'queries.txt');
@@ -154,7 +167,7 @@ async function main(): Promise<void> {
       console.log('dnsperf not installed (apt-get install dnsperf): skipped');
     }
 
-    // 4. Put to secondary.
+    // 5. Put to secondary.
     if (knotd) {
       const knot = await startKnot(app.dns!.port, [ZONE], knotPort);
       try {
@@ -182,6 +195,32 @@ async function main(): Promise<void> {
   } finally {
     await app.close();
     await handle.drop();
+  }
+}
+
+/** NSD's and Knot's queries per second on the same zones, and dmapid's as a ratio of each (goal: ≥ 0.5 of NSD). */
+async function anchors(primaryPort: number, qps: Record<string, number>): Promise<void> {
+  const zones = [ZONE, `signed-${ZONE}`];
+  const servers: Array<[string, () => Promise<{ port: number; pid: number; stop(): Promise<void> }>]> = [];
+  if (findTool('nsd')) servers.push(['NSD', () => startNsd(primaryPort, zones)]);
+  if (findTool('knotd')) servers.push(['Knot', () => startKnot(primaryPort, zones)]);
+  if (!servers.length) return void console.log('nsd and knotd not installed (apt-get install nsd knot): anchors skipped');
+  for (const [name, start] of servers) {
+    const s = await start();
+    try {
+      pinTree(s.pid, 0);
+      const at = { host: '127.0.0.1', port: s.port };
+      await waitFor(async () => (await query(at, `signed-${ZONE}`, TYPE.SOA)).answers.length === 1);
+      const plain = await load(`${name} (secondary, same zone)`, s.port, ZONE);
+      const signed = await load(`${name}, signed zone, DO`, s.port, `signed-${ZONE}`, true);
+      const ratio = (x: number | undefined, of: number) => (x === undefined ? '-' : (x / of).toFixed(2));
+      console.log(
+        `  dmapid ÷ ${name}: in memory ${ratio(qps.memory, plain)}, signed ${ratio(qps.memorySigned, signed)}; from the database ${ratio(qps.database, plain)}, signed ${ratio(qps.databaseSigned, signed)}` +
+          (name === 'NSD' ? `  (goal ≥ 0.50: ${[qps.memory! / plain, qps.database! / plain, qps.databaseSigned! / signed].every((r) => r >= 0.5) ? 'ok' : 'MISSED'})` : ''),
+      );
+    } finally {
+      await s.stop();
+    }
   }
 }
 

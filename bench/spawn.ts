@@ -63,3 +63,11 @@ export function postLoad(url: string, body: string, duration: number, connection
     verifyBody: (b) => b.startsWith('Status-Code: 0\n'),
   });
 }
+
+/** Pins process `pid`, all its threads and its child processes (NSD forks its servers) to `cpu`. */
+export function pinTree(pid: number, cpu: number): void {
+  if (!canPin) return;
+  spawnSync('taskset', ['-a', '-pc', String(cpu), String(pid)], { stdio: 'ignore' });
+  const children = spawnSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+  for (const c of children) pinTree(Number(c), cpu);
+}

@@ -71,6 +71,11 @@ for (const dialect of dialectsToTest()) {
             await admin.query(`create database ${restoredDb}`);
             await admin.end();
             const target = PG_URL.replace(/\/[^/?]+(\?|$)/, `/${restoredDb}$1`);
+            // A schema's dump leaves out the database's extensions (documented): pg_trgm first.
+            const restoring = new pg.Client({ connectionString: target });
+            await restoring.connect();
+            await restoring.query('create extension if not exists pg_trgm schema public');
+            await restoring.end();
             await run('pg_restore', ['--no-owner', `--dbname=${target}`, backup]);
             restoredUrl = `${target}${target.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
           }

@@ -78,6 +78,8 @@ export async function freePort(): Promise<number> {
 
 export interface Knot {
   port: number;
+  /** The server's process (benchmarks pin it to a CPU). */
+  pid: number;
   dir: string;
   log(): string;
   stop(): Promise<void>;
@@ -144,6 +146,7 @@ export async function startKnot(primaryPort: number, zones: string[], knotPort?:
 
 export interface Nsd {
   port: number;
+  pid: number;
   log(): string;
   stop(): Promise<void>;
 }
@@ -194,7 +197,7 @@ export { waitFor } from '../helpers/wait-for.ts';
  * Runs a secondary server in the foreground until it answers on `port` at all (REFUSED or
  * SERVFAIL before its first transfer is fine); stop() ends it and removes its directory.
  */
-async function startSecondary(tool: string, args: string[], dir: string, port: number, zone: string): Promise<{ log(): string; stop(): Promise<void> }> {
+async function startSecondary(tool: string, args: string[], dir: string, port: number, zone: string): Promise<{ pid: number; log(): string; stop(): Promise<void> }> {
   let output = '';
   const child: ChildProcess = spawn(findTool(tool)!, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.on('data', (d) => (output += d));
@@ -214,6 +217,7 @@ async function startSecondary(tool: string, args: string[], dir: string, port: n
     }
   }
   return {
+    pid: child.pid!,
     log: () => output,
     async stop() {
       if (child.exitCode === null) {
