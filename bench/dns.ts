@@ -202,7 +202,7 @@ async function main(): Promise<void> {
 async function anchors(primaryPort: number, qps: Record<string, number>): Promise<void> {
   const zones = [ZONE, `signed-${ZONE}`];
   const servers: Array<[string, () => Promise<{ port: number; pid: number; stop(): Promise<void> }>]> = [];
-  if (findTool('nsd')) servers.push(['NSD', () => startNsd(primaryPort, zones)]);
+  if (findTool('nsd')) servers.push(['NSD', () => startNsd(primaryPort, zones, { unlimited: true })]);
   if (findTool('knotd')) servers.push(['Knot', () => startKnot(primaryPort, zones)]);
   if (!servers.length) return void console.log('nsd and knotd not installed (apt-get install nsd knot): anchors skipped');
   for (const [name, start] of servers) {

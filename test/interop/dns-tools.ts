@@ -90,6 +90,8 @@ export interface SecondaryOptions {
   tsig?: TsigKey;
   /** Lets 127.0.0.1 transfer the zone from the secondary (to compare its copy with ours). */
   provideXfr?: boolean;
+  /** No response-rate limiting (NSD's RRL drops a load generator's queries from one address). */
+  unlimited?: boolean;
 }
 
 const b64 = (k: TsigKey) => Buffer.from(k.secret).toString('base64');
@@ -173,6 +175,7 @@ export async function startNsd(primaryPort: number, zones: string[], o: Secondar
     '    verbosity: 2',
     // NSD applies transfers at most once per second by default; the test measures the transfer.
     '    xfrd-reload-timeout: 0',
+    ...(o.unlimited ? ['    rrl-ratelimit: 0', '    rrl-whitelist-ratelimit: 0'] : []),
     'remote-control:',
     '    control-enable: no',
     ...(o.tsig ? ['key:', `    name: ${o.tsig.name}`, `    algorithm: ${o.tsig.algorithm}`, `    secret: "${b64(o.tsig)}"`] : []),
