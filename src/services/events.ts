@@ -6,7 +6,7 @@ import { queueDeliveries } from './webhook-queue.ts';
 /**
  * The event feed: one row per state change an integrator cares about, written in the
  * transaction of the change (rolled back with it), numbered 1, 2, 3 … per account. The number
- * comes from the id_counters row `events:<account>`, incremented in the same transaction: on
+ * comes from the account's event_counters row, incremented in the same transaction: on
  * PostgreSQL the row stays locked until the commit, so an account's events commit in the order
  * of their numbers (a reader never sees 7 before 6 is visible); SQLite has one writer anyway.
  */

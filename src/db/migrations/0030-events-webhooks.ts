@@ -24,6 +24,8 @@ export const eventsWebhooks = (ctx: MigrationContext) =>
       .addColumn('created_at', 'bigint', (c) => c.notNull())
       .addUniqueConstraint('events_account_seq', ['account_id', 'seq'])
       .execute();
+    // The hourly purge finds old events by age.
+    await db.schema.createIndex('events_created').on('events').column('created_at').execute();
     await withId(ctx, db.schema.createTable('webhooks'))
       .addColumn('account_id', 'integer', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
       .addColumn('url', 'text', (c) => c.notNull())
@@ -42,6 +44,8 @@ export const eventsWebhooks = (ctx: MigrationContext) =>
       .addColumn('finished_at', 'bigint')
       .execute();
     await db.schema.createIndex('webhook_deliveries_account').on('webhook_deliveries').columns(['account_id', 'id']).execute();
+    // An event's deletion (the purge) removes its deliveries by this key, without a scan per event.
+    await db.schema.createIndex('webhook_deliveries_event').on('webhook_deliveries').column('event_id').execute();
     await withId(ctx, db.schema.createTable('webhook_attempts'))
       .addColumn('delivery_id', 'integer', (c) => c.notNull().references('webhook_deliveries.id').onDelete('cascade'))
       .addColumn('at', 'bigint', (c) => c.notNull())
