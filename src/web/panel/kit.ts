@@ -43,7 +43,7 @@ export function noticeOf(req: FastifyRequest): Html {
 }
 
 /** The user of a page, or undefined when the reply was already sent (login form, 403 for a post without the token). */
-export async function signedIn(kit: PanelKit, req: FastifyRequest, reply: FastifyReply, csrf?: string): Promise<PanelUser | undefined> {
+export async function signedIn(kit: Pick<PanelKit, 'who' | 'send' | 'toLogin'>, req: FastifyRequest, reply: FastifyReply, csrf?: string): Promise<PanelUser | undefined> {
   const u = await kit.who(req);
   if (!u) {
     kit.toLogin(reply);

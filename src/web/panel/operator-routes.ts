@@ -9,14 +9,11 @@ import { listMail } from '../../mail/outbox.ts';
 import { retryFailedJob } from '../../jobs/retry.ts';
 import { html } from '../html.ts';
 import { forgedPost, layout } from './panel-pages.ts';
-import { clockPage, clockPresets, operatorPage } from './operator-pages.ts';
+import { back, formOf, signedIn, type PanelKit } from './kit.ts';
 import type { PanelUser } from './panel-routes.ts';
+import { clockPage, clockPresets, operatorPage } from './operator-pages.ts';
 
-export interface OperatorKit {
-  who(req: FastifyRequest): Promise<PanelUser | undefined>;
-  send(reply: FastifyReply, status: number, page: string): FastifyReply;
-  toLogin(reply: FastifyReply): FastifyReply;
-}
+export type OperatorKit = Pick<PanelKit, 'who' | 'send' | 'toLogin'>;
 
 /**
  * The operator's pages (accounts, jobs, outbox) and, in a sandbox, the clock. An account with the
@@ -24,12 +21,10 @@ export interface OperatorKit {
  * that does not exist. They use the same services as the operator CLI.
  */
 export function registerOperatorPages(scope: FastifyInstance, deps: AppDeps, kit: OperatorKit): void {
-  const operator = async (req: FastifyRequest, reply: FastifyReply, csrf?: unknown) => {
-    const u = await kit.who(req);
-    if (!u) {
-      kit.toLogin(reply);
-      return undefined;
-    }
+  // Not an operator: 404 before anything else, as for a page that does not exist.
+  const operator = async (req: FastifyRequest, reply: FastifyReply, csrf?: string) => {
+    const u = await signedIn(kit, req, reply);
+    if (!u) return undefined;
     if (!u.operator) {
       kit.send(reply, 404, layout('Not found', html`<p>No such page.</p>`, u));
       return undefined;
@@ -40,11 +35,6 @@ export function registerOperatorPages(scope: FastifyInstance, deps: AppDeps, kit
     }
     return u;
   };
-  const formOf = (req: FastifyRequest) => {
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    return (name: string) => (typeof body[name] === 'string' ? (body[name] as string) : '');
-  };
-  const back = (reply: FastifyReply, to: string, notice: string) => reply.code(303).header('Location', `${to}?notice=${encodeURIComponent(notice)}`).send();
   const noticeOf = (req: FastifyRequest) => (req.query as Record<string, string | undefined>).notice?.slice(0, 300);
 
   scope.get('/panel/operator/', async (req, reply) => {
