@@ -3,7 +3,6 @@ import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { z } from 'zod';
 import { currencyExponent, formatAmount, parseAmount } from '../core/money.ts';
-import { findAccountByUsername } from '../services/accounts.ts';
 import { parseOperation, promoOperations, type PriceOperation } from '../billing/operations.ts';
 import { deletePrices, findPrice, importPrices, listPrices, setPrice, toPriceFile } from '../billing/prices.ts';
 import { readPriceFile, defaultPriceRows } from '../billing/default-prices.ts';
@@ -12,7 +11,7 @@ import { money, quote } from '../billing/quote.ts';
 import { euVatRates, formatRate, sellerCountry, setSellerCountry } from '../billing/vat.ts';
 import { isoInstant } from '../billing/format.ts';
 import { topUp } from '../billing/ledger.ts';
-import { withDb } from './with-db.ts';
+import { accountOrFail, withDb } from './with-db.ts';
 
 const currencyOpt = (v: string) => {
   const c = v.toUpperCase();
@@ -167,8 +166,7 @@ export function registerBillingCommands(program: Command): void {
     .action(async (login: string, tldArg: string, opArg: string, o: { period: number; domain?: string }) => {
       const operation = operationArg(opArg);
       await withDb(async (db, now) => {
-        const account = await findAccountByUsername(db, login);
-        if (!account) throw new Error(`no account ${login}`);
+        const account = await accountOrFail(db, login);
         const q = await quote(db, account, { tld: tldArg.toLowerCase().replace(/^\./, ''), operation, periodMonths: o.period, now, ...(o.domain ? { domain: o.domain } : {}) });
         const lines: Array<[string, string]> = [
           ['operation', `${q.operation} .${q.tld}, ${q.months} months`],
@@ -289,8 +287,7 @@ export function registerBillingCommands(program: Command): void {
 /** `dmapid account credit`: a top-up (or, negative, a debit) through the ledger. */
 export async function creditAccount(login: string, amount: string, note: string | undefined): Promise<void> {
   await withDb(async (db, now) => {
-    const a = await findAccountByUsername(db, login);
-    if (!a) throw new Error(`no account ${login}`);
+    const a = await accountOrFail(db, login);
     const minor = parseAmount(amount, a.currency);
     if (minor === undefined || minor === 0) throw new Error(`${amount} is not a non-zero amount in ${a.currency}`);
     const r = await topUp(db, { accountId: a.id, amount: minor, now, ...(note ? { note } : {}) });

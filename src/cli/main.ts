@@ -7,15 +7,14 @@ import { loadConfig } from '../config/config.ts';
 import { openDatabase } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
 import { ensureDemoAccount, DEMO } from '../services/demo.ts';
-import { createAccount, createApiKey, findAccountByUsername, revokeApiKey, scopes, setAccountRole, setAccountStatus, setPassword } from '../services/accounts.ts';
+import { createAccount, createApiKey, revokeApiKey, scopes, setAccountRole, setAccountStatus, setPassword } from '../services/accounts.ts';
 import { advanceClockOffset, readClockOffset } from '../core/settings-clock.ts';
 import { parseDuration } from '../core/clock.ts';
 import { formatAmount, parseAmount } from '../core/money.ts';
 import { isoSeconds } from '../core/dates.ts';
 import type { Scope } from '../db/schema.ts';
-import type { Executor } from '../db/database.ts';
 import { registerCallCommand } from './call.ts';
-import { withDb } from './with-db.ts';
+import { accountOrFail, withDb } from './with-db.ts';
 import { registerJobCommands } from './jobs.ts';
 import { productVersion, runningFrom } from '../obs/version.ts';
 import { registerBackupCommands } from './backup.ts';
@@ -29,11 +28,6 @@ import { registerDnssecCommands } from './dnssec.ts';
 import { fileLimitWarning } from '../net/file-limit.ts';
 import { printList } from './list-output.ts';
 
-async function accountOrFail(db: Executor, login: string) {
-  const a = await findAccountByUsername(db, login);
-  if (!a) throw new Error(`no account ${login}`);
-  return a;
-}
 
 /** Binds a fastify app's server itself: fastify's listen would log the address again as a JSON line beside the banner. */
 async function listenQuietly(app: FastifyInstance, port: number, host: string): Promise<void> {

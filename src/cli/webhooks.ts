@@ -1,12 +1,10 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { findAccountByUsername } from '../services/accounts.ts';
 import { createWebhook, deleteWebhook, listDeliveries, listWebhooks, redeliver } from '../services/webhooks.ts';
 import { eventsAfter } from '../services/events.ts';
 import { formatAmount, parseAmount } from '../core/money.ts';
 import { isoSeconds } from '../core/dates.ts';
-import type { Db } from '../db/database.ts';
 import type { DeliveryStatus } from '../db/schema.ts';
-import { withDb } from './with-db.ts';
+import { accountOrFail, withDb } from './with-db.ts';
 import { printList } from './list-output.ts';
 
 const whole = (v: string) => {
@@ -16,11 +14,6 @@ const whole = (v: string) => {
 };
 const statuses = ['pending', 'delivered', 'failed', 'cancelled'] as const;
 
-async function account(db: Db, login: string) {
-  const a = await findAccountByUsername(db, login);
-  if (!a) throw new Error(`no account ${login}`);
-  return a;
-}
 
 const time = (at: number | null) => (at === null ? '-' : isoSeconds(at));
 
@@ -35,7 +28,7 @@ export function registerWebhookCommands(program: Command): void {
     .option('--description <text>', 'a note for the list')
     .action(async (login: string, url: string, o: { secret?: string; description?: string }) => {
       await withDb(async (db, now) => {
-        const a = await account(db, login);
+        const a = await accountOrFail(db, login);
         const { row, generatedSecret } = await createWebhook(db, { accountId: a.id, url, secret: o.secret, description: o.description, now });
         console.log(`webhook ${row.id} of ${a.login}: ${row.url}`);
         if (generatedSecret) console.log(`secret: ${generatedSecret} (shown only now)`);
@@ -46,7 +39,7 @@ export function registerWebhookCommands(program: Command): void {
     .description('the endpoints (never their secrets)')
     .action(async (login: string) => {
       await withDb(async (db) => {
-        const a = await account(db, login);
+        const a = await accountOrFail(db, login);
         const rows = await listWebhooks(db, a.id);
         printList(['id', 'url', 'created', 'description'], rows.map((w) => [w.id, w.url, isoSeconds(w.created_at), w.description].join('\t')), `${a.login} has no webhooks`);
       });
@@ -56,7 +49,7 @@ export function registerWebhookCommands(program: Command): void {
     .description('remove an endpoint with its delivery log')
     .action(async (login: string, id: string) => {
       await withDb(async (db) => {
-        const a = await account(db, login);
+        const a = await accountOrFail(db, login);
         const url = await deleteWebhook(db, a.id, whole(id));
         console.log(`webhook ${id} (${url}) deleted`);
       });
@@ -70,7 +63,7 @@ export function registerWebhookCommands(program: Command): void {
     .action(async (login: string, o: { webhook?: number; status?: string; limit?: number }) => {
       if (o.status !== undefined && !statuses.includes(o.status as DeliveryStatus)) throw new Error(`--status must be one of ${statuses.join(', ')}`);
       await withDb(async (db) => {
-        const a = await account(db, login);
+        const a = await accountOrFail(db, login);
         const rows = await listDeliveries(db, { accountId: a.id, webhookId: o.webhook, status: o.status as DeliveryStatus | undefined, limit: o.limit ?? 50, offset: 0 });
         const lines = rows.map((d) => [d.id, d.webhookId, d.seq, d.type, d.status, d.attempts, time(d.lastAt), d.lastCode ?? '-', d.lastError ?? '-'].join('\t'));
         printList(['id', 'webhook', 'seq', 'type', 'status', 'attempts', 'last_attempt', 'last_code', 'last_error'], lines, `no deliveries for ${a.login}`);
@@ -82,7 +75,7 @@ export function registerWebhookCommands(program: Command): void {
     .option('--webhook <id>', 'only this endpoint', whole)
     .action(async (login: string, seq: string, o: { webhook?: number }) => {
       await withDb(async (db, now) => {
-        const a = await account(db, login);
+        const a = await accountOrFail(db, login);
         const ids = await db.transaction().execute((tx) => redeliver(tx, { accountId: a.id, seq: whole(seq), webhookId: o.webhook, now }));
         console.log(`event ${seq} of ${a.login} queued again: deliveries ${ids.join(', ')}`);
       });
@@ -94,7 +87,7 @@ export function registerWebhookCommands(program: Command): void {
     .option('--limit <n>', 'at most this many (default 50)', whole)
     .action(async (login: string, o: { after?: number; limit?: number }) => {
       await withDb(async (db) => {
-        const a = await account(db, login);
+        const a = await accountOrFail(db, login);
         const rows = await eventsAfter(db, a.id, o.after ?? 0, o.limit ?? 50);
         printList(['seq', 'time', 'type', 'object', 'proc_id', 'data'], rows.map((e) => [e.seq, isoSeconds(e.created_at), e.type, e.object || '-', e.proc_id ?? '-', e.data].join('\t')), `no events for ${a.login}`);
       });
@@ -104,7 +97,7 @@ export function registerWebhookCommands(program: Command): void {
     .description('show, or set, the available money below which a balance.low event is written (0: never)')
     .action(async (login: string, amount: string | undefined) => {
       await withDb(async (db) => {
-        const a = await account(db, login);
+        const a = await accountOrFail(db, login);
         let low = a.low_balance;
         if (amount !== undefined) {
           const minor = parseAmount(amount, a.currency);

@@ -1,9 +1,10 @@
 import { loadConfig, type Config } from '../config/config.ts';
-import { openDatabase, type Db, type Dialect } from '../db/database.ts';
+import { openDatabase, type Db, type Dialect, type Executor } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
 import { databaseClock } from '../core/settings-clock.ts';
 import { DmapiError } from '../dmapi/errors.ts';
 import { answerKeys, loadSecret, type AnswerKeys } from '../services/answer-keys.ts';
+import { findAccountByUsername } from '../services/accounts.ts';
 
 /**
  * What every operator command runs in: the configured database (migrated), the sandbox clock's
@@ -25,4 +26,11 @@ export async function withDb<T>(fn: (db: Db, now: number, config: Config, dialec
   } finally {
     await handle.close();
   }
+}
+
+/** The account an operator command names by login; a plain error when there is none. */
+export async function accountOrFail(db: Executor, login: string) {
+  const a = await findAccountByUsername(db, login);
+  if (!a) throw new Error(`no account ${login}`);
+  return a;
 }
