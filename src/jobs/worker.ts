@@ -45,12 +45,6 @@ export interface PeriodicTask {
 
 class LeaseLost extends Error {}
 
-/**
- * Claims jobs from the database and performs each inside one transaction with its completion,
- * so a job's effects are committed exactly once: a worker that dies mid-job commits nothing and
- * its leases, no longer renewed by its heartbeat, expire; a worker whose lease was taken over
- * cannot mark the job done and rolls back. A stopping worker hands back what it has not started.
- */
 /** A periodic task's last run: when (platform clock), how long it took, and its error if it failed. */
 export interface TaskRun {
   task: string;
@@ -59,6 +53,12 @@ export interface TaskRun {
   error: string | null;
 }
 
+/**
+ * Claims jobs from the database and performs each inside one transaction with its completion,
+ * so a job's effects are committed exactly once: a worker that dies mid-job commits nothing and
+ * its leases, no longer renewed by its heartbeat, expire; a worker whose lease was taken over
+ * cannot mark the job done and rolls back. A stopping worker hands back what it has not started.
+ */
 export class Worker {
   readonly id = `w-${randomToken(6)}`;
   private timer: NodeJS.Timeout | undefined;

@@ -1,4 +1,3 @@
-import { recordEvent } from '../services/events.ts';
 import type { Selectable } from 'kysely';
 import type { Executor } from '../db/database.ts';
 import type { ZonesTable } from '../db/schema.ts';
@@ -7,6 +6,7 @@ import { isPostgres } from '../services/domain-access.ts';
 import { dyndnsOff, validityBounds, type ZoneData, type ZoneRecord } from './records.ts';
 import { journalChange } from './journal.ts';
 import { nextSerial, passedBounds, servedSerial } from './serial.ts';
+import { recordEvent } from '../services/events.ts';
 
 /**
  * Zone storage. Every change goes through `writeZone`, which bumps the serial and queues the
